@@ -1,0 +1,1 @@
+"""Code shared by the Lambda handlers (and, for `layout`, by the Pulumi components)."""

@@ -1,0 +1,130 @@
+"""The storage contract shared by the infrastructure and the handlers.
+
+Table keys, the bucket's key layout and the ingest queue's settings live here, and only
+here: `components/document_store.py`, the local stack and the handlers all import them,
+so what is deployed and what the code expects cannot drift. Pure Python, no AWS imports:
+the Pulumi program imports it too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+# --- DynamoDB single table ---------------------------------------------------------------
+PARTITION_KEY = "PK"
+SORT_KEY = "SK"
+TTL_ATTRIBUTE = "expiresAt"
+# Every item of a user lives in that user's partition: isolation by construction, and
+# listing a user's documents or conversations is one Query (ids are time-ordered, so
+# the sort key orders them by creation). No query needs a GSI today.
+KEY_ATTRIBUTES: tuple[tuple[str, str], ...] = ((PARTITION_KEY, "S"), (SORT_KEY, "S"))
+
+USER_PREFIX = "USER#"
+DOCUMENT_PREFIX = "DOC#"
+CONVERSATION_PREFIX = "CONV#"
+MESSAGE_PREFIX = "MSG#"
+QUOTA_PREFIX = "QUOTA#"
+
+
+def user_pk(user_id: str) -> str:
+    return f"{USER_PREFIX}{user_id}"
+
+
+def document_sk(document_id: str) -> str:
+    return f"{DOCUMENT_PREFIX}{document_id}"
+
+
+def conversation_sk(conversation_id: str) -> str:
+    return f"{CONVERSATION_PREFIX}{conversation_id}"
+
+
+def message_sk(conversation_id: str, message_id: str) -> str:
+    return f"{MESSAGE_PREFIX}{conversation_id}#{message_id}"
+
+
+def message_sk_prefix(conversation_id: str) -> str:
+    return f"{MESSAGE_PREFIX}{conversation_id}#"
+
+
+def quota_sk(day: str) -> str:
+    """`day` is an ISO date (UTC), e.g. 2026-11-26."""
+    return f"{QUOTA_PREFIX}{day}"
+
+
+# --- S3 bucket layout --------------------------------------------------------------------
+RAW_PREFIX = "raw/"
+DERIVED_PREFIX = "derived/"
+CHUNKS_FILE = "chunks.json"
+EMBEDDINGS_FILE = "embeddings.npy"
+
+
+def raw_prefix(user_id: str, document_id: str) -> str:
+    return f"{RAW_PREFIX}{user_id}/{document_id}/"
+
+
+def raw_key(user_id: str, document_id: str, filename: str) -> str:
+    return f"{raw_prefix(user_id, document_id)}{filename}"
+
+
+def derived_prefix(user_id: str, document_id: str) -> str:
+    return f"{DERIVED_PREFIX}{user_id}/{document_id}/"
+
+
+def chunks_key(user_id: str, document_id: str) -> str:
+    return f"{derived_prefix(user_id, document_id)}{CHUNKS_FILE}"
+
+
+def embeddings_key(user_id: str, document_id: str) -> str:
+    return f"{derived_prefix(user_id, document_id)}{EMBEDDINGS_FILE}"
+
+
+@dataclass(frozen=True)
+class RawObjectKey:
+    user_id: str
+    document_id: str
+    filename: str
+
+
+def parse_raw_key(key: str) -> RawObjectKey | None:
+    """Parse a key as S3 event notifications deliver it (URL-encoded, '+' for spaces).
+
+    Returns None for anything that is not `raw/{user_id}/{document_id}/{filename}`.
+    """
+    decoded = unquote_plus(key)
+    if not decoded.startswith(RAW_PREFIX):
+        return None
+    parts = decoded[len(RAW_PREFIX) :].split("/")
+    if len(parts) != 3 or not all(parts):
+        return None
+    return RawObjectKey(user_id=parts[0], document_id=parts[1], filename=parts[2])
+
+
+# --- Ingest queue ------------------------------------------------------------------------
+# A message is retried this many times before it moves to the dead-letter queue.
+MAX_RECEIVE_COUNT = 5
+# AWS's advice for SQS event sources: visibility at least 6x the function timeout, so a
+# batch that is retried by Lambda's poller is not delivered twice in parallel.
+VISIBILITY_TIMEOUT_FACTOR = 6
+MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+INGEST_BATCH_SIZE = 5
+INGEST_BATCH_WINDOW_SECONDS = 2
+# Only uploads of raw documents notify the queue; derived files never do.
+NOTIFICATION_EVENTS: tuple[str, ...] = ("s3:ObjectCreated:*",)
+NOTIFICATION_FILTER_PREFIX = RAW_PREFIX
+
+
+def visibility_timeout_seconds(worker_timeout_seconds: int) -> int:
+    # SQS caps visibility at 12 hours.
+    return min(worker_timeout_seconds * VISIBILITY_TIMEOUT_FACTOR, 12 * 3600)
+
+
+# --- Documents -----------------------------------------------------------------------------
+SUPPORTED_CONTENT_TYPES: dict[str, str] = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/html": "html",
+}
