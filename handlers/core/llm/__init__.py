@@ -1,0 +1,1 @@
+"""Language-model providers: embeddings, the chat tool loop, the offline answerer."""
