@@ -1,0 +1,1 @@
+"""The reusable Pulumi components that make up a Doc Agent stack."""

@@ -1,0 +1,95 @@
+"""Run the real Pulumi program (`__main__.py`) for a stack under mocks and record what it declares."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from tests.infra.pulumi_mocks import AwsMocks, RecordingMonitor, Registered
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "doc-agent"
+STACKS = ("dev", "prod")
+
+
+def stack_config(stack: str) -> dict[str, str]:
+    """The stack's `Pulumi.<stack>.yaml`, as Pulumi hands it to the program (JSON for objects)."""
+    raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
+    return {
+        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
+    }
+
+
+@dataclass
+class StackRun:
+    stack: str
+    resources: list[Registered]
+    outputs: dict[str, Any]
+
+    def of_type(self, token: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == token]
+
+    def named(self, name: str) -> Registered:
+        matches = [r for r in self.resources if r.name == name]
+        assert len(matches) == 1, f"{len(matches)} resources named {name}"
+        return matches[0]
+
+    def children_of(self, parent: Registered) -> list[Registered]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def by_input(self, token: str, key: str, value: Any) -> list[Registered]:
+        return [r for r in self.of_type(token) if r.inputs.get(key) == value]
+
+
+class MockedPulumi:
+    """Pulumi's runtime, mocked; `run()` evaluates the program for one stack."""
+
+    def __init__(self) -> None:
+        self.monitor: RecordingMonitor | None = None
+        self.configure("dev", {})
+
+    def configure(
+        self, stack: str, config: Mapping[str, str], secret_keys: list[str] | None = None
+    ) -> RecordingMonitor:
+        region = config.get("aws:region", "eu-west-1")
+        self.monitor = RecordingMonitor(AwsMocks(region))
+        pulumi.runtime.set_mocks(
+            self.monitor.mocks, project=PROJECT, stack=stack, preview=False, monitor=self.monitor
+        )
+        pulumi.runtime.set_all_config(dict(config), secret_keys or [])
+        return self.monitor
+
+    def run(
+        self,
+        stack: str,
+        config: Mapping[str, str] | None = None,
+        secret_keys: list[str] | None = None,
+    ) -> StackRun:
+        monitor = self.configure(
+            stack, stack_config(stack) if config is None else config, secret_keys
+        )
+        root = pulumi.runtime.get_root_resource()
+
+        def program() -> None:
+            runpy.run_path(str(ROOT / "__main__.py"))
+
+        _sync_await(run_pulumi_func(program))
+        outputs = {
+            name: _sync_await(pulumi.Output.from_input(value).future())
+            for name, value in (getattr(root, "outputs", {}) or {}).items()
+        }
+        return StackRun(stack=stack, resources=list(monitor.registered), outputs=outputs)
+
+
+def resolve(value: Any) -> Any:
+    """Await an Output (or plain value) outside the program."""
+    return _sync_await(pulumi.Output.from_input(value).future())
