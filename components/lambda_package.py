@@ -1,0 +1,248 @@
+"""Each function's deployable artifacts: a code archive and a dependency layer, built once.
+
+`ensure_built("api")` returns the function's `FunctionPackage`, rebuilding only what is
+missing or stale: the layer when its requirements file or the target platform changed,
+the code archive when a handler source changed. Archives are deterministic, so an
+unchanged function keeps its `source_code_hash` and Pulumi does not redeploy it.
+
+Layout under `.build/{function}/`: `layer.zip` (+ `layer.json`, its manifest) and
+`code.zip` (+ `code.json`). `make build` runs the CLI: `python -m components.lambda_package`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from components.packaging.code_archive import handler_sources, sources_digest
+from components.packaging.dependency_set import (
+    LAMBDA_IMPLEMENTATION,
+    LAMBDA_PLATFORMS,
+    LAMBDA_PYTHON_VERSION,
+    RUNTIME_PROVIDED,
+    install_dependency_set,
+    layer_entries,
+)
+from components.packaging.deterministic_zip import (
+    lambda_source_code_hash,
+    unzipped_bytes,
+    write_deterministic_zip,
+)
+from components.packaging.errors import PackageTooLargeError, PackagingError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FUNCTIONS = ("api", "agent", "ingest")
+# Lambda's quota on a function's code plus all its layers, unzipped.
+LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000
+# A zip sent inline in the API call; past this the archive must go through S3.
+DIRECT_UPLOAD_LIMIT_BYTES = 50 * 1_048_576
+# Bump when the build's output changes for the same inputs, so old builds count as stale.
+BUILD_FORMAT = 1
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class FunctionPackage:
+    """What the Pulumi program needs to deploy one function."""
+
+    function: str
+    code_archive: Path
+    code_sha256: str
+    """Base64 SHA-256 of `code_archive`, as Lambda's `source_code_hash` wants it."""
+    code_unzipped_bytes: int
+    layer_archive: Path
+    layer_sha256: str
+    """Base64 SHA-256 of `layer_archive`."""
+    layer_unzipped_bytes: int
+
+    @property
+    def unzipped_bytes(self) -> int:
+        return self.code_unzipped_bytes + self.layer_unzipped_bytes
+
+    @property
+    def layer_zip_bytes(self) -> int:
+        return self.layer_archive.stat().st_size
+
+    @property
+    def layer_needs_s3_upload(self) -> bool:
+        """True when the layer zip is too big to publish inline (upload it to S3 first)."""
+        return self.layer_zip_bytes > DIRECT_UPLOAD_LIMIT_BYTES
+
+
+@dataclass(frozen=True)
+class _Artifact:
+    archive: Path
+    sha256: str
+    unzipped_bytes: int
+
+
+def requirements_path(function: str, source_root: Path = REPO_ROOT) -> Path:
+    return source_root / "handlers" / "requirements" / f"{function}.txt"
+
+
+def ensure_built(
+    function: str,
+    *,
+    source_root: Path = REPO_ROOT,
+    build_root: Path | None = None,
+    force: bool = False,
+    report: Report | None = None,
+) -> FunctionPackage:
+    """Build what is missing or stale for `function` and return its package.
+
+    Raises PackagingError (with the function's name) when the requirements file is
+    missing, pip fails, or the unzipped total passes Lambda's 250 MB limit.
+    """
+    say = report or _stderr
+    output = (build_root or source_root / ".build") / function
+    output.mkdir(parents=True, exist_ok=True)
+    layer = _ensure_layer(function, source_root, output, force, say)
+    code = _ensure_code(source_root, output, force, say)
+    package = FunctionPackage(
+        function=function,
+        code_archive=code.archive,
+        code_sha256=code.sha256,
+        code_unzipped_bytes=code.unzipped_bytes,
+        layer_archive=layer.archive,
+        layer_sha256=layer.sha256,
+        layer_unzipped_bytes=layer.unzipped_bytes,
+    )
+    limit = LAMBDA_UNZIPPED_LIMIT_BYTES
+    if package.unzipped_bytes > limit:
+        raise PackageTooLargeError(function, package.unzipped_bytes, limit)
+    return package
+
+
+def dependency_inputs_digest(requirements: Path) -> str:
+    """Everything the layer's bytes depend on: the requirements and the target platform."""
+    payload = {
+        "format": BUILD_FORMAT,
+        "requirements": hashlib.sha256(requirements.read_bytes()).hexdigest(),
+        "python": LAMBDA_PYTHON_VERSION,
+        "implementation": LAMBDA_IMPLEMENTATION,
+        "platforms": list(LAMBDA_PLATFORMS),
+        "runtime_provided": list(RUNTIME_PROVIDED),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _ensure_layer(
+    function: str, source_root: Path, output: Path, force: bool, say: Report
+) -> _Artifact:
+    requirements = requirements_path(function, source_root)
+    if not requirements.is_file():
+        raise PackagingError(f"function {function!r} has no dependency set: {requirements}")
+    inputs = dependency_inputs_digest(requirements)
+    archive = output / "layer.zip"
+    fresh = None if force else _fresh_artifact(archive, output / "layer.json", inputs)
+    if fresh is not None:
+        return fresh
+    say(f"building the dependency layer of {function} (pip, {LAMBDA_PYTHON_VERSION}/arm64)")
+    staging = output / "layer-staging"
+    try:
+        target = install_dependency_set(function, requirements, staging)
+        write_deterministic_zip(layer_entries(target), archive)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return _record(archive, output / "layer.json", inputs)
+
+
+def _ensure_code(source_root: Path, output: Path, force: bool, say: Report) -> _Artifact:
+    entries = handler_sources(source_root)
+    inputs = sources_digest(entries, BUILD_FORMAT)
+    archive = output / "code.zip"
+    fresh = None if force else _fresh_artifact(archive, output / "code.json", inputs)
+    if fresh is not None:
+        return fresh
+    say(f"building the code archive {archive}")
+    write_deterministic_zip(entries, archive)
+    return _record(archive, output / "code.json", inputs)
+
+
+def _fresh_artifact(archive: Path, manifest: Path, inputs: str) -> _Artifact | None:
+    """The recorded artifact if it was built from `inputs` and is still what was recorded."""
+    if not (archive.is_file() and manifest.is_file()):
+        return None
+    try:
+        recorded = json.loads(manifest.read_text())
+        artifact = _Artifact(archive, str(recorded["sha256"]), int(recorded["unzipped_bytes"]))
+        matches = recorded["inputs"] == inputs
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not matches or lambda_source_code_hash(archive) != artifact.sha256:
+        return None
+    return artifact
+
+
+def _record(archive: Path, manifest: Path, inputs: str) -> _Artifact:
+    artifact = _Artifact(archive, lambda_source_code_hash(archive), unzipped_bytes(archive))
+    record = {
+        "inputs": inputs,
+        "sha256": artifact.sha256,
+        "unzipped_bytes": artifact.unzipped_bytes,
+    }
+    manifest.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    return artifact
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def format_table(packages: Sequence[FunctionPackage]) -> str:
+    header = (
+        "function",
+        "deps MB unzipped",
+        "layer zip MB",
+        "code KB",
+        "code sha256",
+        "layer sha256",
+    )
+    rows = [
+        (
+            package.function,
+            f"{package.layer_unzipped_bytes / 1_048_576:.1f}",
+            f"{package.layer_zip_bytes / 1_048_576:.1f}",
+            f"{package.code_archive.stat().st_size / 1024:.1f}",
+            package.code_sha256,
+            package.layer_sha256,
+        )
+        for package in packages
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in (header, *rows)
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m components.lambda_package",
+        description="Build each Lambda function's code archive and dependency layer.",
+    )
+    parser.add_argument("--function", choices=FUNCTIONS, action="append", help="repeatable")
+    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    args = parser.parse_args(argv)
+    try:
+        packages = [ensure_built(name, force=args.force) for name in args.function or FUNCTIONS]
+    except PackagingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(format_table(packages))
+    for package in packages:
+        if package.layer_needs_s3_upload:
+            print(f"note: {package.function}'s layer zip is over 50 MB: publish it through S3")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
