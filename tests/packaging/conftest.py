@@ -1,0 +1,85 @@
+"""One real build of a small source tree, shared by the packaging tests.
+
+The `api` dependency set (Powertools + pydantic, ~10 MB, with pydantic-core's native
+extension) is installed for arm64 twice, into two build folders; pip's wheel cache keeps
+the second install cheap. Tests that change files work on copies (`warm_build`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from components.lambda_package import REPO_ROOT, FunctionPackage, ensure_built
+
+SYNTHETIC_SOURCES = {
+    "handlers/__init__.py": "",
+    "handlers/api.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n",
+    "handlers/agent.py": "def lambda_handler(event, context):\n    return {}\n",
+    "handlers/ingest.py": "def lambda_handler(event, context):\n    return {}\n",
+    "handlers/core/__init__.py": "",
+    "handlers/core/layout.py": "PARTITION_KEY = 'PK'\n",
+    # What must stay out of the archive:
+    "handlers/tests/__init__.py": "",
+    "handlers/tests/test_api.py": "def test_nothing():\n    pass\n",
+    "handlers/core/test_layout.py": "def test_nothing():\n    pass\n",
+    "handlers/conftest.py": "",
+    "handlers/__pycache__/api.cpython-311.pyc": "not bytecode",
+    "handlers/core/README.md": "notes\n",
+    "handlers/.scratch/draft.py": "x = 1\n",
+}
+
+
+@dataclass(frozen=True)
+class Build:
+    source_root: Path
+    build_root: Path
+    package: FunctionPackage
+    messages: tuple[str, ...]
+
+
+def write_source_tree(root: Path) -> Path:
+    for relative, text in SYNTHETIC_SOURCES.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    requirements = root / "handlers" / "requirements"
+    requirements.mkdir()
+    shutil.copy(REPO_ROOT / "handlers" / "requirements" / "api.txt", requirements / "api.txt")
+    return root
+
+
+def build_api(source_root: Path, build_root: Path) -> Build:
+    messages: list[str] = []
+    package = ensure_built(
+        "api", source_root=source_root, build_root=build_root, report=messages.append
+    )
+    return Build(source_root, build_root, package, tuple(messages))
+
+
+@pytest.fixture(scope="session")
+def source_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_source_tree(tmp_path_factory.mktemp("source"))
+
+
+@pytest.fixture(scope="session")
+def first_build(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return build_api(source_tree, tmp_path_factory.mktemp("build-1"))
+
+
+@pytest.fixture(scope="session")
+def second_build(source_tree: Path, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return build_api(source_tree, tmp_path_factory.mktemp("build-2"))
+
+
+@pytest.fixture
+def warm_build(first_build: Build, tmp_path: Path) -> Build:
+    """A private copy of the first build's sources and artifacts, free to change."""
+    source_root = tmp_path / "source"
+    build_root = tmp_path / "build"
+    shutil.copytree(first_build.source_root, source_root)
+    shutil.copytree(first_build.build_root, build_root)
+    return Build(source_root, build_root, first_build.package, ())

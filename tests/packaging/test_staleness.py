@@ -1,0 +1,123 @@
+"""Rebuild what is missing or stale, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from components import lambda_package
+from components.lambda_package import FunctionPackage, ensure_built, format_table
+from tests.packaging.conftest import Build
+
+
+def _ensure(build: Build, messages: list[str]) -> FunctionPackage:
+    return ensure_built(
+        "api", source_root=build.source_root, build_root=build.build_root, report=messages.append
+    )
+
+
+@pytest.fixture
+def fake_installs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Replace pip with a stand-in that records its calls and installs one file."""
+    calls: list[Path] = []
+
+    def install(function: str, requirements: Path, staging: Path) -> Path:
+        calls.append(requirements)
+        target = staging / "python"
+        target.mkdir(parents=True)
+        (target / "fake.py").write_text(requirements.read_text())
+        return target
+
+    monkeypatch.setattr(lambda_package, "install_dependency_set", install)
+    return calls
+
+
+def test_an_up_to_date_build_is_reused_without_rewriting(warm_build: Build, fake_installs):
+    # Given a complete build
+    code = warm_build.build_root / "api" / "code.zip"
+    layer = warm_build.build_root / "api" / "layer.zip"
+    times = (code.stat().st_mtime_ns, layer.stat().st_mtime_ns)
+
+    # When it is asked for again
+    messages: list[str] = []
+    package = _ensure(warm_build, messages)
+
+    # Then nothing is rebuilt and the hashes are the recorded ones
+    assert messages == []
+    assert fake_installs == []
+    assert (code.stat().st_mtime_ns, layer.stat().st_mtime_ns) == times
+    assert package.code_sha256 == warm_build.package.code_sha256
+    assert package.layer_sha256 == warm_build.package.layer_sha256
+
+
+def test_a_changed_handler_rebuilds_the_code_archive_only(warm_build: Build, fake_installs):
+    # Given a handler edited after the build
+    handler = warm_build.source_root / "handlers" / "api.py"
+    handler.write_text(handler.read_text() + "# changed\n")
+
+    # When the package is asked for
+    messages: list[str] = []
+    package = _ensure(warm_build, messages)
+
+    # Then the code archive is rebuilt with a new hash and the layer is kept
+    assert [message for message in messages if "code archive" in message]
+    assert fake_installs == []
+    assert package.code_sha256 != warm_build.package.code_sha256
+    assert package.layer_sha256 == warm_build.package.layer_sha256
+
+
+def test_a_new_handler_module_rebuilds_the_code_archive(warm_build: Build, fake_installs):
+    (warm_build.source_root / "handlers" / "core" / "ids.py").write_text("PREFIX = 'x'\n")
+    package = _ensure(warm_build, [])
+    assert package.code_sha256 != warm_build.package.code_sha256
+
+
+def test_a_changed_requirements_file_rebuilds_the_layer(warm_build: Build, fake_installs):
+    # Given the api's requirements edited after the build
+    requirements = warm_build.source_root / "handlers" / "requirements" / "api.txt"
+    requirements.write_text(requirements.read_text() + "# pinned again\n")
+
+    # When the package is asked for
+    package = _ensure(warm_build, [])
+
+    # Then pip runs once for it, and the code archive is kept
+    assert fake_installs == [requirements]
+    assert package.layer_sha256 != warm_build.package.layer_sha256
+    assert package.code_sha256 == warm_build.package.code_sha256
+
+
+def test_a_tampered_archive_is_rebuilt(warm_build: Build, fake_installs):
+    layer = warm_build.build_root / "api" / "layer.zip"
+    layer.write_bytes(b"not the recorded archive")
+    _ensure(warm_build, [])
+    assert len(fake_installs) == 1
+
+
+def test_a_missing_archive_is_rebuilt(warm_build: Build, fake_installs):
+    (warm_build.build_root / "api" / "code.zip").unlink()
+    package = _ensure(warm_build, [])
+    assert package.code_archive.is_file()
+    assert package.code_sha256 == warm_build.package.code_sha256
+    assert fake_installs == []
+
+
+def test_force_rebuilds_everything(warm_build: Build, fake_installs):
+    messages: list[str] = []
+    ensure_built(
+        "api",
+        source_root=warm_build.source_root,
+        build_root=warm_build.build_root,
+        force=True,
+        report=messages.append,
+    )
+    assert len(fake_installs) == 1
+    assert len(messages) == 2
+
+
+def test_the_build_table_lists_each_function(first_build: Build):
+    table = format_table([first_build.package])
+    header, row = table.splitlines()
+    assert header.split()[:2] == ["function", "deps"]
+    assert row.split()[0] == "api"
+    assert first_build.package.layer_sha256 in row
