@@ -1,0 +1,120 @@
+"""The `api` function: the documents routes (API Gateway REST proxy, Cognito authorizer).
+
+Each route reads the caller from the verified claims, calls one use case in
+`handlers.core.documents.service` and returns its typed model; Powertools validates the
+request and the response against those types, and the same types generate
+`docs/openapi.json`. Nothing AWS-facing is built at import time: `documents_context()`
+builds it on first use and keeps it for the warm container.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handlers.core.auth import find_user_id, require_user_id
+from handlers.core.cors import add_cors_headers
+from handlers.core.documents import service
+from handlers.core.documents.models import (
+    CreateDocumentRequest,
+    CreateDocumentResponse,
+    DocumentDetails,
+    DocumentPage,
+)
+from handlers.core.http_errors import error_proxy_response, error_responses, register_error_handlers
+from handlers.core.settings import ApiSettings
+
+logger = Logger(service="api")
+app = APIGatewayRestResolver(enable_validation=True)
+register_error_handlers(app, logger)
+
+TAGS = ["documents"]
+DocumentId = Annotated[str, Path(min_length=1, max_length=64, description="The document's id.")]
+
+
+@cache
+def settings() -> ApiSettings:
+    return ApiSettings.from_env()
+
+
+@cache
+def documents_context() -> service.DocumentsContext:
+    import boto3
+    from botocore.config import Config
+
+    from handlers.core.documents.files import DocumentFiles
+    from handlers.core.documents.table import DocumentTable
+
+    config = settings()
+    s3 = boto3.client("s3", config=Config(signature_version="s3v4"))
+    table = boto3.resource("dynamodb").Table(config.table_name)
+    return service.DocumentsContext(
+        table=DocumentTable(table), files=DocumentFiles(s3, config.bucket_name), settings=config
+    )
+
+
+def _user_id() -> str:
+    return require_user_id(app.current_event.raw_event)
+
+
+@app.post(
+    "/documents",
+    status_code=201,
+    tags=TAGS,
+    summary="Start an upload",
+    description="Creates a PENDING document and returns a presigned POST for the file.",
+    responses=error_responses(400, 401, 413, 415),
+)
+def post_document(request: CreateDocumentRequest) -> CreateDocumentResponse:
+    return service.create_document(documents_context(), _user_id(), request)
+
+
+@app.get(
+    "/documents",
+    tags=TAGS,
+    summary="List the caller's documents, newest first",
+    responses=error_responses(400, 401),
+)
+def get_documents(
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    cursor: Annotated[str | None, Query(max_length=512, description="From nextCursor.")] = None,
+) -> DocumentPage:
+    return service.list_documents(documents_context(), _user_id(), limit=limit, cursor=cursor)
+
+
+@app.get(
+    "/documents/<documentId>",
+    tags=TAGS,
+    summary="A document's status, with a download URL when READY",
+    responses=error_responses(401, 404),
+)
+def get_document(documentId: DocumentId) -> DocumentDetails:
+    return service.get_document(documents_context(), _user_id(), documentId)
+
+
+@app.delete(
+    "/documents/<documentId>",
+    status_code=204,
+    tags=TAGS,
+    summary="Delete a document: every object version, derived files and the item",
+    responses=error_responses(401, 404),
+)
+def delete_document(documentId: DocumentId) -> Response[None]:
+    service.delete_document(documents_context(), _user_id(), documentId)
+    return Response(status_code=204, content_type=None, body=None)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if find_user_id(event) is None:
+        # Before routing and validation: without a verified caller nothing else is said.
+        response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
+    else:
+        response = app.resolve(event, context)
+    return add_cors_headers(response, event, settings().allowed_origins)

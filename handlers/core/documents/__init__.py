@@ -1,0 +1,1 @@
+"""Documents: models, the use cases behind the routes, and their data access."""

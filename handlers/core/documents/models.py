@@ -1,0 +1,91 @@
+"""Documents as the API shows them and as the table stores them.
+
+`Document` is the public shape (camelCase JSON, the API contract). `DocumentRecord` is
+the stored item: the public fields plus what only the code needs (owner, raw object key,
+the embedding model the chunks were embedded with). Both validate a DynamoDB item
+directly: attribute names are the camelCase field aliases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+MAX_NAME_LENGTH = 255
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "PENDING"
+    READY = "READY"
+    FAILED = "FAILED"
+
+
+class CamelModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+
+class Document(CamelModel):
+    document_id: str = Field(description="Time-ordered id (26 chars, Crockford base32).")
+    name: str
+    content_type: str
+    size: int = Field(description="Declared size in bytes.")
+    status: DocumentStatus
+    failure_reason: str | None = Field(default=None, description="Why ingestion failed.")
+    pages: int | None = None
+    chunks: int | None = None
+    characters: int | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class DocumentRecord(Document):
+    """The stored item: what the API shows plus owner, raw key and embedding metadata."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str
+    raw_key: str
+    embedding_model: str | None = None
+    embedding_dimensions: int | None = None
+
+    def public(self) -> Document:
+        return Document.model_validate(self.model_dump(include=set(Document.model_fields)))
+
+
+# --- requests and responses ------------------------------------------------------------
+
+
+class CreateDocumentRequest(CamelModel):
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, description="File name.")
+    content_type: str = Field(min_length=1, max_length=200)
+    size: int = Field(description="Size in bytes of the file to upload.")
+
+
+class UploadForm(CamelModel):
+    """A presigned POST: send `fields` and then the file as multipart form data to `url`."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+
+
+class CreateDocumentResponse(CamelModel):
+    document: Document
+    upload: UploadForm
+
+
+class DocumentPage(CamelModel):
+    items: list[Document]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page; null on the last."
+    )
+
+
+class DocumentDetails(CamelModel):
+    document: Document
+    download_url: str | None = Field(
+        default=None, description="Short-lived URL of the original file; only when READY."
+    )

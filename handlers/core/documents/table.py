@@ -1,0 +1,163 @@
+"""Document items in the single table (`USER#{user}` / `DOC#{id}`), behind one small class.
+
+Status changes made by the ingest worker are conditional on the item still being
+PENDING, so a duplicate SQS delivery or a delete racing with ingestion never resurrects
+or overwrites a finished document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError
+
+from handlers.core.clock import to_iso
+from handlers.core.cursors import decode_cursor, encode_cursor
+from handlers.core.documents.models import DocumentRecord, DocumentStatus
+from handlers.core.layout import (
+    DOCUMENT_PREFIX,
+    PARTITION_KEY,
+    SORT_KEY,
+    document_sk,
+    user_pk,
+)
+
+ENTITY = "document"
+
+
+def _is_conditional_failure(exc: ClientError) -> bool:
+    return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
+
+
+class DocumentTable:
+    """Data access for document items. `table` is a boto3 `dynamodb.Table` resource."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def put_new(self, record: DocumentRecord) -> None:
+        item = record.model_dump(mode="json", by_alias=True, exclude_none=True)
+        item.update(
+            {
+                PARTITION_KEY: user_pk(record.user_id),
+                SORT_KEY: document_sk(record.document_id),
+                "entity": ENTITY,
+            }
+        )
+        self._table.put_item(Item=item, ConditionExpression=Attr(PARTITION_KEY).not_exists())
+
+    def get(self, user_id: str, document_id: str) -> DocumentRecord | None:
+        response = self._table.get_item(
+            Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: document_sk(document_id)},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return DocumentRecord.model_validate(item) if item else None
+
+    def list_page(
+        self, user_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[DocumentRecord], str | None]:
+        """One page of the user's documents, newest first, and the cursor of the next page."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
+            & Key(SORT_KEY).begins_with(DOCUMENT_PREFIX),
+            "ScanIndexForward": False,
+            # One extra item tells whether a next page exists without an empty last page.
+            "Limit": limit + 1,
+        }
+        if cursor is not None:
+            query["ExclusiveStartKey"] = {
+                PARTITION_KEY: user_pk(user_id),
+                SORT_KEY: document_sk(decode_cursor(cursor)),
+            }
+        items = self._table.query(**query).get("Items", [])
+        records = [DocumentRecord.model_validate(item) for item in items[:limit]]
+        next_cursor = encode_cursor(records[-1].document_id) if len(items) > limit else None
+        return records, next_cursor
+
+    def iter_all(self, user_id: str) -> Iterator[DocumentRecord]:
+        """Every document of the user, newest first."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
+            & Key(SORT_KEY).begins_with(DOCUMENT_PREFIX),
+            "ScanIndexForward": False,
+        }
+        while True:
+            response = self._table.query(**query)
+            for item in response.get("Items", []):
+                yield DocumentRecord.model_validate(item)
+            last_key = response.get("LastEvaluatedKey")
+            if not last_key:
+                return
+            query["ExclusiveStartKey"] = last_key
+
+    def list_ready(self, user_id: str) -> list[DocumentRecord]:
+        """The user's READY documents (what retrieval searches), newest first."""
+        return [doc for doc in self.iter_all(user_id) if doc.status is DocumentStatus.READY]
+
+    def mark_ready(
+        self,
+        user_id: str,
+        document_id: str,
+        *,
+        pages: int,
+        chunks: int,
+        characters: int,
+        embedding_model: str,
+        embedding_dimensions: int,
+        now: datetime,
+    ) -> bool:
+        """PENDING → READY; False when the item is gone or no longer PENDING."""
+        return self._finish(
+            user_id,
+            document_id,
+            {
+                "status": DocumentStatus.READY.value,
+                "pages": pages,
+                "chunks": chunks,
+                "characters": characters,
+                "embeddingModel": embedding_model,
+                "embeddingDimensions": embedding_dimensions,
+                "updatedAt": to_iso(now),
+            },
+        )
+
+    def mark_failed(self, user_id: str, document_id: str, *, reason: str, now: datetime) -> bool:
+        """PENDING → FAILED with a user-readable reason; False when not PENDING any more."""
+        return self._finish(
+            user_id,
+            document_id,
+            {
+                "status": DocumentStatus.FAILED.value,
+                "failureReason": reason,
+                "updatedAt": to_iso(now),
+            },
+        )
+
+    def delete(self, user_id: str, document_id: str) -> None:
+        self._table.delete_item(
+            Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: document_sk(document_id)}
+        )
+
+    def _finish(self, user_id: str, document_id: str, values: dict[str, Any]) -> bool:
+        names = {f"#{i}": name for i, name in enumerate(values)}
+        update = ", ".join(f"#{i} = :{i}" for i in range(len(values)))
+        attribute_values = {f":{i}": value for i, value in enumerate(values.values())}
+        attribute_values[":pending"] = DocumentStatus.PENDING.value
+        names["#status_now"] = "status"
+        try:
+            self._table.update_item(
+                Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: document_sk(document_id)},
+                UpdateExpression=f"SET {update}",
+                ConditionExpression=f"attribute_exists({PARTITION_KEY}) AND #status_now = :pending",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=attribute_values,
+            )
+        except ClientError as exc:
+            if _is_conditional_failure(exc):
+                return False
+            raise
+        return True

@@ -1,0 +1,117 @@
+"""One JSON error shape across every route: `{"error": {"code", "message"}}`.
+
+`register_error_handlers(app)` maps the use cases' `AppError`s, Powertools' request
+validation and not-found errors, and anything unexpected (a 500 that reveals nothing) to
+that shape. The `api` and `agent` functions both call it, so their errors look the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler.exceptions import ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel
+
+from handlers.core.errors import AppError
+
+_SERVICE_ERROR_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "internal_error",
+}
+_MAX_VALIDATION_DETAILS = 5
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx/5xx answer."""
+
+    error: ErrorDetail
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def error_response(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(error_body(code, message)),
+        headers=dict(headers or {}),
+    )
+
+
+def error_proxy_response(status: int, code: str, message: str) -> dict[str, Any]:
+    """The same shape as a raw API Gateway proxy result, for answers outside the resolver."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(error_body(code, message)),
+        "isBase64Encoded": False,
+    }
+
+
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """OpenAPI `responses` entries documenting the error shape for these statuses."""
+    return {
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"model": ErrorResponse}},
+        }
+        for status in statuses
+    }
+
+
+def validation_message(errors: Sequence[Any]) -> str:
+    """A readable summary of pydantic errors: field path and reason, never the input."""
+    parts: list[str] = []
+    for error in list(errors)[:_MAX_VALIDATION_DETAILS]:
+        if error.get("type") == "json_invalid":
+            parts.append("the body is not valid JSON")
+            continue
+        loc = [str(item) for item in error.get("loc", ()) if item not in ("body", "query", "path")]
+        where = ".".join(loc) or "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid value')}")
+    return "Invalid request. " + "; ".join(parts) if parts else "Invalid request."
+
+
+def register_error_handlers(app: ApiGatewayResolver, logger: Logger) -> None:
+    def app_error(exc: AppError) -> Response[Any]:
+        logger.info("request refused", status=exc.status, code=exc.code)
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    def validation_error(exc: RequestValidationError) -> Response[Any]:
+        return error_response(400, "invalid_request", validation_message(exc.errors()))
+
+    def service_error(exc: ServiceError) -> Response[Any]:
+        code = _SERVICE_ERROR_CODES.get(exc.status_code, "error")
+        message = "Not found." if exc.status_code == 404 else str(exc.msg or code)
+        return error_response(exc.status_code, code, message)
+
+    def unexpected(exc: Exception) -> Response[Any]:
+        logger.exception("unhandled error", error_type=type(exc).__name__)
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+    # The most specific class wins, so `Exception` only catches what nothing else does.
+    app.exception_handler(AppError)(app_error)
+    app.exception_handler(RequestValidationError)(validation_error)
+    app.exception_handler(ServiceError)(service_error)
+    app.exception_handler(Exception)(unexpected)

@@ -1,0 +1,1 @@
+"""The `ingest` function (placeholder until the worker lands)."""
