@@ -1,0 +1,33 @@
+"""The business metrics the handlers emit (CloudWatch EMF via Powertools Metrics).
+
+Shared with `components/observability.py`, whose alarms and dashboard name these metrics:
+rename one here and both sides follow. The namespace is set per stack through
+`POWERTOOLS_METRICS_NAMESPACE`; every metric carries one dimension, `service`
+(`POWERTOOLS_SERVICE_NAME`: api, ingest or agent). Pure Python: the Pulumi program imports it.
+"""
+
+from __future__ import annotations
+
+NAMESPACE_PREFIX = "DocAgent"
+SERVICE_DIMENSION = "service"
+
+
+def namespace(stack: str) -> str:
+    return f"{NAMESPACE_PREFIX}/{stack}"
+
+
+# api
+DOCUMENTS_UPLOADED = "DocumentsUploaded"
+# ingest
+DOCUMENTS_READY = "DocumentsReady"
+DOCUMENTS_FAILED = "DocumentsFailed"  # one more metric per reason: DocumentsFailed_<reason code>
+INGEST_DURATION_MS = "IngestDuration"
+INGEST_PAGES = "IngestPages"
+# agent
+QUESTIONS_ANSWERED = "QuestionsAnswered"
+LLM_LATENCY_MS = "LlmLatency"
+LLM_PROMPT_TOKENS = "PromptTokens"
+LLM_COMPLETION_TOKENS = "CompletionTokens"
+LLM_REQUESTS = "LlmRequests"
+LLM_ERRORS = "LlmErrors"
+QUOTA_REJECTIONS = "QuotaRejections"
