@@ -1,0 +1,5 @@
+"""The local stack: the whole product on 127.0.0.1, against an embedded AWS (moto).
+
+`python -m local` (or `make dev`) starts it; `local.stack.LocalStack` starts it from code
+(the end-to-end and browser tests use it).
+"""

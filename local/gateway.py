@@ -1,0 +1,72 @@
+"""The API Gateway stage, locally: CORS preflight, the Cognito authorizer, the proxy integration.
+
+Behaves like the deployed REST API: an unknown resource is a 403 `Missing Authentication
+Token`, a missing or bad token a 401 `Unauthorized` (both gateway responses carry CORS
+headers, as the deploy configures them), a function that raises or returns something that
+is not a proxy result a 502. The function's own response passes through untouched.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from local.authorizer import CognitoAuthorizer
+from local.functions import FunctionUnavailableError, LocalFunctions
+from local.http_types import HttpRequest, HttpResponse
+from local.proxy_event import bad_gateway, proxy_event, proxy_response
+from local.routes import match_route
+
+ALLOWED_HEADERS = "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"
+ALLOWED_METHODS = "GET,POST,DELETE,OPTIONS"
+
+
+class ApiGateway:
+    def __init__(
+        self,
+        functions: LocalFunctions,
+        authorizer: CognitoAuthorizer,
+        allowed_origins: tuple[str, ...],
+    ) -> None:
+        self._functions = functions
+        self._authorizer = authorizer
+        self._allowed_origins = frozenset(allowed_origins)
+
+    def handle(self, request: HttpRequest, stage_path: str) -> HttpResponse:
+        """Answer a request whose path below the stage (`/api`) is `stage_path`."""
+        cors = self.cors_headers(request)
+        match = match_route(stage_path)
+        if match is None:
+            return HttpResponse.json(403, {"message": "Missing Authentication Token"}, cors)
+        if request.method == "OPTIONS":
+            return HttpResponse(
+                status=204,
+                headers=[
+                    *cors,
+                    ("Access-Control-Allow-Methods", ALLOWED_METHODS),
+                    ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
+                    ("Access-Control-Max-Age", "600"),
+                ],
+            )
+        claims = self._authorizer.claims(request.header("Authorization"))
+        if claims is None:
+            return HttpResponse.json(401, {"message": "Unauthorized"}, cors)
+        event = proxy_event(
+            request, match.route.resource, stage_path, match.path_parameters, claims
+        )
+        try:
+            result = self._functions.invoke(match.route.function, event)
+        except FunctionUnavailableError as exc:
+            print(f"[gateway] {request.method} {stage_path}: {exc}", file=sys.stderr)
+            return bad_gateway()
+        except Exception:
+            # Lambda reports an unhandled error in the function's log; API Gateway says 502.
+            traceback.print_exc()
+            return bad_gateway()
+        return proxy_response(result)
+
+    def cors_headers(self, request: HttpRequest) -> list[tuple[str, str]]:
+        origin = request.header("Origin")
+        if origin is None or origin not in self._allowed_origins:
+            return []
+        return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]

@@ -1,0 +1,199 @@
+"""Start and stop the whole local stack from code.
+
+    stack = LocalStack(port=0)          # 0: any free port on 127.0.0.1
+    info = stack.start()                # info.url, info.user_pool_id, info.demo_password...
+    ...
+    stack.stop()
+
+One stack per process: it sets the AWS variables and the functions' settings in
+`os.environ` (where boto3 and the handlers read them) and restores them on stop. moto keeps
+every resource in memory, so everything is gone after `stop()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from handlers.core import layout
+from local import defaults
+from local.app import COGNITO_PREFIX, LocalApp, SiteConfig
+from local.authorizer import CognitoAuthorizer
+from local.cognito_proxy import CognitoProxy
+from local.environment import applied, aws_environment, check_settings, handler_environment
+from local.functions import LocalFunctions
+from local.gateway import ApiGateway
+from local.http_server import LocalHttpServer
+from local.resources import create_demo_user, create_resources
+from local.site import StaticSite
+from local.sqs_poller import SqsPoller
+
+HOST = "127.0.0.1"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SITE_DIR = REPO_ROOT / "frontend" / "out"
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    url: str
+    """The site's origin, e.g. http://127.0.0.1:8000"""
+    api_url: str
+    region: str
+    user_pool_id: str
+    user_pool_client_id: str
+    cognito_endpoint: str
+    moto_endpoint: str
+    """Where boto3 reaches the embedded AWS (for tests that look behind the API)."""
+    table_name: str
+    bucket_name: str
+    queue_url: str
+    dlq_url: str
+    demo_email: str
+    demo_password: str
+    provider: str
+    """`offline` or `openai`."""
+    site_built: bool
+    site_dir: str
+
+
+class LocalStack:
+    def __init__(
+        self,
+        port: int = defaults.DEFAULT_PORT,
+        *,
+        site_dir: Path = SITE_DIR,
+        openai_api_key: str | None = None,
+        openai_base_url: str | None = None,
+        region: str = defaults.REGION,
+        log_requests: bool = True,
+    ) -> None:
+        self._port = port
+        self._site_dir = site_dir
+        self._openai_api_key = openai_api_key
+        self._openai_base_url = openai_base_url
+        self._region = region
+        self._log_requests = log_requests
+        self._stack = contextlib.ExitStack()
+        self.info: StackInfo | None = None
+
+    def start(self) -> StackInfo:
+        try:
+            return self._start()
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def stop(self) -> None:
+        """Stop the poller, the HTTP server and moto; restore the environment."""
+        self._stack.close()
+        self.info = None
+
+    def __enter__(self) -> StackInfo:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _start(self) -> StackInfo:
+        # Bind first: the origin (with the real port) goes into the bucket's CORS rules.
+        http = LocalHttpServer(HOST, self._port, log_requests=self._log_requests)
+        self._stack.callback(http.stop)  # closes the socket if start-up fails
+        url = f"http://{HOST}:{http.port}"
+        origins = (url, f"http://localhost:{http.port}", *defaults.DEV_SERVER_ORIGINS)
+
+        # moto's server logs every AWS call the handlers make; keep its errors only.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+        moto.start()
+        self._stack.callback(moto.stop)
+        moto_host, moto_port = moto.get_host_and_port()
+        moto_endpoint = f"http://{moto_host}:{moto_port}"
+        # moto's state is process-wide: start from nothing even if a stack ran before.
+        _reset_moto(moto_endpoint)
+
+        self._stack.enter_context(applied(aws_environment(moto_endpoint, self._region)))
+        session = boto3.session.Session(region_name=self._region)
+        resources = create_resources(session, origins, self._openai_api_key)
+        demo = create_demo_user(session, resources.user_pool_id, defaults.DEMO_EMAIL)
+        env = handler_environment(resources, origins, self._openai_base_url)
+        check_settings(env)
+        self._stack.enter_context(applied(env))
+
+        functions = LocalFunctions(self._region)
+        issuer = f"https://cognito-idp.{self._region}.amazonaws.com/{resources.user_pool_id}"
+        authorizer = CognitoAuthorizer(
+            jwks_url=f"{moto_endpoint}/{resources.user_pool_id}/.well-known/jwks.json",
+            issuer=issuer,
+            client_id=resources.user_pool_client_id,
+        )
+        site = StaticSite(self._site_dir)
+        config = SiteConfig(
+            apiUrl=f"{url}/api",
+            region=self._region,
+            userPoolId=resources.user_pool_id,
+            userPoolClientId=resources.user_pool_client_id,
+            cognitoEndpoint=f"{url}{COGNITO_PREFIX}/",
+        )
+        app = LocalApp(
+            config=config,
+            gateway=ApiGateway(functions, authorizer, origins),
+            cognito=CognitoProxy(
+                moto_endpoint, session.client("cognito-idp"), resources.user_pool_id
+            ),
+            site=site,
+        )
+        http.serve(app)
+        # In-flight requests finish before the environment and moto go away.
+        self._stack.callback(http.stop)
+
+        poller = SqsPoller(
+            sqs=session.client("sqs"),
+            queue_url=resources.queue_url,
+            queue_arn=resources.queue_arn,
+            region=self._region,
+            invoke=lambda event: functions.invoke("ingest", event),
+            batch_size=layout.INGEST_BATCH_SIZE,
+            window_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
+            retry_visibility_seconds=defaults.RETRY_VISIBILITY_SECONDS,
+        )
+        poller.start()
+        # Stopped before the servers it talks to (ExitStack unwinds in reverse).
+        self._stack.callback(poller.stop)
+
+        self.info = StackInfo(
+            url=url,
+            api_url=config.apiUrl,
+            region=self._region,
+            user_pool_id=resources.user_pool_id,
+            user_pool_client_id=resources.user_pool_client_id,
+            cognito_endpoint=config.cognitoEndpoint,
+            moto_endpoint=moto_endpoint,
+            table_name=resources.table_name,
+            bucket_name=resources.bucket_name,
+            queue_url=resources.queue_url,
+            dlq_url=resources.dlq_url,
+            demo_email=demo.email,
+            demo_password=demo.password,
+            provider=env["LLM_PROVIDER"],
+            site_built=site.built,
+            site_dir=str(self._site_dir),
+        )
+        return self.info
+
+
+def _reset_moto(endpoint: str) -> None:
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310
+        reply.read()
