@@ -1,0 +1,127 @@
+"use client";
+
+import { useState } from "react";
+
+import { useAuth } from "@/components/AuthProvider";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
+import { DocumentList } from "@/components/DocumentList";
+import { Dropzone } from "@/components/Dropzone";
+import { RequireAuth } from "@/components/RequireAuth";
+import { Spinner } from "@/components/Spinner";
+import { UploadList, type UploadState } from "@/components/UploadList";
+import { useDocuments } from "@/hooks/useDocuments";
+import type { ApiClient } from "@/lib/api";
+import { checkFile } from "@/lib/files";
+import type { DocumentItem } from "@/lib/types";
+import { postToPresignedUrl } from "@/lib/upload";
+
+function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
+  const { documents, error, reload, remove } = useDocuments(api);
+  const [uploads, setUploads] = useState<UploadState[]>([]);
+  const [toDelete, setToDelete] = useState<DocumentItem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const patch = (key: string, change: Partial<UploadState>) =>
+    setUploads((current) => current.map((u) => (u.key === key ? { ...u, ...change } : u)));
+  const drop = (key: string) => setUploads((current) => current.filter((u) => u.key !== key));
+
+  async function upload(file: File, key: string, contentType: string) {
+    let documentId: string | null = null;
+    try {
+      const ticket = await api.createDocument(file.name, contentType, file.size);
+      documentId = ticket.document.documentId;
+      await reload(); // the new PENDING row appears at once
+      const handle = postToPresignedUrl(ticket.upload.url, ticket.upload.fields, file, (f) =>
+        patch(key, { progress: f }),
+      );
+      await handle.done;
+      drop(key);
+      await reload();
+    } catch (caught) {
+      // The bytes never arrived: remove the PENDING item rather than leave it forever.
+      if (documentId) await api.deleteDocument(documentId).catch(() => undefined);
+      patch(key, {
+        state: "failed",
+        message: caught instanceof Error ? caught.message : "The upload failed.",
+      });
+      await reload();
+    }
+  }
+
+  function onFiles(files: File[]) {
+    const started: UploadState[] = [];
+    for (const file of files) {
+      const key = `${file.name}-${file.size}-${Date.now()}-${Math.random()}`;
+      const check = checkFile(file.name, file.size, maxBytes);
+      if (!check.ok) {
+        started.push({ key, name: file.name, size: file.size, progress: 0, state: "rejected", message: check.reason });
+        continue;
+      }
+      started.push({ key, name: file.name, size: file.size, progress: 0, state: "uploading", message: null });
+      void upload(file, key, check.contentType);
+    }
+    setUploads((current) => [...current, ...started]);
+  }
+
+  async function confirmDelete() {
+    const doc = toDelete;
+    setToDelete(null);
+    if (!doc) return;
+    try {
+      await remove(doc.documentId);
+      setNotice(`Deleted ${doc.name}.`);
+    } catch (caught) {
+      setNotice(caught instanceof Error ? caught.message : "The document could not be deleted.");
+    }
+  }
+
+  return (
+    <>
+      <Dropzone maxBytes={maxBytes} onFiles={onFiles} />
+      <UploadList uploads={uploads} onDismiss={drop} />
+      {notice && (
+        <p className="alert alert-info" role="status" data-testid="notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <div className="alert alert-error" role="alert">
+          <p>Could not load your documents: {error}</p>
+          <button type="button" className="button" onClick={() => void reload()}>
+            Retry
+          </button>
+        </div>
+      )}
+      {documents === null && !error && <Spinner label="Loading documents…" />}
+      {documents !== null && documents.length === 0 && (
+        <div className="empty" data-testid="documents-empty">
+          <h2>No documents yet</h2>
+          <p>Upload a PDF, Word document, text, Markdown or HTML file to start asking questions about it.</p>
+        </div>
+      )}
+      {documents !== null && documents.length > 0 && (
+        <DocumentList documents={documents} onDelete={setToDelete} />
+      )}
+      <ConfirmDialog
+        open={toDelete !== null}
+        title="Delete this document?"
+        body={`${toDelete?.name ?? ""} and everything derived from it will be removed. Answers will no longer cite it.`}
+        confirmLabel="Delete"
+        onConfirm={() => void confirmDelete()}
+        onCancel={() => setToDelete(null)}
+      />
+    </>
+  );
+}
+
+export default function DocumentsPage() {
+  const { api, config } = useAuth();
+  return (
+    <main className="page" id="main">
+      <h1>Documents</h1>
+      <RequireAuth>
+        {api && config && <Documents api={api} maxBytes={config.maxUploadBytes} />}
+      </RequireAuth>
+    </main>
+  );
+}

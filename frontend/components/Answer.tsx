@@ -1,0 +1,95 @@
+"use client";
+
+import { Fragment, useState } from "react";
+
+import type { Citation, Message } from "@/lib/types";
+
+/** Turns "[2]" markers in the answer into buttons that open citation 2. */
+function AnswerText({
+  text,
+  citations,
+  onOpen,
+}: {
+  text: string;
+  citations: Citation[];
+  onOpen(index: number): void;
+}) {
+  const parts = text.split(/(\[\d+\])/g);
+  return (
+    <p className="answer-text" data-testid="answer-text">
+      {parts.map((part, i) => {
+        const match = /^\[(\d+)\]$/.exec(part);
+        const index = match ? Number(match[1]) - 1 : -1;
+        if (index >= 0 && index < citations.length) {
+          return (
+            <button
+              key={i}
+              type="button"
+              className="cite-marker"
+              aria-label={`Open citation ${index + 1}`}
+              onClick={() => onOpen(index)}
+            >
+              {index + 1}
+            </button>
+          );
+        }
+        return <Fragment key={i}>{part}</Fragment>;
+      })}
+    </p>
+  );
+}
+
+export function Answer({ message }: { message: Message }) {
+  const [open, setOpen] = useState<number | null>(null);
+  const citation = open === null ? null : message.citations[open];
+  const panelId = `citation-${message.messageId}`;
+
+  return (
+    <article className="message" data-testid="message">
+      <p className="question">
+        <span className="visually-hidden">You asked: </span>
+        {message.question}
+      </p>
+      <div className="answer">
+        {message.model === "offline" && (
+          <span className="badge badge-offline" data-testid="offline-badge" title="Answered by the offline provider: quotes the best passages, no language model">
+            Offline mode
+          </span>
+        )}
+        <AnswerText text={message.answer} citations={message.citations} onOpen={setOpen} />
+        {message.citations.length > 0 && (
+          <ol className="citations" aria-label="Sources" data-testid="citations">
+            {message.citations.map((c, i) => (
+              <li key={`${c.documentId}-${i}`}>
+                <button
+                  type="button"
+                  className="citation"
+                  aria-expanded={open === i}
+                  aria-controls={panelId}
+                  onClick={() => setOpen(open === i ? null : i)}
+                  data-testid="citation"
+                >
+                  <span className="cite-number">{i + 1}</span>
+                  {c.documentName}
+                  {c.page !== null && <span className="hint"> · page {c.page}</span>}
+                </button>
+              </li>
+            ))}
+          </ol>
+        )}
+        {citation && (
+          <section className="citation-panel" id={panelId} aria-live="polite" data-testid="citation-panel">
+            <header>
+              <strong data-testid="citation-document">{citation.documentName}</strong>
+              {citation.page !== null && <span data-testid="citation-page"> · page {citation.page}</span>}
+              <button type="button" className="button button-quiet" onClick={() => setOpen(null)}>
+                Close
+              </button>
+            </header>
+            <blockquote data-testid="citation-excerpt">{citation.excerpt}</blockquote>
+          </section>
+        )}
+      </div>
+    </article>
+  );
+}

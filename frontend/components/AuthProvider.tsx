@@ -1,0 +1,180 @@
+"use client";
+
+// Loads /config.json, holds the session, and hands out an API client whose 401s end the
+// session by sending the user to sign in (with a `next` path back to where they were).
+
+import { useRouter } from "next/navigation";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
+
+import { ApiClient } from "@/lib/api";
+import * as cognito from "@/lib/cognito";
+import { loadConfig, type SiteConfig } from "@/lib/config";
+import { readRefreshToken, writeRefreshToken } from "@/lib/storage";
+
+type Status = "loading" | "signedOut" | "signedIn" | "misconfigured";
+
+interface AuthContextValue {
+  status: Status;
+  config: SiteConfig | null;
+  configError: string | null;
+  email: string;
+  api: ApiClient | null;
+  signIn(email: string, password: string): Promise<void>;
+  signUp(email: string, password: string): Promise<{ confirmed: boolean }>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+// Refresh a little before expiry so a request never leaves with a token about to lapse.
+const EXPIRY_MARGIN_MS = 60_000;
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const [status, setStatus] = useState<Status>("loading");
+  const [config, setConfig] = useState<SiteConfig | null>(null);
+  const [configError, setConfigError] = useState<string | null>(null);
+  const [email, setEmail] = useState("");
+  const tokens = useRef<cognito.Tokens | null>(null);
+  const refreshing = useRef<Promise<string | null> | null>(null);
+
+  const adopt = useCallback((next: cognito.Tokens) => {
+    tokens.current = next;
+    writeRefreshToken(next.refreshToken);
+    setEmail(cognito.emailFromIdToken(next.idToken));
+    setStatus("signedIn");
+  }, []);
+
+  const clear = useCallback(() => {
+    tokens.current = null;
+    writeRefreshToken(null);
+    setEmail("");
+    setStatus("signedOut");
+  }, []);
+
+  const renew = useCallback(
+    (cfg: SiteConfig): Promise<string | null> => {
+      // One refresh in flight at a time: parallel 401s share it.
+      if (!refreshing.current) {
+        const refreshToken = tokens.current?.refreshToken ?? readRefreshToken();
+        refreshing.current = (async () => {
+          if (!refreshToken) return null;
+          try {
+            const next = await cognito.refresh(
+              cfg.cognitoEndpoint,
+              cfg.userPoolClientId,
+              refreshToken,
+            );
+            adopt(next);
+            return next.idToken;
+          } catch {
+            return null;
+          } finally {
+            refreshing.current = null;
+          }
+        })();
+      }
+      return refreshing.current;
+    },
+    [adopt],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      let cfg: SiteConfig;
+      try {
+        cfg = await loadConfig();
+      } catch (error) {
+        if (!cancelled) {
+          setConfigError(error instanceof Error ? error.message : String(error));
+          setStatus("misconfigured");
+        }
+        return;
+      }
+      if (cancelled) return;
+      setConfig(cfg);
+      const token = readRefreshToken() ? await renew(cfg) : null;
+      if (!cancelled && !token) clear();
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [renew, clear]);
+
+  const idToken = useCallback(
+    async (force: boolean): Promise<string | null> => {
+      if (!config) return null;
+      const current = tokens.current;
+      if (!force && current && current.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
+        return current.idToken;
+      }
+      return renew(config);
+    },
+    [config, renew],
+  );
+
+  const expired = useCallback(() => {
+    clear();
+    const next = encodeURIComponent(window.location.pathname + window.location.search);
+    router.replace(`/signin/?expired=1&next=${next}`);
+  }, [clear, router]);
+
+  const api = useMemo(
+    // The client calls these from requests (effects and handlers), never during render.
+    // eslint-disable-next-line react-hooks/refs
+    () => (config ? new ApiClient(config.apiUrl, { idToken, expired }) : null),
+    [config, idToken, expired],
+  );
+
+  const value = useMemo<AuthContextValue>(
+    () => ({
+      status,
+      config,
+      configError,
+      email,
+      api,
+      async signIn(userEmail, password) {
+        if (!config) throw new Error("The site is not configured.");
+        adopt(
+          await cognito.signIn(config.cognitoEndpoint, config.userPoolClientId, userEmail, password),
+        );
+      },
+      async signUp(userEmail, password) {
+        if (!config) throw new Error("The site is not configured.");
+        return cognito.signUp(config.cognitoEndpoint, config.userPoolClientId, userEmail, password);
+      },
+      async confirmSignUp(userEmail, code) {
+        if (!config) throw new Error("The site is not configured.");
+        await cognito.confirmSignUp(config.cognitoEndpoint, config.userPoolClientId, userEmail, code);
+      },
+      async signOut() {
+        const accessToken = tokens.current?.accessToken;
+        clear();
+        if (config && accessToken) {
+          // Revoke the refresh token too; if that fails the local session is gone anyway.
+          await cognito.globalSignOut(config.cognitoEndpoint, accessToken).catch(() => undefined);
+        }
+      },
+    }),
+    [status, config, configError, email, api, adopt, clear],
+  );
+
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error("useAuth outside AuthProvider");
+  return value;
+}

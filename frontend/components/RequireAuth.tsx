@@ -1,0 +1,23 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, type ReactNode } from "react";
+
+import { useAuth } from "./AuthProvider";
+import { Spinner } from "./Spinner";
+
+/** Renders its children only when signed in; otherwise sends the user to sign in. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { status } = useAuth();
+  const router = useRouter();
+  const pathname = usePathname();
+
+  useEffect(() => {
+    if (status === "signedOut") {
+      router.replace(`/signin/?next=${encodeURIComponent(pathname)}`);
+    }
+  }, [status, router, pathname]);
+
+  if (status !== "signedIn") return <Spinner label="Loading your session…" />;
+  return <>{children}</>;
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+
+import type { ApiClient } from "@/lib/api";
+import { askErrorMessage } from "@/lib/messages";
+import type { Conversation, Message } from "@/lib/types";
+
+function selectedFromUrl(): string | null {
+  return new URLSearchParams(window.location.search).get("c");
+}
+
+function showInUrl(id: string | null) {
+  window.history.replaceState(null, "", id ? `/chat/?c=${encodeURIComponent(id)}` : "/chat/");
+}
+
+export function useChat(api: ApiClient) {
+  const [conversations, setConversations] = useState<Conversation[] | null>(null);
+  // Rendered only after sign-in (never prerendered), so reading the URL here is safe.
+  const [selectedId, setSelectedId] = useState<string | null>(selectedFromUrl);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const select = useCallback(
+    async (id: string | null) => {
+      setSelectedId(id);
+      setError(null);
+      setMessages([]);
+      showInUrl(id);
+      if (!id) return;
+      try {
+        setMessages((await api.getConversation(id)).messages);
+      } catch (caught) {
+        setError(askErrorMessage(caught));
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    let active = true;
+    const fail = (caught: unknown) => active && setError(askErrorMessage(caught));
+    api.listConversations().then((page) => active && setConversations(page.items), fail);
+    const initial = selectedFromUrl();
+    if (initial) {
+      api.getConversation(initial).then((found) => active && setMessages(found.messages), fail);
+    }
+    return () => {
+      active = false;
+    };
+  }, [api]);
+
+  /** Asks in the selected conversation (creating one first if none); true once answered. */
+  const ask = useCallback(
+    async (question: string): Promise<boolean> => {
+      setError(null);
+      setPendingQuestion(question);
+      try {
+        let id = selectedId;
+        if (!id) {
+          const created = await api.createConversation(question.slice(0, 80));
+          id = created.conversationId;
+          setSelectedId(id);
+          showInUrl(id);
+          setConversations((current) => [created, ...(current ?? [])]);
+        }
+        const message = await api.ask(id, question);
+        setMessages((current) => [...current, message]);
+        return true;
+      } catch (caught) {
+        setError(askErrorMessage(caught));
+        return false;
+      } finally {
+        setPendingQuestion(null);
+      }
+    },
+    [api, selectedId],
+  );
+
+  return { conversations, selectedId, messages, pendingQuestion, error, select, ask };
+}

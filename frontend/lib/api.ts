@@ -1,0 +1,133 @@
+// The Doc Agent API client: JSON over fetch with the Cognito id token; one refresh and
+// retry on 401, then the session is over.
+
+import type { Conversation, DocumentItem, Message, Page, UploadTicket } from "./types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds until a retry may succeed (from `Retry-After`), for 429 and 503. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export class SessionExpiredError extends ApiError {
+  constructor() {
+    super(401, "session_expired", "Your session has expired. Sign in again.");
+  }
+}
+
+export interface TokenSource {
+  /** A valid id token; `force` refreshes even if the current one has not expired. */
+  idToken(force: boolean): Promise<string | null>;
+  /** Called once the session cannot be renewed. */
+  expired(): void;
+}
+
+export function parseRetryAfter(header: string | null, now: number = Date.now()): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, Math.round((date - now) / 1000));
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  let code = "error";
+  let message = `The server answered ${response.status}.`;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    code = body.error?.code ?? code;
+    message = body.error?.message ?? message;
+  } catch {
+    // not JSON (a gateway error page): keep the generic message
+  }
+  return new ApiError(
+    response.status,
+    code,
+    message,
+    parseRetryAfter(response.headers.get("Retry-After")),
+  );
+}
+
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly tokens: TokenSource,
+  ) {}
+
+  private async send(method: string, path: string, body: unknown, force: boolean) {
+    const token = await this.tokens.idToken(force);
+    if (!token) throw new SessionExpiredError();
+    const headers: Record<string, string> = { Authorization: token };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, "network", "Cannot reach the server. Check your connection.");
+    }
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response = await this.send(method, path, body, false);
+    if (response.status === 401) {
+      try {
+        response = await this.send(method, path, body, true);
+      } catch (error) {
+        if (error instanceof SessionExpiredError) this.tokens.expired();
+        throw error;
+      }
+      if (response.status === 401) {
+        this.tokens.expired();
+        throw new SessionExpiredError();
+      }
+    }
+    if (!response.ok) throw await toApiError(response);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  listDocuments(): Promise<Page<DocumentItem>> {
+    return this.request("GET", "/documents?limit=100");
+  }
+
+  createDocument(name: string, contentType: string, size: number): Promise<UploadTicket> {
+    return this.request("POST", "/documents", { name, contentType, size });
+  }
+
+  deleteDocument(documentId: string): Promise<void> {
+    return this.request("DELETE", `/documents/${encodeURIComponent(documentId)}`);
+  }
+
+  listConversations(): Promise<Page<Conversation>> {
+    return this.request("GET", "/conversations?limit=50");
+  }
+
+  createConversation(title: string): Promise<Conversation> {
+    return this.request("POST", "/conversations", { title });
+  }
+
+  getConversation(id: string): Promise<{ conversation: Conversation; messages: Message[] }> {
+    return this.request("GET", `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  deleteConversation(id: string): Promise<void> {
+    return this.request("DELETE", `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  ask(conversationId: string, question: string): Promise<Message> {
+    return this.request(
+      "POST",
+      `/conversations/${encodeURIComponent(conversationId)}/messages`,
+      { question },
+    );
+  }
+}
