@@ -1,0 +1,39 @@
+"""The API's routes and which function serves each: one table for API Gateway and the local stack.
+
+`components/agent_api` declares a resource, methods and a Lambda proxy integration per
+route from it; `local/` routes HTTP requests to the same handlers with it. The handlers'
+own resolvers must serve exactly these (a test checks the OpenAPI paths against them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STAGE_NAME = "api"
+"""The stage, and so the first path segment of every API URL."""
+
+
+@dataclass(frozen=True)
+class Route:
+    function: str
+    """The function key: api, agent (ingest has no route)."""
+    path: str
+    """The resource path template, with `{name}` path parameters."""
+    methods: tuple[str, ...]
+
+    @property
+    def path_parameters(self) -> tuple[str, ...]:
+        return tuple(
+            part[1:-1] for part in self.path.split("/") if part.startswith("{") and part.endswith("}")
+        )
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("api", "/documents", ("GET", "POST")),
+    Route("api", "/documents/{documentId}", ("GET", "DELETE")),
+    Route("agent", "/conversations", ("GET", "POST")),
+    Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
+    Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
+)
+
+ROUTED_FUNCTIONS: tuple[str, ...] = tuple(dict.fromkeys(route.function for route in ROUTES))
