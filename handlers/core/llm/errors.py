@@ -1,20 +1,22 @@
 """What can go wrong when talking to a language-model provider.
 
-Both errors are "try again later" for a caller: the HTTP layer maps them to 503 with
-`Retry-After`, the ingest worker treats them as transient.
+Both errors are "try again later": they are 503s with `Retry-After` for the API (the
+shared error mapping turns any AppError into the JSON error shape, headers included) and
+transient failures for the ingest worker.
 """
 
 from __future__ import annotations
 
+from handlers.core.errors import ServiceUnavailableError
 
-class LlmError(Exception):
+
+class LlmError(ServiceUnavailableError):
     """Base class of provider failures."""
 
     code = "llm_unavailable"
 
     def __init__(self, message: str, *, retry_after_seconds: int = 30) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, headers={"Retry-After": str(retry_after_seconds)})
         self.retry_after_seconds = retry_after_seconds
 
 

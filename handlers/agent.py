@@ -1,0 +1,158 @@
+"""The `agent` function: conversations and questions (API Gateway REST proxy, Cognito).
+
+Each route reads the caller from the verified claims, calls one use case in
+`handlers.core.conversations.service` and returns its typed model; the same types
+generate `docs/openapi.json`. Nothing AWS-facing is built at import time:
+`agent_context()` builds it on first use and keeps it for the warm container, together
+with the cache of loaded document indexes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handlers.core.auth import find_user_id, require_user_id
+from handlers.core.conversations import service
+from handlers.core.conversations.models import (
+    AskRequest,
+    Conversation,
+    ConversationDetails,
+    ConversationPage,
+    CreateConversationRequest,
+    Message,
+)
+from handlers.core.cors import add_cors_headers
+from handlers.core.http_errors import error_proxy_response, error_responses, register_error_handlers
+from handlers.core.settings import AgentSettings
+
+logger = Logger(service="agent")
+# The namespace comes from POWERTOOLS_METRICS_NAMESPACE, set per stack (metric_names.py).
+metrics = Metrics(service="agent")
+app = APIGatewayRestResolver(enable_validation=True)
+register_error_handlers(app, logger)
+
+TAGS = ["conversations"]
+ConversationId = Annotated[
+    str, Path(min_length=1, max_length=64, description="The conversation's id.")
+]
+
+
+@cache
+def settings() -> AgentSettings:
+    return AgentSettings.from_env()
+
+
+@cache
+def agent_context() -> service.AgentContext:
+    import boto3
+
+    from handlers.core.conversations.table import ConversationTable
+    from handlers.core.documents.table import DocumentTable
+    from handlers.core.llm.embeddings import Embedder
+    from handlers.core.llm.provider import make_provider
+    from handlers.core.quotas import DailyQuota
+    from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+    from handlers.core.retrieval.index import HybridIndex
+
+    config = settings()
+    table = boto3.resource("dynamodb").Table(config.table_name)
+    # Kept for the life of the warm container: loaded documents keyed by id + ETag.
+    source = S3DocumentSource(boto3.client("s3"), config.bucket_name, DocumentCache())
+
+    def index_for(embedder: Embedder) -> HybridIndex:
+        return HybridIndex(source, embedder)
+
+    return service.AgentContext(
+        conversations=ConversationTable(table),
+        documents=DocumentTable(table),
+        quota=DailyQuota(
+            table,
+            question_limit=config.daily_question_limit,
+            token_limit=config.daily_token_limit,
+        ),
+        provider=lambda: make_provider(config),
+        index_for=index_for,
+        metrics=metrics,
+    )
+
+
+def _user_id() -> str:
+    return require_user_id(app.current_event.raw_event)
+
+
+@app.post(
+    "/conversations",
+    status_code=201,
+    tags=TAGS,
+    summary="Start a conversation",
+    description="Optionally limited to some documents; by default it searches all READY ones.",
+    responses=error_responses(400, 401, 404),
+)
+def post_conversation(request: CreateConversationRequest) -> Conversation:
+    return service.create_conversation(agent_context(), _user_id(), request)
+
+
+@app.get(
+    "/conversations",
+    tags=TAGS,
+    summary="List the caller's conversations, newest first",
+    responses=error_responses(400, 401),
+)
+def get_conversations(
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
+    cursor: Annotated[str | None, Query(max_length=512, description="From nextCursor.")] = None,
+) -> ConversationPage:
+    return service.list_conversations(agent_context(), _user_id(), limit=limit, cursor=cursor)
+
+
+@app.get(
+    "/conversations/<conversationId>",
+    tags=TAGS,
+    summary="A conversation with its messages and their citations",
+    responses=error_responses(401, 404),
+)
+def get_conversation(conversationId: ConversationId) -> ConversationDetails:
+    return service.get_conversation(agent_context(), _user_id(), conversationId)
+
+
+@app.delete(
+    "/conversations/<conversationId>",
+    status_code=204,
+    tags=TAGS,
+    summary="Delete a conversation and its messages",
+    responses=error_responses(401, 404),
+)
+def delete_conversation(conversationId: ConversationId) -> Response[None]:
+    service.delete_conversation(agent_context(), _user_id(), conversationId)
+    return Response(status_code=204, content_type=None, body=None)
+
+
+@app.post(
+    "/conversations/<conversationId>/messages",
+    tags=TAGS,
+    summary="Ask a question; the answer cites passages of the caller's documents",
+    description=(
+        "429 with Retry-After when today's question or token quota is used up; 503 with "
+        "Retry-After when the language model is unavailable or not configured."
+    ),
+    responses=error_responses(400, 401, 404, 429, 503),
+)
+def post_message(conversationId: ConversationId, request: AskRequest) -> Message:
+    return service.ask_question(agent_context(), _user_id(), conversationId, request)
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if find_user_id(event) is None:
+        response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
+    else:
+        response = app.resolve(event, context)
+    return add_cors_headers(response, event, settings().allowed_origins)

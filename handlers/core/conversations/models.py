@@ -1,0 +1,86 @@
+"""Conversations and messages as the API shows them and as the table stores them.
+
+Attribute names in the table are the camelCase aliases, like document items, so a stored
+item validates straight into these models.
+"""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, Field, field_validator
+
+from handlers.core.documents.models import CamelModel
+
+MAX_TITLE_LENGTH = 200
+MAX_SCOPE_DOCUMENTS = 50
+MAX_QUESTION_LENGTH = 4000
+DEFAULT_TITLE = "New conversation"
+
+
+class Conversation(CamelModel):
+    conversation_id: str
+    title: str
+    document_ids: list[str] = Field(
+        default_factory=list,
+        description="The documents this conversation searches; empty: all READY documents.",
+    )
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class Citation(CamelModel):
+    document_id: str
+    document_name: str
+    page: int | None = Field(default=None, description="1-based page, when the format has pages.")
+    excerpt: str
+    score: float = Field(description="Fused retrieval score (reciprocal rank fusion).")
+
+
+class Usage(CamelModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Message(CamelModel):
+    message_id: str
+    question: str
+    answer: str
+    citations: list[Citation]
+    usage: Usage
+    model: str = Field(description='The chat model, or "offline" for the offline provider.')
+    created_at: AwareDatetime
+
+
+# --- requests and responses ------------------------------------------------------------
+
+
+class CreateConversationRequest(CamelModel):
+    title: str | None = Field(default=None, max_length=MAX_TITLE_LENGTH)
+    document_ids: list[str] = Field(default_factory=list, max_length=MAX_SCOPE_DOCUMENTS)
+
+    @field_validator("title")
+    @classmethod
+    def _strip_title(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class AskRequest(CamelModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_LENGTH)
+
+    @field_validator("question")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+
+class ConversationPage(CamelModel):
+    items: list[Conversation]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` for the next page; null on the last."
+    )
+
+
+class ConversationDetails(CamelModel):
+    conversation: Conversation
+    messages: list[Message] = Field(description="Oldest first.")

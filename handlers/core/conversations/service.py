@@ -1,0 +1,222 @@
+"""The conversation use cases behind the `agent` routes, one function each.
+
+Each takes the caller's user id (from the verified token, never the request). Asking a
+question: check the conversation, pick the caller's READY documents in its scope,
+reserve the daily quota, let the provider answer with tools bound to those documents,
+count the tokens, then store question, answer and citations as one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+from handlers.core import metric_names as names
+from handlers.core.clock import utc_now
+from handlers.core.conversations.models import (
+    DEFAULT_TITLE,
+    AskRequest,
+    Citation,
+    Conversation,
+    ConversationDetails,
+    ConversationPage,
+    CreateConversationRequest,
+    Message,
+    Usage,
+)
+from handlers.core.conversations.table import ConversationTable
+from handlers.core.documents.models import DocumentRecord, DocumentStatus
+from handlers.core.documents.table import DocumentTable
+from handlers.core.errors import NotFoundError
+from handlers.core.ids import is_valid_id, new_id
+from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
+from handlers.core.llm.embeddings import Embedder
+from handlers.core.llm.errors import LlmError
+from handlers.core.llm.tools import AgentTools, excerpt
+from handlers.core.quotas import DailyQuota, QuotaExceededError
+from handlers.core.retrieval.index import VectorIndex
+
+logger = Logger(child=True)
+
+HISTORY_MESSAGES = 4
+NO_DOCUMENTS_ANSWER = (
+    "There are no READY documents to answer from yet. Upload a document (or wait until "
+    "it has been processed) and ask again."
+)
+NO_DOCUMENTS_MODEL = "none"
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    """What the use cases need. `provider` is called only when a question needs it."""
+
+    conversations: ConversationTable
+    documents: DocumentTable
+    quota: DailyQuota
+    provider: Callable[[], tuple[Answerer, Embedder]]
+    index_for: Callable[[Embedder], VectorIndex]
+    metrics: Metrics | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+
+def create_conversation(
+    ctx: AgentContext, user_id: str, request: CreateConversationRequest
+) -> Conversation:
+    document_ids = list(dict.fromkeys(request.document_ids))
+    for document_id in document_ids:
+        if _find_document(ctx, user_id, document_id) is None:
+            raise NotFoundError("Document not found.", code="document_not_found")
+    now = ctx.clock()
+    conversation = Conversation(
+        conversation_id=new_id(int(now.timestamp() * 1000)),
+        title=request.title or DEFAULT_TITLE,
+        document_ids=document_ids,
+        created_at=now,
+        updated_at=now,
+    )
+    ctx.conversations.put_new(user_id, conversation)
+    logger.info("conversation created", conversation_id=conversation.conversation_id)
+    return conversation
+
+
+def list_conversations(
+    ctx: AgentContext, user_id: str, *, limit: int, cursor: str | None
+) -> ConversationPage:
+    items, next_cursor = ctx.conversations.list_page(user_id, limit=limit, cursor=cursor)
+    return ConversationPage(items=items, next_cursor=next_cursor)
+
+
+def get_conversation(ctx: AgentContext, user_id: str, conversation_id: str) -> ConversationDetails:
+    conversation = _require_conversation(ctx, user_id, conversation_id)
+    messages = ctx.conversations.messages(user_id, conversation_id)
+    return ConversationDetails(conversation=conversation, messages=messages)
+
+
+def delete_conversation(ctx: AgentContext, user_id: str, conversation_id: str) -> None:
+    _require_conversation(ctx, user_id, conversation_id)
+    ctx.conversations.delete(user_id, conversation_id)
+    logger.info("conversation deleted", conversation_id=conversation_id)
+
+
+def ask_question(
+    ctx: AgentContext, user_id: str, conversation_id: str, request: AskRequest
+) -> Message:
+    conversation = _require_conversation(ctx, user_id, conversation_id)
+    documents = _documents_in_scope(ctx, user_id, conversation)
+    if not documents:
+        draft = DraftAnswer(text=NO_DOCUMENTS_ANSWER, model=NO_DOCUMENTS_MODEL)
+        return _store(ctx, user_id, conversation_id, request.question, draft, [])
+
+    try:
+        ctx.quota.reserve_question(user_id, ctx.clock())
+    except QuotaExceededError:
+        _count(ctx, names.QUOTA_REJECTIONS, 1)
+        raise
+    try:
+        answerer, embedder = ctx.provider()
+        tools = AgentTools(ctx.index_for(embedder), documents)
+        history = [
+            Exchange(question=m.question, answer=m.answer)
+            for m in ctx.conversations.recent_messages(user_id, conversation_id, HISTORY_MESSAGES)
+        ]
+        draft = answerer.answer(request.question, tools, history)
+    except LlmError as exc:
+        ctx.quota.release_question(user_id, ctx.clock())
+        _count(ctx, names.LLM_ERRORS, 1)
+        logger.warning("llm unavailable", code=exc.code, retry_after=exc.retry_after_seconds)
+        raise
+    tokens = draft.prompt_tokens + draft.completion_tokens
+    ctx.quota.add_tokens(user_id, tokens, ctx.clock())
+    _record_usage(ctx, draft)
+    answer, passages = tools.cited(draft.text)
+    citations = [
+        Citation(
+            document_id=p.document_id,
+            document_name=p.document_name,
+            page=p.page,
+            excerpt=excerpt(p.text),
+            score=p.score,
+        )
+        for p in passages
+    ]
+    final = DraftAnswer(
+        text=answer,
+        model=draft.model,
+        prompt_tokens=draft.prompt_tokens,
+        completion_tokens=draft.completion_tokens,
+    )
+    return _store(ctx, user_id, conversation_id, request.question, final, citations)
+
+
+def _store(
+    ctx: AgentContext,
+    user_id: str,
+    conversation_id: str,
+    question: str,
+    draft: DraftAnswer,
+    citations: Sequence[Citation],
+) -> Message:
+    now = ctx.clock()
+    message = Message(
+        message_id=new_id(int(now.timestamp() * 1000)),
+        question=question,
+        answer=draft.text,
+        citations=list(citations),
+        usage=Usage(prompt_tokens=draft.prompt_tokens, completion_tokens=draft.completion_tokens),
+        model=draft.model,
+        created_at=now,
+    )
+    ctx.conversations.add_message(user_id, conversation_id, message, now=now)
+    logger.info(
+        "question answered",
+        conversation_id=conversation_id,
+        message_id=message.message_id,
+        model=message.model,
+        citations=len(citations),
+        prompt_tokens=draft.prompt_tokens,
+        completion_tokens=draft.completion_tokens,
+    )
+    return message
+
+
+def _require_conversation(ctx: AgentContext, user_id: str, conversation_id: str) -> Conversation:
+    conversation = (
+        ctx.conversations.get(user_id, conversation_id) if is_valid_id(conversation_id) else None
+    )
+    if conversation is None:
+        raise NotFoundError("Conversation not found.")
+    return conversation
+
+
+def _find_document(ctx: AgentContext, user_id: str, document_id: str) -> DocumentRecord | None:
+    return ctx.documents.get(user_id, document_id) if is_valid_id(document_id) else None
+
+
+def _documents_in_scope(
+    ctx: AgentContext, user_id: str, conversation: Conversation
+) -> list[DocumentRecord]:
+    """The caller's READY documents, narrowed to the conversation's when it names some."""
+    if not conversation.document_ids:
+        return ctx.documents.list_ready(user_id)
+    found = (_find_document(ctx, user_id, doc_id) for doc_id in conversation.document_ids)
+    return [doc for doc in found if doc is not None and doc.status is DocumentStatus.READY]
+
+
+def _record_usage(ctx: AgentContext, draft: DraftAnswer) -> None:
+    _count(ctx, names.QUESTIONS_ANSWERED, 1)
+    if ctx.metrics is None:
+        return
+    ctx.metrics.add_metric(names.LLM_PROMPT_TOKENS, MetricUnit.Count, draft.prompt_tokens)
+    ctx.metrics.add_metric(names.LLM_COMPLETION_TOKENS, MetricUnit.Count, draft.completion_tokens)
+    if draft.llm_calls:
+        ctx.metrics.add_metric(names.LLM_LATENCY_MS, MetricUnit.Milliseconds, draft.llm_latency_ms)
+        ctx.metrics.add_metric(names.LLM_REQUESTS, MetricUnit.Count, draft.llm_calls)
+
+
+def _count(ctx: AgentContext, name: str, value: int) -> None:
+    if ctx.metrics is not None:
+        ctx.metrics.add_metric(name, MetricUnit.Count, value)

@@ -1,0 +1,188 @@
+"""Conversation and message items in the single table, behind one small class.
+
+`USER#{user}` / `CONV#{id}` holds a conversation, `USER#{user}` / `MSG#{conv}#{msg}` each
+of its messages (time-ordered ids: the sort key orders them). A message — question,
+answer, citations and usage together — is written once, in the same transaction as the
+conversation's `updatedAt`, and only while the conversation exists: nothing half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from handlers.core.clock import to_iso
+from handlers.core.conversations.models import Conversation, Message
+from handlers.core.cursors import decode_cursor, encode_cursor
+from handlers.core.errors import NotFoundError
+from handlers.core.layout import (
+    CONVERSATION_PREFIX,
+    PARTITION_KEY,
+    SORT_KEY,
+    conversation_sk,
+    message_sk,
+    message_sk_prefix,
+    user_pk,
+)
+
+CONVERSATION_ENTITY = "conversation"
+MESSAGE_ENTITY = "message"
+
+
+def _to_item(model: Conversation | Message) -> dict[str, Any]:
+    # DynamoDB numbers are Decimals; floats (citation scores) go through their text.
+    item: dict[str, Any] = _decimals(
+        model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
+    return item
+
+
+def _decimals(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: _decimals(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals(v) for v in value]
+    return value
+
+
+class ConversationTable:
+    """Data access for conversations. `table` is a boto3 `dynamodb.Table` resource."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def put_new(self, user_id: str, conversation: Conversation) -> None:
+        item = _to_item(conversation)
+        item.update(
+            {
+                PARTITION_KEY: user_pk(user_id),
+                SORT_KEY: conversation_sk(conversation.conversation_id),
+                "entity": CONVERSATION_ENTITY,
+            }
+        )
+        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+
+    def get(self, user_id: str, conversation_id: str) -> Conversation | None:
+        response = self._table.get_item(
+            Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: conversation_sk(conversation_id)},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return Conversation.model_validate(item) if item else None
+
+    def list_page(
+        self, user_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[Conversation], str | None]:
+        """One page of the user's conversations, newest first, and the next page's cursor."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
+            & Key(SORT_KEY).begins_with(CONVERSATION_PREFIX),
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+        }
+        if cursor is not None:
+            query["ExclusiveStartKey"] = {
+                PARTITION_KEY: user_pk(user_id),
+                SORT_KEY: conversation_sk(decode_cursor(cursor)),
+            }
+        items = self._table.query(**query).get("Items", [])
+        conversations = [Conversation.model_validate(item) for item in items[:limit]]
+        more = len(items) > limit
+        return conversations, encode_cursor(conversations[-1].conversation_id) if more else None
+
+    def recent_messages(self, user_id: str, conversation_id: str, limit: int) -> list[Message]:
+        """The last `limit` messages, oldest first."""
+        response = self._table.query(
+            KeyConditionExpression=Key(PARTITION_KEY).eq(user_pk(user_id))
+            & Key(SORT_KEY).begins_with(message_sk_prefix(conversation_id)),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [Message.model_validate(item) for item in reversed(response.get("Items", []))]
+
+    def messages(self, user_id: str, conversation_id: str) -> list[Message]:
+        """The conversation's messages, oldest first."""
+        return [
+            Message.model_validate(item) for item in self._message_items(user_id, conversation_id)
+        ]
+
+    def add_message(
+        self, user_id: str, conversation_id: str, message: Message, *, now: datetime
+    ) -> None:
+        """Store the message and touch the conversation, atomically; 404 if it is gone."""
+        item = _to_item(message)
+        item.update(
+            {
+                PARTITION_KEY: user_pk(user_id),
+                SORT_KEY: message_sk(conversation_id, message.message_id),
+                "entity": MESSAGE_ENTITY,
+                "conversationId": conversation_id,
+            }
+        )
+        conversation_key = {
+            PARTITION_KEY: user_pk(user_id),
+            SORT_KEY: conversation_sk(conversation_id),
+        }
+        try:
+            # The resource's client takes plain Python values, like the Table calls.
+            self._table.meta.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table.name,
+                            "Item": item,
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table.name,
+                            "Key": conversation_key,
+                            "UpdateExpression": "SET updatedAt = :now",
+                            "ConditionExpression": "attribute_exists(PK)",
+                            "ExpressionAttributeValues": {":now": to_iso(now)},
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise NotFoundError("Conversation not found.") from exc
+            raise
+
+    def delete(self, user_id: str, conversation_id: str) -> None:
+        """The conversation first (it disappears at once), then its messages; idempotent."""
+        self._table.delete_item(
+            Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: conversation_sk(conversation_id)}
+        )
+        with self._table.batch_writer() as batch:
+            for item in self._message_items(user_id, conversation_id, keys_only=True):
+                batch.delete_item(
+                    Key={PARTITION_KEY: item[PARTITION_KEY], SORT_KEY: item[SORT_KEY]}
+                )
+
+    def _message_items(
+        self, user_id: str, conversation_id: str, *, keys_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
+            & Key(SORT_KEY).begins_with(message_sk_prefix(conversation_id)),
+            "ScanIndexForward": True,
+            "ConsistentRead": True,
+        }
+        if keys_only:
+            query["ProjectionExpression"] = f"{PARTITION_KEY}, {SORT_KEY}"
+        while True:
+            response = self._table.query(**query)
+            yield from response.get("Items", [])
+            last_key = response.get("LastEvaluatedKey")
+            if not last_key:
+                return
+            query["ExclusiveStartKey"] = last_key

@@ -1,0 +1,38 @@
+"""What an answerer produces, and the interface both providers implement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from handlers.core.llm.tools import AgentTools
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """An earlier question and answer of the conversation, for context."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class DraftAnswer:
+    text: str
+    model: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    llm_calls: int = 0
+    llm_latency_ms: float = 0.0
+
+
+class Answerer(Protocol):
+    @property
+    def model(self) -> str: ...
+
+    def answer(
+        self, question: str, tools: AgentTools, history: Sequence[Exchange] = ()
+    ) -> DraftAnswer:
+        """Answer from what `tools` return; the passages used are in `tools.retrieved`."""
+        ...

@@ -1,0 +1,116 @@
+"""The OpenAI tool-calling loop.
+
+Each round sends the conversation so far with the tool specs; tool calls are run by
+`AgentTools` (bound to the caller) and their results appended as `tool` messages. After
+`max_rounds` rounds with tool calls, one last request without tools forces an answer, so
+a question costs at most `max_rounds + 1` chat requests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools import Logger
+
+from handlers.core.llm.answers import DraftAnswer, Exchange
+from handlers.core.llm.client import call_openai
+from handlers.core.llm.prompts import FINAL_ROUND_NOTE, SYSTEM_PROMPT
+from handlers.core.llm.tools import TOOL_SPECS, AgentTools
+
+if TYPE_CHECKING:
+    from openai import OpenAI
+    from openai.types.chat import ChatCompletion
+
+logger = Logger(child=True)
+
+HISTORY_EXCHANGES = 4
+MAX_COMPLETION_TOKENS = 1200
+NO_ANSWER = "The model returned no answer."
+
+
+class OpenAIAnswerer:
+    def __init__(self, client: OpenAI, *, model: str, max_rounds: int) -> None:
+        self._client = client
+        self._model = model
+        self._max_rounds = max_rounds
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    def answer(
+        self, question: str, tools: AgentTools, history: Sequence[Exchange] = ()
+    ) -> DraftAnswer:
+        messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
+        for exchange in list(history)[-HISTORY_EXCHANGES:]:
+            messages.append({"role": "user", "content": exchange.question})
+            messages.append({"role": "assistant", "content": exchange.answer})
+        messages.append({"role": "user", "content": question})
+
+        usage = _Usage()
+        for round_number in range(self._max_rounds + 1):
+            final = round_number == self._max_rounds
+            if final:
+                messages.append({"role": "system", "content": FINAL_ROUND_NOTE})
+            completion = self._complete(messages, usage, with_tools=not final)
+            message = completion.choices[0].message
+            tool_calls = [call for call in message.tool_calls or [] if call.type == "function"]
+            if final or not tool_calls:
+                return usage.draft(message.content or NO_ANSWER, self._model)
+            messages.append(message.model_dump(exclude_none=True, exclude_unset=True))
+            for call in tool_calls:
+                logger.info("tool call", tool=call.function.name, round=round_number)
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": call.id,
+                        "content": tools.call(call.function.name, call.function.arguments),
+                    }
+                )
+        raise AssertionError("unreachable: the last round returns")
+
+    def _complete(
+        self, messages: list[dict[str, Any]], usage: _Usage, *, with_tools: bool
+    ) -> ChatCompletion:
+        # The last round keeps the tool specs (the history holds tool calls) but forbids them.
+        options = {"tools": TOOL_SPECS, "tool_choice": "auto" if with_tools else "none"}
+        started = time.perf_counter()
+        completion: ChatCompletion = call_openai(
+            partial(
+                self._client.chat.completions.create,
+                model=self._model,
+                messages=messages,  # type: ignore[arg-type]
+                max_completion_tokens=MAX_COMPLETION_TOKENS,
+                **options,  # type: ignore[arg-type]
+            )
+        )
+        usage.add(completion, (time.perf_counter() - started) * 1000)
+        return completion
+
+
+class _Usage:
+    def __init__(self) -> None:
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.calls = 0
+        self.latency_ms = 0.0
+
+    def add(self, completion: ChatCompletion, latency_ms: float) -> None:
+        self.calls += 1
+        self.latency_ms += latency_ms
+        if completion.usage is not None:
+            self.prompt_tokens += completion.usage.prompt_tokens
+            self.completion_tokens += completion.usage.completion_tokens
+
+    def draft(self, text: str, model: str) -> DraftAnswer:
+        return DraftAnswer(
+            text=text.strip() or NO_ANSWER,
+            model=model,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            llm_calls=self.calls,
+            llm_latency_ms=self.latency_ms,
+        )

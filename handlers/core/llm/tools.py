@@ -1,0 +1,189 @@
+"""The agent's tools, bound server-side to the caller's documents.
+
+`AgentTools` is built per question from the caller's own READY documents (narrowed to the
+conversation's documents when it has any). The model only ever supplies a query, a
+document id or a chunk index: which user and which documents are searched is fixed here,
+so no tool argument (and no instruction hidden in a document) can reach anything else —
+an id outside the scope gets "not found", exactly like one that does not exist.
+Every passage a tool returns is numbered once; those numbers are the answer's [n] marks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from handlers.core.documents.models import DocumentRecord
+from handlers.core.retrieval.index import VectorIndex
+from handlers.core.retrieval.passages import Passage
+
+DEFAULT_TOP_K = 5
+MAX_TOP_K = 10
+MAX_QUERY_CHARS = 1000
+EXCERPT_CHARS = 600
+
+TOOL_SPECS: list[dict[str, Any]] = [
+    {
+        "type": "function",
+        "function": {
+            "name": "search_documents",
+            "description": (
+                "Search the user's documents for passages relevant to a query. Returns "
+                "numbered passages; cite them as [n]."
+            ),
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string", "description": "What to look for."},
+                    "top_k": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_TOP_K,
+                        "description": "How many passages (default 5).",
+                    },
+                },
+                "required": ["query"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "read_passage",
+            "description": "Read one chunk of a document, e.g. the one after a search hit.",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "document_id": {"type": "string"},
+                    "chunk_index": {"type": "integer", "minimum": 0},
+                },
+                "required": ["document_id", "chunk_index"],
+                "additionalProperties": False,
+            },
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "list_documents",
+            "description": "List the documents available to answer from.",
+            "parameters": {"type": "object", "properties": {}, "additionalProperties": False},
+        },
+    },
+]
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+class AgentTools:
+    def __init__(self, index: VectorIndex, documents: Sequence[DocumentRecord]) -> None:
+        self._index = index
+        self._documents = {doc.document_id: doc for doc in documents}
+        self._passages: list[Passage] = []
+        self._numbers: dict[tuple[str, int], int] = {}
+
+    @property
+    def documents(self) -> list[DocumentRecord]:
+        return list(self._documents.values())
+
+    @property
+    def retrieved(self) -> list[Passage]:
+        """Every passage returned so far; passage [n] is `retrieved[n - 1]`."""
+        return list(self._passages)
+
+    def call(self, name: str, arguments: str) -> str:
+        """Run a tool the model asked for; the result is JSON text for a `tool` message."""
+        try:
+            args = json.loads(arguments or "{}")
+            if not isinstance(args, dict):
+                raise TypeError("arguments must be an object")
+            if name == "search_documents":
+                result = self.search_documents(
+                    str(args["query"]), int(args.get("top_k") or DEFAULT_TOP_K)
+                )
+            elif name == "read_passage":
+                result = self.read_passage(str(args["document_id"]), int(args["chunk_index"]))
+            elif name == "list_documents":
+                result = self.list_documents()
+            else:
+                result = {"error": f"unknown tool {name!r}"}
+        except (ValueError, TypeError, KeyError):
+            result = {"error": "invalid arguments"}
+        return json.dumps(result, ensure_ascii=False)
+
+    def search(self, query: str, top_k: int = DEFAULT_TOP_K) -> list[tuple[int, Passage]]:
+        top_k = max(1, min(top_k, MAX_TOP_K))
+        passages = self._index.search(self.documents, query[:MAX_QUERY_CHARS], top_k=top_k)
+        return [(self._number(passage), passage) for passage in passages]
+
+    def search_documents(self, query: str, top_k: int = DEFAULT_TOP_K) -> dict[str, Any]:
+        hits = self.search(query, top_k)
+        if not hits:
+            return {"passages": [], "note": "No passage matches this query."}
+        return {"passages": [_passage_json(n, passage) for n, passage in hits]}
+
+    def read_passage(self, document_id: str, chunk_index: int) -> dict[str, Any]:
+        document = self._documents.get(document_id)
+        passage = self._index.read(document, chunk_index) if document is not None else None
+        if passage is None:
+            return {"error": "not found"}
+        return {"passages": [_passage_json(self._number(passage), passage)]}
+
+    def list_documents(self) -> dict[str, Any]:
+        return {
+            "documents": [
+                {"document_id": doc.document_id, "name": doc.name, "pages": doc.pages}
+                for doc in self._documents.values()
+            ]
+        }
+
+    def cited(self, answer: str) -> tuple[str, list[Passage]]:
+        """The answer with its [n] marks renumbered 1.. in order, and the passages cited.
+
+        Marks naming no retrieved passage are removed, so every citation is a passage a
+        tool actually returned; an answer citing nothing (e.g. "the documents do not
+        contain this") has no citations.
+        """
+        order: list[int] = []
+        for match in _MARKER.finditer(answer):
+            number = int(match.group(1))
+            if 1 <= number <= len(self._passages) and number not in order:
+                order.append(number)
+        if not order:
+            return _MARKER.sub("", answer).strip(), []
+        renumber = {old: new for new, old in enumerate(order, start=1)}
+
+        def replace(match: re.Match[str]) -> str:
+            new = renumber.get(int(match.group(1)))
+            return f"[{new}]" if new is not None else ""
+
+        return _MARKER.sub(replace, answer).strip(), [self._passages[n - 1] for n in order]
+
+    def _number(self, passage: Passage) -> int:
+        key = (passage.document_id, passage.chunk_index)
+        number = self._numbers.get(key)
+        if number is None:
+            self._passages.append(passage)
+            number = self._numbers[key] = len(self._passages)
+        elif passage.score > self._passages[number - 1].score:
+            self._passages[number - 1] = passage
+        return number
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _passage_json(number: int, passage: Passage) -> dict[str, Any]:
+    return {
+        "ref": number,
+        "document_id": passage.document_id,
+        "document_name": passage.document_name,
+        "page": passage.page,
+        "chunk_index": passage.chunk_index,
+        "text": passage.text,
+    }

@@ -1,0 +1,129 @@
+"""The retrieval interface and its in-memory hybrid implementation.
+
+`VectorIndex` is what the agent's tools call. `HybridIndex` loads the documents given
+(the caller's own, from S3 through the warm cache) and ranks their chunks twice — BM25
+over the text and cosine over the embeddings — then fuses the two rankings with
+reciprocal rank fusion. Another backend (e.g. Amazon S3 Vectors for corpora past one
+function's memory) implements the same two methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from handlers.core.documents.models import DocumentRecord
+from handlers.core.llm.embeddings import Embedder
+from handlers.core.retrieval.bm25 import FloatArray, bm25_scores
+from handlers.core.retrieval.document_source import EmbeddingSpace, S3DocumentSource
+from handlers.core.retrieval.fusion import reciprocal_rank_fusion
+from handlers.core.retrieval.loaded import LoadedDocument
+from handlers.core.retrieval.passages import Passage
+
+# How deep each ranking goes before fusion.
+CANDIDATES_PER_RANKING = 50
+
+
+class VectorIndex(Protocol):
+    def search(
+        self, documents: Sequence[DocumentRecord], query: str, *, top_k: int
+    ) -> list[Passage]:
+        """The best passages of these documents for the query, best first."""
+        ...
+
+    def read(self, document: DocumentRecord, chunk_index: int) -> Passage | None:
+        """One chunk of one document, or None when it has no such chunk."""
+        ...
+
+
+class HybridIndex:
+    def __init__(self, source: S3DocumentSource, embedder: Embedder) -> None:
+        self._source = source
+        self._embedder = embedder
+        self._space = EmbeddingSpace(embedder.model_id, embedder.dimensions)
+
+    def search(
+        self, documents: Sequence[DocumentRecord], query: str, *, top_k: int
+    ) -> list[Passage]:
+        if top_k <= 0 or not query.strip():
+            return []
+        loaded = self._source.load(documents, self._space)
+        if not loaded:
+            return []
+        names = {doc.document_id: doc.name for doc in documents}
+        lexical = bm25_scores(query, [doc.lexical for doc in loaded])
+        dense = self._dense_scores(query, loaded)
+
+        lexical_ranking = _ranking(lexical)
+        dense_ranking = _ranking(dense, keep_non_positive=True)
+        fused = reciprocal_rank_fusion([lexical_ranking, dense_ranking])
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+        passages: list[Passage] = []
+        for (doc_position, chunk_position), score in best:
+            doc = loaded[doc_position]
+            chunk = doc.chunks[chunk_position]
+            dense_scores = dense[doc_position]
+            passages.append(
+                Passage(
+                    document_id=doc.document_id,
+                    document_name=names.get(doc.document_id, doc.document_id),
+                    chunk_index=chunk.index,
+                    page=chunk.page,
+                    text=chunk.text,
+                    score=round(score, 6),
+                    lexical_score=float(lexical[doc_position][chunk_position]),
+                    dense_score=(
+                        float(dense_scores[chunk_position]) if dense_scores is not None else 0.0
+                    ),
+                )
+            )
+        return passages
+
+    def read(self, document: DocumentRecord, chunk_index: int) -> Passage | None:
+        loaded = self._source.load([document], self._space)
+        if not loaded:
+            return None
+        for chunk in loaded[0].chunks:
+            if chunk.index == chunk_index:
+                return Passage(
+                    document_id=document.document_id,
+                    document_name=document.name,
+                    chunk_index=chunk.index,
+                    page=chunk.page,
+                    text=chunk.text,
+                    score=0.0,
+                )
+        return None
+
+    def _dense_scores(
+        self, query: str, loaded: Sequence[LoadedDocument]
+    ) -> list[FloatArray | None]:
+        if all(doc.embeddings is None for doc in loaded):
+            return [None] * len(loaded)  # BM25 only: no need to embed the query
+        vector = self._embedder.embed([query])[0]
+        if not vector.any():
+            return [None] * len(loaded)
+        return [None if doc.embeddings is None else doc.embeddings @ vector for doc in loaded]
+
+
+def _ranking(
+    per_document: Sequence[FloatArray | None], *, keep_non_positive: bool = False
+) -> list[tuple[int, int]]:
+    """(document position, chunk position) of the best chunks across documents."""
+    present = [(i, a) for i, a in enumerate(per_document) if a is not None and a.shape[0]]
+    if not present:
+        return []
+    owners = np.concatenate([np.full(a.shape[0], i, dtype=np.int32) for i, a in present])
+    positions = np.concatenate([np.arange(a.shape[0], dtype=np.int32) for _, a in present])
+    scores = np.concatenate([a for _, a in present])
+    if not keep_non_positive:
+        keep = scores > 0
+        owners, positions, scores = owners[keep], positions[keep], scores[keep]
+    if scores.shape[0] == 0:
+        return []
+    depth = min(CANDIDATES_PER_RANKING, scores.shape[0])
+    top = np.argpartition(-scores, depth - 1)[:depth]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(owners[i]), int(positions[i])) for i in top]

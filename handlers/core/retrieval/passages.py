@@ -1,0 +1,63 @@
+"""Chunks as the ingest worker stores them, and passages as retrieval returns them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    index: int
+    page: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk of one of the caller's documents."""
+
+    document_id: str
+    document_name: str
+    chunk_index: int
+    page: int | None
+    text: str
+    score: float
+    # The parts of the fused score, so an answerer can tell a real match from noise.
+    lexical_score: float = 0.0
+    dense_score: float = 0.0
+
+
+def parse_chunks(data: Any) -> list[Chunk]:
+    """`chunks.json`: a list of chunks, or an object with a `chunks` list.
+
+    Each chunk has `text` and optionally `index`/`chunkIndex` and `page`/`pageNumber`
+    (1-based); a missing index is the chunk's position.
+    """
+    items = data.get("chunks") if isinstance(data, Mapping) else data
+    if not isinstance(items, list):
+        raise ValueError("chunks file is not a list of chunks")
+    chunks: list[Chunk] = []
+    for position, item in enumerate(items):
+        if not isinstance(item, Mapping) or not isinstance(item.get("text"), str):
+            raise ValueError("chunk without text")
+        index = item.get("index", item.get("chunkIndex", position))
+        page = item.get("page", item.get("pageNumber"))
+        chunks.append(
+            Chunk(
+                index=int(index),
+                page=int(page) if isinstance(page, int | float) else None,
+                text=item["text"],
+            )
+        )
+    return chunks
+
+
+def dump_chunks(chunks: Sequence[Chunk]) -> bytes:
+    """`chunks.json` as `parse_chunks` reads it: `{"chunks": [{index, page, text}]}`."""
+    return json.dumps(
+        {"chunks": [{"index": c.index, "page": c.page, "text": c.text} for c in chunks]},
+        ensure_ascii=False,
+    ).encode("utf-8")

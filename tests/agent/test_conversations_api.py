@@ -1,0 +1,213 @@
+"""The conversation routes through `lambda_handler`, offline provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.core.documents.models import DocumentStatus
+from handlers.core.layout import PARTITION_KEY, user_pk
+from tests.agent.conftest import USER_A, USER_B, CallAgent, Library
+
+PAYMENT_TERMS = [
+    (1, "Invoices are payable within thirty days of receipt. Late payments accrue interest."),
+    (2, "The warranty covers manufacturing defects for two years from delivery."),
+    (3, "Support is available on weekdays from nine to five by email and phone."),
+]
+
+
+def test_create_list_get_delete_conversation(call_agent: CallAgent) -> None:
+    # Given a user who creates three conversations
+    created = [
+        call_agent("POST", "/conversations", body={"title": f"Chat {i}"}).body for i in range(3)
+    ]
+    assert created[0]["title"] == "Chat 0"
+    assert created[0]["documentIds"] == []
+    assert set(created[0]) == {"conversationId", "title", "documentIds", "createdAt", "updatedAt"}
+
+    # When they list them two at a time
+    first = call_agent("GET", "/conversations", query={"limit": "2"})
+    second = call_agent(
+        "GET", "/conversations", query={"limit": "2", "cursor": first.body["nextCursor"]}
+    )
+
+    # Then pages are newest first and the last page has no cursor
+    assert first.status == 200
+    ids = [c["conversationId"] for c in first.body["items"] + second.body["items"]]
+    assert ids == [c["conversationId"] for c in reversed(created)]
+    assert second.body["nextCursor"] is None
+
+    # And one can be read and deleted; then it is gone
+    conversation_id = created[1]["conversationId"]
+    details = call_agent("GET", f"/conversations/{conversation_id}")
+    assert details.status == 200
+    assert details.body == {"conversation": created[1], "messages": []}
+    assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 204
+    assert call_agent("GET", f"/conversations/{conversation_id}").status == 404
+    assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 404
+
+
+def test_default_title_and_document_scope_must_be_the_callers(
+    call_agent: CallAgent, library: Library
+) -> None:
+    mine = library.add(USER_A, "terms.txt", PAYMENT_TERMS)
+    theirs = library.add(USER_B, "secret.txt", ["Their secret plans."])
+
+    ok = call_agent("POST", "/conversations", body={"documentIds": [mine, mine]})
+    assert ok.status == 201
+    assert ok.body["title"] == "New conversation"
+    assert ok.body["documentIds"] == [mine]
+
+    refused = call_agent("POST", "/conversations", body={"documentIds": [theirs]})
+    assert refused.status == 404
+    assert refused.body["error"]["code"] == "document_not_found"
+
+
+def test_offline_answer_quotes_passages_with_citations_and_is_stored(
+    call_agent: CallAgent, library: Library, table: Any
+) -> None:
+    # Given a READY document and a conversation over all documents
+    document_id = library.add(USER_A, "terms.txt", PAYMENT_TERMS)
+    conversation = call_agent("POST", "/conversations", body={}).body
+    path = f"/conversations/{conversation['conversationId']}/messages"
+
+    # When a question is asked
+    result = call_agent("POST", path, body={"question": "How long is the warranty?"})
+
+    # Then the offline answer says so, quotes the warranty sentence and cites page 2
+    assert result.status == 200, result.body
+    message = result.body
+    assert message["model"] == "offline"
+    assert message["answer"].startswith("Offline mode")
+    assert "warranty covers manufacturing defects for two years" in message["answer"]
+    assert "[1]" in message["answer"]
+    first = message["citations"][0]
+    assert first["documentId"] == document_id
+    assert first["documentName"] == "terms.txt"
+    assert first["page"] == 2
+    assert "two years" in first["excerpt"]
+    assert first["score"] > 0
+    assert message["usage"] == {"promptTokens": 0, "completionTokens": 0}
+
+    # And the message is stored with its citations, and the conversation was touched
+    details = call_agent("GET", f"/conversations/{conversation['conversationId']}").body
+    assert details["messages"] == [message]
+    assert details["conversation"]["updatedAt"] >= conversation["updatedAt"]
+
+
+def test_offline_answer_says_when_documents_do_not_contain_it(
+    call_agent: CallAgent, library: Library
+) -> None:
+    library.add(USER_A, "terms.txt", PAYMENT_TERMS)
+    conversation = call_agent("POST", "/conversations", body={}).body
+    result = call_agent(
+        "POST",
+        f"/conversations/{conversation['conversationId']}/messages",
+        body={"question": "Quelle est la capitale de l'Australie ?"},
+    )
+    assert result.status == 200
+    assert "do not appear to contain the answer" in result.body["answer"]
+    assert result.body["citations"] == []
+
+
+def test_no_ready_documents_is_an_answer_not_an_error(
+    call_agent: CallAgent, library: Library
+) -> None:
+    # Given only a PENDING document (and another user's READY one)
+    library.add(USER_A, "pending.txt", [], status=DocumentStatus.PENDING)
+    library.add(USER_B, "theirs.txt", PAYMENT_TERMS)
+    conversation = call_agent("POST", "/conversations", body={}).body
+
+    result = call_agent(
+        "POST",
+        f"/conversations/{conversation['conversationId']}/messages",
+        body={"question": "How long is the warranty?"},
+    )
+
+    assert result.status == 200
+    assert "no READY documents" in result.body["answer"]
+    assert result.body["citations"] == []
+
+
+def test_conversation_scope_limits_the_documents_searched(
+    call_agent: CallAgent, library: Library
+) -> None:
+    terms = library.add(USER_A, "terms.txt", PAYMENT_TERMS)
+    library.add(USER_A, "other.txt", ["The warranty of the other product lasts five years."])
+    conversation = call_agent("POST", "/conversations", body={"documentIds": [terms]}).body
+    result = call_agent(
+        "POST",
+        f"/conversations/{conversation['conversationId']}/messages",
+        body={"question": "warranty years"},
+    )
+    assert result.status == 200
+    assert {c["documentId"] for c in result.body["citations"]} == {terms}
+
+
+def test_bad_questions_are_400(call_agent: CallAgent) -> None:
+    conversation = call_agent("POST", "/conversations", body={}).body
+    path = f"/conversations/{conversation['conversationId']}/messages"
+    for body in ({"question": ""}, {"question": "   "}, {"question": "x" * 4001}, {}, "not json"):
+        result = call_agent("POST", path, body=body)
+        assert result.status == 400, body
+        assert result.body["error"]["code"] == "invalid_request"
+
+
+def test_unknown_and_other_users_conversations_are_404(
+    call_agent: CallAgent, library: Library, table: Any
+) -> None:
+    # Given user B's conversation with a stored message
+    library.add(USER_B, "b.txt", PAYMENT_TERMS)
+    theirs = call_agent("POST", "/conversations", user=USER_B, body={}).body["conversationId"]
+    asked = call_agent(
+        "POST", f"/conversations/{theirs}/messages", user=USER_B, body={"question": "warranty"}
+    )
+    assert asked.status == 200
+
+    # When user A reads, asks in, or deletes it, or uses an unknown or malformed id
+    for method, path, body in (
+        ("GET", f"/conversations/{theirs}", None),
+        ("POST", f"/conversations/{theirs}/messages", {"question": "warranty"}),
+        ("DELETE", f"/conversations/{theirs}", None),
+        ("GET", "/conversations/01JAAAAAAAAAAAAAAAAAAAAAAA", None),
+        ("GET", "/conversations/not-an-id", None),
+    ):
+        result = call_agent(method, path, user=USER_A, body=body)
+        # Then it is 404, never 403, and nothing of B's leaks
+        assert result.status == 404, (method, path)
+        assert result.body["error"]["code"] == "not_found"
+
+    # And B's conversation is intact
+    assert len(call_agent("GET", f"/conversations/{theirs}", user=USER_B).body["messages"]) == 1
+    # And A's list is empty
+    assert call_agent("GET", "/conversations", user=USER_A).body["items"] == []
+    # And nothing was written to A's partition
+    items = table.query(
+        KeyConditionExpression=f"{PARTITION_KEY} = :pk",
+        ExpressionAttributeValues={":pk": user_pk(USER_A)},
+    )["Items"]
+    assert items == []
+
+
+def test_missing_claims_are_401(call_agent: CallAgent) -> None:
+    result = call_agent("GET", "/conversations", user=None)
+    assert result.status == 401
+    assert result.body == {"error": {"code": "unauthorized", "message": "Sign in to use this API."}}
+
+
+def test_deleting_a_conversation_deletes_its_messages(
+    call_agent: CallAgent, library: Library, table: Any
+) -> None:
+    library.add(USER_A, "terms.txt", PAYMENT_TERMS)
+    conversation_id = call_agent("POST", "/conversations", body={}).body["conversationId"]
+    for question in ("warranty", "invoices", "support"):
+        call_agent(
+            "POST", f"/conversations/{conversation_id}/messages", body={"question": question}
+        )
+
+    assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 204
+
+    items = table.query(
+        KeyConditionExpression=f"{PARTITION_KEY} = :pk",
+        ExpressionAttributeValues={":pk": user_pk(USER_A)},
+    )["Items"]
+    assert {item["SK"].split("#")[0] for item in items} == {"DOC", "QUOTA"}
