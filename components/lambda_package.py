@@ -28,6 +28,7 @@ from components.packaging.dependency_set import (
     RUNTIME_PROVIDED,
     install_dependency_set,
     layer_entries,
+    requirement_files,
 )
 from components.packaging.deterministic_zip import (
     lambda_source_code_hash,
@@ -124,7 +125,10 @@ def dependency_inputs_digest(requirements: Path) -> str:
     """Everything the layer's bytes depend on: the requirements and the target platform."""
     payload = {
         "format": BUILD_FORMAT,
-        "requirements": hashlib.sha256(requirements.read_bytes()).hexdigest(),
+        "requirements": [
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in requirement_files(requirements)
+        ],
         "python": LAMBDA_PYTHON_VERSION,
         "implementation": LAMBDA_IMPLEMENTATION,
         "platforms": list(LAMBDA_PLATFORMS),

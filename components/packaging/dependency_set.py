@@ -2,12 +2,15 @@
 
 pip installs wheels for the target platform from this x86_64 machine: `--platform`,
 `--python-version`, `--implementation` and `--only-binary=:all:` make it choose the
-aarch64 cp313 wheels, never a local build. The result is laid out as a layer (`python/`
+aarch64 cp313 wheels, never a local build. (pip still evaluates environment markers
+against the interpreter it runs on, so a dependency gated on `python_version >= "3.12"`
+would be missed: none of ours is.) The result is laid out as a layer (`python/`
 prefix) and pruned of what would make it non-deterministic or is already in the runtime.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +36,25 @@ LAYER_PREFIX = "python"
 # pip's bookkeeping: RECORD lists console scripts whose shebang names this machine's
 # interpreter, INSTALLER/REQUESTED/direct_url.json describe the install, not the package.
 _DIST_INFO_NOISE = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
+_INCLUDE = re.compile(r"^(?:-r|-c|--requirement|--constraint)(?:\s+|=)(?P<path>\S+)")
+
+
+def requirement_files(requirements: Path) -> list[Path]:
+    """The file and every file it includes (`-r`/`-c`, relative to the including file).
+
+    All of them decide what pip installs, so all of them go into the staleness digest.
+    """
+    found: list[Path] = []
+    pending = [requirements]
+    while pending:
+        path = pending.pop()
+        if path in found:
+            continue
+        found.append(path)
+        for line in path.read_text().splitlines():
+            if include := _INCLUDE.match(line.strip()):
+                pending.append(path.parent / include["path"])
+    return found
 
 
 def pip_command(requirements: Path, target: Path) -> list[str]:

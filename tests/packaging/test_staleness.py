@@ -121,3 +121,22 @@ def test_the_build_table_lists_each_function(first_build: Build):
     assert header.split()[:2] == ["function", "deps"]
     assert row.split()[0] == "api"
     assert first_build.package.layer_sha256 in row
+
+
+def test_a_changed_included_constraints_file_rebuilds_the_layer(warm_build: Build, fake_installs):
+    # Given requirements that include a constraints file, built once
+    folder = warm_build.source_root / "handlers" / "requirements"
+    (folder / "constraints.txt").write_text("jmespath==1.1.0\n")
+    requirements = folder / "api.txt"
+    requirements.write_text(requirements.read_text() + "--constraint=constraints.txt\n")
+    _ensure(warm_build, [])
+    assert len(fake_installs) == 1
+
+    # When only the included file changes, then the layer is rebuilt again
+    (folder / "constraints.txt").write_text("jmespath==1.0.1\n")
+    _ensure(warm_build, [])
+    assert len(fake_installs) == 2
+
+    # And when nothing changes, it is not
+    _ensure(warm_build, [])
+    assert len(fake_installs) == 2
