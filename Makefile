@@ -14,6 +14,7 @@ help:
 	@echo "make test             set up, lint, type-check and run every test"
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
+	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make up STACK=dev|prod        pulumi up"
 
@@ -38,7 +39,39 @@ typecheck: venv
 test-python: venv
 	$(PY) -m pytest
 
-test: lint typecheck test-python
+test: lint typecheck test-frontend chromium test-python
+
+# --- The web site (frontend/) ----------------------------------------------------------------
+# Stamp-based: `npm ci` when the lock file changes, lint + type-check and the build when a
+# source changes; a second `make test` with nothing changed does nothing here.
+.PHONY: site test-frontend chromium
+export NEXT_TELEMETRY_DISABLED := 1
+FRONTEND := frontend
+SITE_SOURCES := $(shell find $(FRONTEND)/app $(FRONTEND)/components $(FRONTEND)/hooks \
+	$(FRONTEND)/lib $(FRONTEND)/public -type f 2>/dev/null) \
+	$(filter-out $(FRONTEND)/next-env.d.ts,$(wildcard $(FRONTEND)/*.ts $(FRONTEND)/*.mjs $(FRONTEND)/*.json))
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND)/out/index.html: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
+	cd $(FRONTEND) && npm run build
+	cd $(FRONTEND) && npm run --silent size
+	touch $@
+
+$(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
+	cd $(FRONTEND) && npm run lint
+	cd $(FRONTEND) && npm run typecheck
+	touch $@
+
+site: $(FRONTEND)/out/index.html
+
+test-frontend: $(FRONTEND)/.checked site
+
+# The browser tests drive Debian's chromium (Playwright's own download is not used).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 preview: venv
 	pulumi preview --stack $(STACK)
