@@ -1,0 +1,72 @@
+"""DOCX text with python-docx, after refusing zip bombs from the zip's own directory.
+
+Pages: Word records where it last broke pages (`w:lastRenderedPageBreak`); a file never
+laid out by Word (generated ones) only has hard page breaks (`w:br w:type="page"`). The
+first kind is used when present, else the second, so a break is never counted twice.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from handlers.core.extraction.errors import ExtractionError
+from handlers.core.extraction.pages import ExtractionLimits, Page, clean_text
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _T, _TAB, _BR, _CR = f"{_W}p", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_RENDERED_BREAK = f"{_W}lastRenderedPageBreak"
+_TYPE = f"{_W}type"
+
+
+def check_zip(data: bytes, limits: ExtractionLimits) -> None:
+    """Refuse an archive whose declared uncompressed size or entry count is out of bounds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ExtractionError(
+            "corrupt", "The Word document could not be read: it is damaged."
+        ) from exc
+    if len(entries) > limits.max_zip_entries:
+        raise ExtractionError("zip_bomb", "The Word document has too many internal parts.")
+    declared = sum(entry.file_size for entry in entries)
+    if declared > limits.max_uncompressed_bytes:
+        raise ExtractionError(
+            "zip_bomb",
+            "The Word document expands to more than"
+            f" {limits.max_uncompressed_bytes // (1024 * 1024)} MB; it cannot be processed.",
+        )
+
+
+def docx_pages(data: bytes, limits: ExtractionLimits) -> list[Page]:
+    check_zip(data, limits)
+    import docx
+
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
+        raise ExtractionError(
+            "corrupt", "The Word document could not be read: it is damaged."
+        ) from exc
+    use_rendered = next(body.iter(_RENDERED_BREAK), None) is not None
+    pages: list[list[str]] = [[]]
+    page_break = _RENDERED_BREAK if use_rendered else _BR
+    for element in body.iter(_P, _T, _TAB, _BR, _CR, _RENDERED_BREAK):
+        tag = element.tag
+        kind = element.get(_TYPE)
+        if tag == _T:
+            pages[-1].append(element.text or "")
+        elif tag == _P:
+            pages[-1].append("\n")
+        elif tag == _TAB:
+            pages[-1].append("\t")
+        elif tag == page_break and (use_rendered or kind == "page"):
+            pages.append([])
+        elif tag in (_BR, _CR) and kind in (None, "textWrapping"):
+            pages[-1].append("\n")
+        if len(pages) > limits.max_pages:
+            raise ExtractionError(
+                "too_many_pages", f"The document has more than {limits.max_pages} pages."
+            )
+    return [Page(number=i + 1, text=clean_text("".join(parts))) for i, parts in enumerate(pages)]

@@ -1,0 +1,51 @@
+"""PDF text with pypdfium2 (PDFium: the fastest extractor measured here), page by page."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+
+from handlers.core.extraction.errors import ExtractionError
+from handlers.core.extraction.pages import ExtractionLimits, Page, clean_text
+
+# PDFium's FPDF_GetLastError codes for FPDF_LoadDocument.
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+
+
+def pdf_pages(data: bytes, limits: ExtractionLimits) -> list[Page]:
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code in (_ERR_PASSWORD, _ERR_SECURITY):
+            raise ExtractionError(
+                "encrypted",
+                "The PDF is password-protected. Remove the password and upload it again.",
+            ) from exc
+        raise ExtractionError(
+            "corrupt", "The PDF could not be read: it is damaged or incomplete."
+        ) from exc
+    try:
+        count = len(document)
+        if count > limits.max_pages:
+            raise ExtractionError(
+                "too_many_pages", f"The PDF has {count} pages; the limit is {limits.max_pages}."
+            )
+        return [Page(number=index + 1, text=_page_text(document, index)) for index in range(count)]
+    except pdfium.PdfiumError as exc:
+        raise ExtractionError(
+            "corrupt", "The PDF could not be read: it is damaged or incomplete."
+        ) from exc
+    finally:
+        document.close()
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return clean_text(textpage.get_text_range())
+        finally:
+            textpage.close()
+    finally:
+        page.close()
