@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import runpy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,24 @@ class MockedPulumi:
             name: _sync_await(pulumi.Output.from_input(value).future())
             for name, value in (getattr(root, "outputs", {}) or {}).items()
         }
+        return StackRun(stack=stack, resources=list(monitor.registered), outputs=outputs)
+
+    def run_function(
+        self,
+        fn: Callable[[], Mapping[str, Any] | None],
+        stack: str = "dev",
+        config: Mapping[str, str] | None = None,
+    ) -> StackRun:
+        """Evaluate `fn` as the program (e.g. one component built directly); the mapping it
+        returns becomes the run's resolved outputs."""
+        monitor = self.configure(stack, config or {"aws:region": "eu-west-1"})
+        returned: dict[str, Any] = {}
+
+        def program() -> None:
+            returned.update(fn() or {})
+
+        _sync_await(run_pulumi_func(program))
+        outputs = {name: resolve(value) for name, value in returned.items()}
         return StackRun(stack=stack, resources=list(monitor.registered), outputs=outputs)
 
 

@@ -29,6 +29,8 @@ class Registered:
     protect: bool = False
     retain_on_delete: bool = False
     dependencies: list[str] = field(default_factory=list)
+    provider: str = ""
+    """The explicit provider reference (`<provider urn>::<id>`), empty for the default one."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -148,6 +150,23 @@ class AwsMocks(pulumi.runtime.Mocks):
                 "hostedZoneId": "Z2FDTNDATAQYW2",
                 "arn": f"arn:aws:cloudfront::{account}:distribution/E2ABCDEF123456",
             }
+        if typ == "aws:cloudfront/function:Function":
+            return {
+                "arn": f"arn:aws:cloudfront::{account}:function/{name}",
+                "etag": "ETVPDKIKX0DER",
+            }
+        if typ in (
+            "aws:cloudfront/originAccessControl:OriginAccessControl",
+            "aws:cloudfront/cachePolicy:CachePolicy",
+            "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+        ):
+            return {"id": f"{name}-id", "etag": "E1ABCDEF"}
+        if typ == "aws:route53/record:Record":
+            return {"id": f"{inputs.get('zoneId')}_{name}_{inputs.get('type')}", "fqdn": name}
+        if typ == "aws:cloudwatch/logDeliverySource:LogDeliverySource":
+            return {"arn": f"arn:aws:logs:us-east-1:{account}:delivery-source:{name}"}
+        if typ == "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+            return {"arn": f"arn:aws:logs:us-east-1:{account}:delivery-destination:{name}"}
         if typ == "aws:wafv2/webAcl:WebAcl":
             return {"arn": f"arn:aws:wafv2:{region}:{account}:regional/webacl/{name}/id"}
         if typ == "aws:acm/certificate:Certificate":
@@ -205,6 +224,7 @@ class RecordingMonitor(MockMonitor):
                     protect=bool(request.protect),
                     retain_on_delete=bool(request.retainOnDelete),
                     dependencies=list(request.dependencies),
+                    provider=request.provider,
                 )
             )
         return response
