@@ -75,7 +75,7 @@ TOOL_SPECS: list[dict[str, Any]] = [
     },
 ]
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+_MARKER = re.compile(r"(\s*)\[(\d{1,3})\]")
 
 
 class AgentTools:
@@ -149,7 +149,7 @@ class AgentTools:
         """
         order: list[int] = []
         for match in _MARKER.finditer(answer):
-            number = int(match.group(1))
+            number = int(match.group(2))
             if 1 <= number <= len(self._passages) and number not in order:
                 order.append(number)
         if not order:
@@ -157,8 +157,8 @@ class AgentTools:
         renumber = {old: new for new, old in enumerate(order, start=1)}
 
         def replace(match: re.Match[str]) -> str:
-            new = renumber.get(int(match.group(1)))
-            return f"[{new}]" if new is not None else ""
+            new = renumber.get(int(match.group(2)))
+            return f"{match.group(1)}[{new}]" if new is not None else ""
 
         return _MARKER.sub(replace, answer).strip(), [self._passages[n - 1] for n in order]
 
