@@ -27,7 +27,11 @@ from handlers.core.documents.models import (
     DocumentDetails,
     DocumentPage,
 )
-from handlers.core.http_errors import error_proxy_response, error_responses, register_error_handlers
+from handlers.core.http_errors import (
+    error_proxy_response,
+    register_error_handlers,
+    route_responses,
+)
 from handlers.core.settings import ApiSettings
 
 logger = Logger(service="api")
@@ -66,10 +70,11 @@ def _user_id() -> str:
 @app.post(
     "/documents",
     status_code=201,
+    operation_id="createDocument",
     tags=TAGS,
     summary="Start an upload",
     description="Creates a PENDING document and returns a presigned POST for the file.",
-    responses=error_responses(400, 401, 413, 415),
+    responses=route_responses(201, "Created", 400, 401, 413, 415),
 )
 def post_document(request: CreateDocumentRequest) -> CreateDocumentResponse:
     return service.create_document(documents_context(), _user_id(), request)
@@ -77,9 +82,10 @@ def post_document(request: CreateDocumentRequest) -> CreateDocumentResponse:
 
 @app.get(
     "/documents",
+    operation_id="listDocuments",
     tags=TAGS,
     summary="List the caller's documents, newest first",
-    responses=error_responses(400, 401),
+    responses=route_responses(200, "A page of documents", 400, 401),
 )
 def get_documents(
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
@@ -90,9 +96,10 @@ def get_documents(
 
 @app.get(
     "/documents/<documentId>",
+    operation_id="getDocument",
     tags=TAGS,
     summary="A document's status, with a download URL when READY",
-    responses=error_responses(401, 404),
+    responses=route_responses(200, "The document", 401, 404),
 )
 def get_document(documentId: DocumentId) -> DocumentDetails:
     return service.get_document(documents_context(), _user_id(), documentId)
@@ -100,10 +107,11 @@ def get_document(documentId: DocumentId) -> DocumentDetails:
 
 @app.delete(
     "/documents/<documentId>",
+    operation_id="deleteDocument",
     status_code=204,
     tags=TAGS,
     summary="Delete a document: every object version, derived files and the item",
-    responses=error_responses(401, 404),
+    responses=route_responses(204, "Deleted", 401, 404, empty=True),
 )
 def delete_document(documentId: DocumentId) -> Response[None]:
     service.delete_document(documents_context(), _user_id(), documentId)

@@ -80,6 +80,21 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     }
 
 
+def route_responses(
+    status: int, description: str, *error_statuses: int, empty: bool = False
+) -> dict[int, OpenAPIResponse]:
+    """OpenAPI `responses` for a route: its success (schema from the return type, or no
+    body when `empty`) and the error shape for each error status.
+
+    Powertools documents only the listed statuses once `responses` is given, so the
+    success one must be listed too.
+    """
+    success: OpenAPIResponse = {"description": description}
+    if empty:
+        success["content"] = {}
+    return {status: success, **error_responses(*error_statuses)}
+
+
 def validation_message(errors: Sequence[Any]) -> str:
     """A readable summary of pydantic errors: field path and reason, never the input."""
     parts: list[str] = []
