@@ -23,6 +23,8 @@ import pulumi_aws as aws
 
 from components import policies
 from components.config import CustomDomain
+from components.site_buckets import access_log_bucket, private_bucket
+from components.site_domain import alias_records, validated_certificate
 from components.site_edge import (
     CLEAN_URLS_CODE,
     CLEAN_URLS_RUNTIME,
@@ -45,7 +47,6 @@ ORIGIN_ID = "site-bucket"
 IMMUTABLE_PATH = "/_next/static/*"
 ERROR_PAGE = "/404.html"
 ONE_YEAR_SECONDS = 31_536_000
-ACCESS_LOG_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,18 @@ class FrontendSite(pulumi.ComponentResource):
 
         self.bucket = self._create_bucket()
         domain = args.custom_domain
-        certificate_arn = self._create_certificate(domain) if domain else None
+        certificate_arn = (
+            validated_certificate(
+                name, domain, tags=self._tags, opts=self._child, us_east_1=self._us_east_1()
+            )
+            if domain
+            else None
+        )
         self.distribution = self._create_distribution(certificate_arn)
         self._create_bucket_policy()
         self._upload(files)
         if domain:
-            self._create_alias_records(domain)
+            alias_records(name, domain, self.distribution, opts=self._child)
         if args.access_logs:
             self._create_access_logs()
 
@@ -116,71 +123,12 @@ class FrontendSite(pulumi.ComponentResource):
             self._us_east_1_opts = pulumi.ResourceOptions(parent=self, provider=provider)
         return self._us_east_1_opts
 
-    def _create_private_bucket(self, suffix: str, *, force_destroy: bool) -> aws.s3.Bucket:
-        bucket = aws.s3.Bucket(
-            f"{self._name}-{suffix}",
-            force_destroy=force_destroy,
-            tags=self._tags,
-            opts=self._child,
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{self._name}-{suffix}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self._child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{self._name}-{suffix}-ownership",
-            bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=self._child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{self._name}-{suffix}-encryption",
-            bucket=bucket.id,
-            # SSE-S3: the site's files are public by design and access logs hold no secrets;
-            # a KMS key would need key-policy grants for CloudFront and log delivery, for nothing.
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-            opts=self._child,
-        )
-        return bucket
-
     def _create_bucket(self) -> aws.s3.Bucket:
         # force_destroy: superseded hashed assets are kept (retain_on_delete), and the whole
         # bucket can be rebuilt from the repository.
-        return self._create_private_bucket("assets", force_destroy=True)
-
-    def _create_certificate(self, domain: CustomDomain) -> pulumi.Output[str]:
-        certificate = aws.acm.Certificate(
-            f"{self._name}-certificate",
-            domain_name=domain.domain_name,
-            validation_method="DNS",
-            tags=self._tags,
-            opts=self._us_east_1(),
+        return private_bucket(
+            f"{self._name}-assets", tags=self._tags, opts=self._child, force_destroy=True
         )
-        # One domain, so exactly one validation record: no resources created inside apply().
-        option = certificate.domain_validation_options.apply(lambda options: options[0])
-        record = aws.route53.Record(
-            f"{self._name}-certificate-validation-record",
-            zone_id=domain.hosted_zone_id,
-            name=option.apply(lambda o: o.resource_record_name),
-            type=option.apply(lambda o: o.resource_record_type),
-            records=[option.apply(lambda o: o.resource_record_value)],
-            ttl=60,
-            allow_overwrite=True,
-            opts=self._child,
-        )
-        validation = aws.acm.CertificateValidation(
-            f"{self._name}-certificate-validation",
-            certificate_arn=certificate.arn,
-            validation_record_fqdns=[record.fqdn],
-            opts=self._us_east_1(),
-        )
-        arn: pulumi.Output[str] = validation.certificate_arn
-        return arn
 
     def _create_distribution(
         self, certificate_arn: pulumi.Output[str] | None
@@ -358,71 +306,12 @@ class FrontendSite(pulumi.ComponentResource):
             opts=self._child,
         )
 
-    def _create_alias_records(self, domain: CustomDomain) -> None:
-        for record_type in ("A", "AAAA"):
-            aws.route53.Record(
-                f"{self._name}-alias-{record_type.lower()}",
-                zone_id=domain.hosted_zone_id,
-                name=domain.domain_name,
-                type=record_type,
-                aliases=[
-                    {
-                        "name": self.distribution.domain_name,
-                        "zone_id": self.distribution.hosted_zone_id,
-                        "evaluate_target_health": False,
-                    }
-                ],
-                opts=self._child,
-            )
-
     def _create_access_logs(self) -> None:
-        # Standard logging v2 (CloudWatch vended logs) writes with a bucket policy, so the
-        # logs bucket keeps BucketOwnerEnforced; v1 would need ACLs on it.
         account_id = aws.get_caller_identity_output(
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id
-        logs = self._create_private_bucket("access-logs", force_destroy=False)
-        aws.s3.BucketLifecycleConfiguration(
-            f"{self._name}-access-logs-lifecycle",
-            bucket=logs.id,
-            rules=[
-                {
-                    "id": "expire-access-logs",
-                    "status": "Enabled",
-                    "filter": {},
-                    "expiration": {"days": ACCESS_LOG_DAYS},
-                }
-            ],
-            opts=self._child,
-        )
-        objects = pulumi.Output.concat(logs.arn, "/*")
-        logs_policy = aws.s3.BucketPolicy(
-            f"{self._name}-access-logs-policy",
-            bucket=logs.id,
-            policy=policies.to_json(
-                policies.document(
-                    policies.deny_insecure_transport("s3:*", [logs.arn, objects]),
-                    {
-                        "Sid": "AllowLogDeliveryFromThisAccount",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "delivery.logs.amazonaws.com"},
-                        "Action": "s3:PutObject",
-                        "Resource": objects,
-                        "Condition": {
-                            "StringEquals": {
-                                "s3:x-amz-acl": "bucket-owner-full-control",
-                                "aws:SourceAccount": account_id,
-                            },
-                            "ArnLike": {
-                                "aws:SourceArn": pulumi.Output.concat(
-                                    "arn:aws:logs:us-east-1:", account_id, ":delivery-source:*"
-                                )
-                            },
-                        },
-                    },
-                )
-            ),
-            opts=self._child,
+        logs, logs_policy = access_log_bucket(
+            f"{self._name}-access-logs", tags=self._tags, opts=self._child, account_id=account_id
         )
         source = aws.cloudwatch.LogDeliverySource(
             f"{self._name}-access-log-source",
