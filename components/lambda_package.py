@@ -12,11 +12,13 @@ Layout under `.build/{function}/`: `layer.zip` (+ `layer.json`, its manifest) an
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +106,10 @@ def ensure_built(
     say = report or _stderr
     output = (build_root or source_root / ".build") / function
     output.mkdir(parents=True, exist_ok=True)
-    layer = _ensure_layer(function, source_root, output, force, say)
-    code = _ensure_code(source_root, output, force, say)
+    # The program, `make build` and the tests may build the same function at once.
+    with _exclusive(output / ".lock"):
+        layer = _ensure_layer(function, source_root, output, force, say)
+        code = _ensure_code(source_root, output, force, say)
     package = FunctionPackage(
         function=function,
         code_archive=code.archive,
@@ -194,6 +198,16 @@ def _record(archive: Path, manifest: Path, inputs: str) -> _Artifact:
     }
     manifest.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return artifact
+
+
+@contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    with lock_file.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _stderr(message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,30 @@ def test_a_changed_included_constraints_file_rebuilds_the_layer(warm_build: Buil
     # And when nothing changes, it is not
     _ensure(warm_build, [])
     assert len(fake_installs) == 2
+
+
+def test_concurrent_builds_of_one_function_install_once(
+    warm_build: Build, monkeypatch: pytest.MonkeyPatch
+):
+    # Given a stale layer and a slow pip
+    requirements = warm_build.source_root / "handlers" / "requirements" / "api.txt"
+    requirements.write_text(requirements.read_text() + "# changed\n")
+    calls: list[Path] = []
+
+    def slow_install(function: str, requirements: Path, staging: Path) -> Path:
+        calls.append(requirements)
+        time.sleep(0.3)
+        target = staging / "python"
+        target.mkdir(parents=True)
+        (target / "fake.py").write_text("x = 1\n")
+        return target
+
+    monkeypatch.setattr(lambda_package, "install_dependency_set", slow_install)
+
+    # When two builds of it start together
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        packages = list(pool.map(lambda _: _ensure(warm_build, []), range(2)))
+
+    # Then pip runs once, and both get the same artifacts
+    assert len(calls) == 1
+    assert packages[0] == packages[1]
