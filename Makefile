@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv build lint typecheck test test-python preview up destroy
+.PHONY: help dev venv build lint typecheck test test-python preview up destroy
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -72,6 +72,17 @@ test-frontend: $(FRONTEND)/.checked site
 # The browser tests drive Debian's chromium (Playwright's own download is not used).
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# --- The local stack --------------------------------------------------------------------------
+# The whole product on 127.0.0.1:$(PORT) against an embedded AWS (moto); Ctrl-C stops it.
+# The site is built first when it can be (Node.js); without it the API still runs.
+PORT ?= 8000
+
+dev: venv
+	@if $(MAKE) -n site >/dev/null 2>&1; then \
+		$(MAKE) site || echo "make dev: the site did not build; serving the API without it"; \
+	fi
+	$(PY) -m local --port $(PORT)
 
 preview: venv
 	pulumi preview --stack $(STACK)

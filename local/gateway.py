@@ -1,6 +1,6 @@
 """The API Gateway stage, locally: CORS preflight, the Cognito authorizer, the proxy integration.
 
-Behaves like the deployed REST API: an unknown resource is a 403 `Missing Authentication
+Behaves like the deployed REST API: an unknown resource or method is a 403 `Missing Authentication
 Token`, a missing or bad token a 401 `Unauthorized` (both gateway responses carry CORS
 headers, as the deploy configures them), a function that raises or returns something that
 is not a proxy result a 502. The function's own response passes through untouched.
@@ -18,7 +18,6 @@ from local.proxy_event import bad_gateway, proxy_event, proxy_response
 from local.routes import match_route
 
 ALLOWED_HEADERS = "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"
-ALLOWED_METHODS = "GET,POST,DELETE,OPTIONS"
 
 
 class ApiGateway:
@@ -36,14 +35,15 @@ class ApiGateway:
         """Answer a request whose path below the stage (`/api`) is `stage_path`."""
         cors = self.cors_headers(request)
         match = match_route(stage_path)
-        if match is None:
+        if match is None or request.method not in (*match.route.methods, "OPTIONS"):
+            # What API Gateway answers for a resource or a method it does not have.
             return HttpResponse.json(403, {"message": "Missing Authentication Token"}, cors)
         if request.method == "OPTIONS":
             return HttpResponse(
                 status=204,
                 headers=[
                     *cors,
-                    ("Access-Control-Allow-Methods", ALLOWED_METHODS),
+                    ("Access-Control-Allow-Methods", ",".join((*match.route.methods, "OPTIONS"))),
                     ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
                     ("Access-Control-Max-Age", "600"),
                 ],
@@ -51,9 +51,7 @@ class ApiGateway:
         claims = self._authorizer.claims(request.header("Authorization"))
         if claims is None:
             return HttpResponse.json(401, {"message": "Unauthorized"}, cors)
-        event = proxy_event(
-            request, match.route.resource, stage_path, match.path_parameters, claims
-        )
+        event = proxy_event(request, match.route.path, stage_path, match.path_parameters, claims)
         try:
             result = self._functions.invoke(match.route.function, event)
         except FunctionUnavailableError as exc:

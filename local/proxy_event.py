@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from handlers.core.routes import STAGE_NAME
 from local.http_types import HttpRequest, HttpResponse
 
-STAGE = "api"
+STAGE = STAGE_NAME
 ACCOUNT_ID = "123456789012"
 API_ID = "local"
 _TEXT_TYPES = ("text/", "application/json", "application/x-www-form-urlencoded")

@@ -1,30 +1,19 @@
-"""The REST API's resources and the function behind each, as the API Gateway deploys them."""
+"""Match a request path against the API's routes (`handlers.core.routes`, which the API
+Gateway component declares too)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from handlers.core.routes import ROUTES, Route
 
 
-@dataclass(frozen=True)
-class Route:
-    resource: str
-    """The resource template, e.g. `/documents/{documentId}`."""
-    function: str
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.resource))
-        return re.compile(f"^{regex}$")
-
-
-ROUTES: tuple[Route, ...] = (
-    Route("/documents", "api"),
-    Route("/documents/{documentId}", "api"),
-    Route("/conversations", "agent"),
-    Route("/conversations/{conversationId}", "agent"),
-    Route("/conversations/{conversationId}/messages", "agent"),
-)
+@cache
+def _pattern(path: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{regex}$")
 
 
 @dataclass(frozen=True)
@@ -36,7 +25,7 @@ class RouteMatch:
 def match_route(path: str) -> RouteMatch | None:
     """The route of a stage-relative path (`/documents/01J...`), or None."""
     for route in ROUTES:
-        found = route.pattern.match(path)
+        found = _pattern(route.path).match(path)
         if found:
             return RouteMatch(route=route, path_parameters=found.groupdict())
     return None
