@@ -157,6 +157,15 @@ class LogSettings(Section):
 
 class AlarmSettings(Section):
     emails: tuple[Email, ...] = ()
+    """Who the alarm topic e-mails (each confirms the subscription once)."""
+    function_errors: int = Field(default=1, ge=1)
+    """Unhandled errors of one function in 5 minutes before its error alarm fires."""
+    function_throttles: int = Field(default=1, ge=1)
+    """Throttled invocations of one function in 5 minutes before its throttle alarm fires."""
+    duration_percent_of_timeout: int = Field(default=85, ge=50, le=100)
+    """p99 duration, as a percentage of the function's timeout, that counts as too close."""
+    rate_min_requests: int = Field(default=10, ge=1)
+    """Requests in 5 minutes below which an error rate is not judged (too few to mean much)."""
     api_error_rate_percent: float = Field(default=1.0, gt=0, le=100)
     api_p99_latency_ms: int = Field(default=5000, gt=0)
     dlq_messages: int = Field(default=1, ge=1)

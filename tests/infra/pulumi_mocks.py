@@ -167,6 +167,20 @@ class AwsMocks(pulumi.runtime.Mocks):
             return {"arn": f"arn:aws:logs:us-east-1:{account}:delivery-source:{name}"}
         if typ == "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
             return {"arn": f"arn:aws:logs:us-east-1:{account}:delivery-destination:{name}"}
+        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return {"id": name, "arn": f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}"}
+        if typ == "aws:cloudwatch/dashboard:Dashboard":
+            dashboard = inputs.get("dashboardName", name)
+            return {
+                "id": dashboard,
+                "dashboardArn": f"arn:aws:cloudwatch::{account}:dashboard/{dashboard}",
+            }
+        if typ == "aws:budgets/budget:Budget":
+            return {
+                "id": f"{account}:{name}",
+                "accountId": account,
+                "arn": f"arn:aws:budgets::{account}:budget/{name}",
+            }
         if typ == "aws:wafv2/webAcl:WebAcl":
             return {"arn": f"arn:aws:wafv2:{region}:{account}:regional/webacl/{name}/id"}
         if typ == "aws:acm/certificate:Certificate":
