@@ -7,6 +7,20 @@ export interface UploadState {
   progress: number;
   state: "uploading" | "failed" | "rejected";
   message: string | null;
+  /** Set once the API has created the document: its row in the list shows the progress. */
+  documentId: string | null;
+}
+
+export function UploadProgress({ name, progress }: { name: string; progress: number }) {
+  const percent = Math.round(progress * 100);
+  return (
+    <div className="upload-progress">
+      <progress max={100} value={percent} aria-label={`Uploading ${name}`} data-testid="upload-progress" />
+      <span className="hint" aria-live="polite">
+        {percent}%
+      </span>
+    </div>
+  );
 }
 
 export function UploadList({
@@ -26,17 +40,7 @@ export function UploadList({
             <span className="hint">{formatBytes(upload.size)}</span>
           </div>
           {upload.state === "uploading" ? (
-            <>
-              <progress
-                max={100}
-                value={Math.round(upload.progress * 100)}
-                aria-label={`Uploading ${upload.name}`}
-                data-testid="upload-progress"
-              />
-              <span className="hint" aria-live="polite">
-                {Math.round(upload.progress * 100)}%
-              </span>
-            </>
+            <UploadProgress name={upload.name} progress={upload.progress} />
           ) : (
             <div className="upload-error">
               <p className="alert alert-error" role="alert" data-testid="upload-error">

@@ -30,6 +30,7 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
     try {
       const ticket = await api.createDocument(file.name, contentType, file.size);
       documentId = ticket.document.documentId;
+      patch(key, { documentId });
       await reload(); // the new PENDING row appears at once
       const handle = postToPresignedUrl(ticket.upload.url, ticket.upload.fields, file, (f) =>
         patch(key, { progress: f }),
@@ -54,14 +55,17 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
       const key = `${file.name}-${file.size}-${Date.now()}-${Math.random()}`;
       const check = checkFile(file.name, file.size, maxBytes);
       if (!check.ok) {
-        started.push({ key, name: file.name, size: file.size, progress: 0, state: "rejected", message: check.reason });
+        started.push({ key, name: file.name, size: file.size, progress: 0, state: "rejected", message: check.reason, documentId: null });
         continue;
       }
-      started.push({ key, name: file.name, size: file.size, progress: 0, state: "uploading", message: null });
+      started.push({ key, name: file.name, size: file.size, progress: 0, state: "uploading", message: null, documentId: null });
       void upload(file, key, check.contentType);
     }
     setUploads((current) => [...current, ...started]);
   }
+
+  const uploading: Record<string, number> = {};
+  for (const u of uploads) if (u.state === "uploading" && u.documentId) uploading[u.documentId] = u.progress;
 
   async function confirmDelete() {
     const doc = toDelete;
@@ -78,7 +82,7 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
   return (
     <>
       <Dropzone maxBytes={maxBytes} onFiles={onFiles} />
-      <UploadList uploads={uploads} onDismiss={drop} />
+      <UploadList uploads={uploads.filter((u) => !(u.state === "uploading" && u.documentId))} onDismiss={drop} />
       {notice && (
         <p className="alert alert-info" role="status" data-testid="notice">
           {notice}
@@ -100,7 +104,7 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
         </div>
       )}
       {documents !== null && documents.length > 0 && (
-        <DocumentList documents={documents} onDelete={setToDelete} />
+        <DocumentList documents={documents} uploading={uploading} onDelete={setToDelete} />
       )}
       <ConfirmDialog
         open={toDelete !== null}
