@@ -233,7 +233,10 @@ def _host_install(name: str, requirements: bytes, *, keep_sdk: bool = False) -> 
     requirements_file.write_bytes(requirements)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
     command += ["--only-binary=:all:", "--target", str(target), "-r", str(requirements_file)]
-    subprocess.run(command, check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{completed.stderr[-2000:]}")
     if not keep_sdk:
         prune_installed(target)
     stamp.write_text(digest)
