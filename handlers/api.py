@@ -56,7 +56,12 @@ def documents_context() -> service.DocumentsContext:
     from handlers.core.documents.table import DocumentTable
 
     config = settings()
-    s3 = boto3.client("s3", config=Config(signature_version="s3v4"))
+    # Virtual-hosted, regional URLs (bucket.s3.<region>.amazonaws.com): the global endpoint
+    # answers a new bucket outside us-east-1 with a redirect, which a browser upload
+    # cannot follow. An IP endpoint (the local stack's moto) stays path-style.
+    s3 = boto3.client(
+        "s3", config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
+    )
     table = boto3.resource("dynamodb").Table(config.table_name)
     return service.DocumentsContext(
         table=DocumentTable(table), files=DocumentFiles(s3, config.bucket_name), settings=config
