@@ -59,7 +59,11 @@ def observability_program(stack: str, config: StackConfig) -> dict[str, Any]:
     )
     rest_api = aws.apigateway.RestApi("agent-api-api", tags=tags)
     stage = aws.apigateway.Stage(
-        "agent-api-stage", rest_api=rest_api.id, deployment="deployment-id", stage_name="api"
+        "agent-api-stage",
+        rest_api=rest_api.id,
+        deployment="deployment-id",
+        stage_name="api",
+        access_log_settings={"destination_arn": access_logs.arn, "format": "{}"},
     )
     queue = aws.sqs.Queue("store-ingest", tags=tags)
     dlq = aws.sqs.Queue("store-ingest-dlq", tags=tags)
