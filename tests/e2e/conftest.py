@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.enable_socket)
 
 
-@pytest.fixture(scope="package")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    log_path = tmp_path_factory.mktemp("local-stack") / "stack.log"
+@contextmanager
+def running_stack(
+    log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """`python -m local` in a child process; yields its details, stops it with Ctrl-C."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AWS_"))}
+    env.update(extra_env or {})
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local", "--port", "0", "--json"],
@@ -60,6 +64,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     output = log_path.read_text(errors="replace")
     assert code == 0, output[-4000:]
     assert "Stopped." in output
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    with running_stack(tmp_path_factory.mktemp("local-stack") / "stack.log") as details:
+        yield details
 
 
 def _wait_for_details(process: subprocess.Popen[bytes], log_path: Path) -> dict[str, Any]:
@@ -141,6 +151,11 @@ def upload_document(user: User, name: str, content: bytes, content_type: str) ->
 @pytest.fixture(scope="package")
 def library(alice: User) -> dict[str, dict[str, Any]]:
     """Alice's PDF (the vault's combination on page 2 of 3) and DOCX, once they are ingested."""
+    return upload_library(alice)
+
+
+def upload_library(alice: User) -> dict[str, dict[str, Any]]:
+    """Upload the PDF and the DOCX; returns each document (and its bytes) once ingested."""
     manual = documents.pdf(
         [
             documents.long_page("The first page is only filler.", seed=1),
