@@ -28,6 +28,9 @@ QUESTIONS_ANSWERED = "QuestionsAnswered"
 LLM_LATENCY_MS = "LlmLatency"
 LLM_PROMPT_TOKENS = "PromptTokens"
 LLM_COMPLETION_TOKENS = "CompletionTokens"
-LLM_REQUESTS = "LlmRequests"  # every call to the model, failed ones included
-LLM_ERRORS = "LlmErrors"  # calls that failed after retries; the alarm divides by LlmRequests
+# The LLM error-rate alarm divides LlmErrors by LlmRequests, so a question that fails must
+# count in both (LlmRequests 1, LlmErrors 1) and one that succeeds should emit LlmErrors 0:
+# with no LlmRequests at all during an outage, the rate has nothing to divide by.
+LLM_REQUESTS = "LlmRequests"  # calls to the model, failed ones included
+LLM_ERRORS = "LlmErrors"  # questions whose model call failed after retries
 QUOTA_REJECTIONS = "QuotaRejections"
