@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import runpy
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,34 @@ from tests.infra.pulumi_mocks import AwsMocks, RecordingMonitor, Registered
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "doc-agent"
 STACKS = ("dev", "prod")
+SITE_DIR_ENV = "DOC_AGENT_SITE_DIR"
+"""Where `__main__.py` looks for the built site (default frontend/out)."""
+# A minimal static export: the program runs without `make site`.
+_SITE = {
+    "index.html": "<!doctype html><title>Doc Agent</title>",
+    "404.html": "<!doctype html><title>Not found</title>",
+    "documents/index.html": "<!doctype html><title>Documents</title>",
+    "_next/static/chunks/app-0123abcd.js": "",
+}
+
+
+@contextmanager
+def generated_site() -> Iterator[Path]:
+    """A throwaway site directory, named by SITE_DIR_ENV while the block runs."""
+    previous = os.environ.get(SITE_DIR_ENV)
+    with tempfile.TemporaryDirectory(prefix="site-") as tmp:
+        root = Path(tmp)
+        for key, text in _SITE.items():
+            (root / key).parent.mkdir(parents=True, exist_ok=True)
+            (root / key).write_text(text)
+        os.environ[SITE_DIR_ENV] = str(root)
+        try:
+            yield root
+        finally:
+            if previous is None:
+                os.environ.pop(SITE_DIR_ENV, None)
+            else:
+                os.environ[SITE_DIR_ENV] = previous
 
 
 def stack_config(stack: str) -> dict[str, str]:
@@ -82,7 +113,8 @@ class MockedPulumi:
         def program() -> None:
             runpy.run_path(str(ROOT / "__main__.py"))
 
-        _sync_await(run_pulumi_func(program))
+        with generated_site():
+            _sync_await(run_pulumi_func(program))
         outputs = {
             name: _sync_await(pulumi.Output.from_input(value).future())
             for name, value in (getattr(root, "outputs", {}) or {}).items()
