@@ -151,7 +151,7 @@ def api_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
                     query("errors", "AWS/ApiGateway", "5XXError", dimensions),
                     query("requests", "AWS/ApiGateway", "Count", dimensions),
                     expression(
-                        "rate",
+                        "error_rate",
                         rate_percent("errors", "requests", settings.rate_min_requests),
                         "5xx (% of requests)",
                     ),
@@ -221,7 +221,7 @@ def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
                     query("errors", namespace, metric_names.LLM_ERRORS, dimensions),
                     query("requests", namespace, metric_names.LLM_REQUESTS, dimensions),
                     expression(
-                        "rate",
+                        "error_rate",
                         rate_percent("errors", "requests", settings.rate_min_requests),
                         "LLM errors (% of calls)",
                     ),

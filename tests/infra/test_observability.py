@@ -106,6 +106,13 @@ def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
         assert alarm.inputs["treatMissingData"] == "notBreaching", alarm.name
         assert alarm.inputs["name"].startswith(f"doc-agent-{observed.stack}-"), alarm.name
+        if "metricQueries" in alarm.inputs:
+            # Metric math: exactly one expression is what the threshold compares with.
+            returned = [q for q in alarm.inputs["metricQueries"] if q.get("returnData")]
+            assert len(returned) == 1, alarm.name
+            assert "expression" in returned[0], alarm.name
+        else:
+            assert alarm.inputs["period"] == 300, alarm.name
     names = [alarm.inputs["name"] for alarm in alarms]
     assert len(set(names)) == len(names)
 
@@ -140,8 +147,8 @@ def test_api_alarms_watch_the_5xx_rate_and_p99_latency_of_the_stage(observed: St
         assert queries[metric_id]["metric"]["namespace"] == "AWS/ApiGateway"
         assert queries[metric_id]["metric"]["dimensions"] == dimensions
         assert queries[metric_id]["returnData"] is False
-    assert "100 * errors / requests" in queries["rate"]["expression"]
-    assert queries["rate"]["returnData"] is True
+    assert "100 * errors / requests" in queries["error_rate"]["expression"]
+    assert queries["error_rate"]["returnData"] is True
     assert rate.inputs["threshold"] == config.alarms.api_error_rate_percent
 
     latency = _alarm(observed, "api-latency-p99")
@@ -182,6 +189,7 @@ def test_llm_alarms_read_the_contracted_business_metrics(observed: StackRun) -> 
         assert query["metricName"] == name
         assert query["dimensions"] == {metric_names.SERVICE_DIMENSION: "agent"}
         assert (query["stat"], query["period"]) == ("Sum", period)
+    assert "100 * errors / requests" in rate["error_rate"]["expression"]
     assert tokens["tokens"]["expression"] == "prompt + completion"
     assert tokens_alarm.inputs["threshold"] == config.alarms.daily_token_limit
     assert _alarm(observed, "llm-error-rate").inputs["threshold"] == (
