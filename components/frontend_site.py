@@ -119,7 +119,13 @@ class FrontendSite(pulumi.ComponentResource):
     def _us_east_1(self) -> pulumi.ResourceOptions:
         # CloudFront's certificates and its log delivery exist in us-east-1 only.
         if self._us_east_1_opts is None:
-            provider = aws.Provider(f"{self._name}-us-east-1", region="us-east-1", opts=self._child)
+            provider = aws.Provider(
+                f"{self._name}-us-east-1",
+                region="us-east-1",
+                # An explicit provider does not read the stack's `aws:` config by itself.
+                profile=pulumi.Config("aws").get("profile"),
+                opts=self._child,
+            )
             self._us_east_1_opts = pulumi.ResourceOptions(parent=self, provider=provider)
         return self._us_east_1_opts
 
