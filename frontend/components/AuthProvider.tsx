@@ -3,7 +3,6 @@
 // Loads /config.json, holds the session, and hands out an API client whose 401s end the
 // session by sending the user to sign in (with a `next` path back to where they were).
 
-import { useRouter } from "next/navigation";
 import {
   createContext,
   useCallback,
@@ -20,7 +19,9 @@ import * as cognito from "@/lib/cognito";
 import { loadConfig, type SiteConfig } from "@/lib/config";
 import { readRefreshToken, writeRefreshToken } from "@/lib/storage";
 
-type Status = "loading" | "signedOut" | "signedIn" | "misconfigured";
+// "expired": the session ended while in use (a 401 the refresh token could not cure); the
+// page sends the user to sign in and back, with what they typed kept.
+type Status = "loading" | "signedOut" | "expired" | "signedIn" | "misconfigured";
 
 interface AuthContextValue {
   status: Status;
@@ -40,7 +41,6 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 const EXPIRY_MARGIN_MS = 60_000;
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const router = useRouter();
   const [status, setStatus] = useState<Status>("loading");
   const [config, setConfig] = useState<SiteConfig | null>(null);
   const [configError, setConfigError] = useState<string | null>(null);
@@ -55,11 +55,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setStatus("signedIn");
   }, []);
 
-  const clear = useCallback(() => {
+  const clear = useCallback((next: "signedOut" | "expired" = "signedOut") => {
     tokens.current = null;
     writeRefreshToken(null);
     setEmail("");
-    setStatus("signedOut");
+    setStatus(next);
   }, []);
 
   const renew = useCallback(
@@ -105,7 +105,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       if (cancelled) return;
       setConfig(cfg);
       const token = readRefreshToken() ? await renew(cfg) : null;
-      if (!cancelled && !token) clear();
+      if (!cancelled && !token) clear("signedOut");
     })();
     return () => {
       cancelled = true;
@@ -124,11 +124,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [config, renew],
   );
 
-  const expired = useCallback(() => {
-    clear();
-    const next = encodeURIComponent(window.location.pathname + window.location.search);
-    router.replace(`/signin/?expired=1&next=${next}`);
-  }, [clear, router]);
+  const expired = useCallback(() => clear("expired"), [clear]);
 
   const api = useMemo(
     // The client calls these from requests (effects and handlers), never during render.
@@ -160,7 +156,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       },
       async signOut() {
         const accessToken = tokens.current?.accessToken;
-        clear();
+        clear("signedOut");
         if (config && accessToken) {
           // Revoke the refresh token too; if that fails the local session is gone anyway.
           await cognito.globalSignOut(config.cognitoEndpoint, accessToken).catch(() => undefined);

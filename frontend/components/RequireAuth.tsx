@@ -13,8 +13,11 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const pathname = usePathname();
 
   useEffect(() => {
-    if (status === "signedOut") {
-      router.replace(`/signin/?next=${encodeURIComponent(pathname)}`);
+    if (status === "signedOut" || status === "expired") {
+      // Back to this very page (its query too, e.g. the open conversation) after sign-in.
+      const next = encodeURIComponent(window.location.pathname + window.location.search);
+      const expired = status === "expired" ? "expired=1&" : "";
+      router.replace(`/signin/?${expired}next=${next}`);
     }
   }, [status, router, pathname]);
 

@@ -99,6 +99,15 @@ def account(site: dict[str, Any]) -> tuple[str, str]:
     return user.email, user.password
 
 
+@pytest.fixture
+def signed_in(page: Page, account: tuple[str, str]) -> Page:
+    """The page, signed in as a new user, on the documents page."""
+    from tests.browser.pages import sign_in
+
+    sign_in(page, *account)
+    return page
+
+
 def fresh_credentials() -> tuple[str, str]:
     return f"browser-{uuid.uuid4().hex[:8]}@example.com", f"Pw-{uuid.uuid4().hex[:8]}-Aa1!"
 

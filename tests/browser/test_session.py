@@ -1,0 +1,74 @@
+"""Sessions: an expired session sends the user to sign in without losing their question;
+the site explains a missing /config.json instead of breaking."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, Route, expect
+
+from tests.browser.conftest import screenshot
+
+
+def test_expired_session_returns_to_sign_in_and_keeps_the_draft(
+    signed_in: Page, account: tuple[str, str]
+) -> None:
+    page = signed_in
+    email, password = account
+    page.get_by_role("link", name="Chat").click()
+    question = page.get_by_label("Your question")
+    question.fill("Which boat brings the supplies?")
+
+    # Given the session has ended: the API answers 401 and Cognito refuses the refresh token.
+    def unauthorized(route: Route) -> None:
+        route.fulfill(status=401, json={"message": "Unauthorized"})
+
+    def refresh_refused(route: Route) -> None:
+        route.fulfill(
+            status=400,
+            headers={"Content-Type": "application/x-amz-json-1.1"},
+            body=json.dumps(
+                {"__type": "NotAuthorizedException", "message": "Refresh Token has expired"}
+            ),
+        )
+
+    page.route(re.compile(r".*/api/.*"), unauthorized)
+    page.route(re.compile(r".*/cognito/$"), refresh_refused)
+
+    # When the user asks,
+    question.press("Enter")
+
+    # Then they are on the sign-in page, told why, with the way back to the chat.
+    expect(page).to_have_url(re.compile(r"/signin/\?expired=1&next=%2Fchat%2F$"))
+    expect(page.get_by_test_id("session-expired")).to_be_visible()
+    screenshot(page, "09-session-expired")
+
+    # And once they sign in again, the chat has their question, as typed.
+    page.unroute_all()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/chat/$"))
+    expect(page.get_by_label("Your question")).to_have_value("Which boat brings the supplies?")
+
+
+def test_reload_keeps_the_session_with_the_refresh_token(signed_in: Page) -> None:
+    page = signed_in
+    # When the page is reloaded (the id token lived in memory only),
+    page.reload()
+    # Then the refresh token signs the user back in without the form.
+    expect(page.get_by_test_id("account-email")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/documents/$"))
+    stored = page.evaluate("() => Object.keys(window.localStorage)")
+    assert stored == ["docagent.refreshToken"]
+
+
+def test_missing_config_is_explained(page: Page) -> None:
+    # Given a deployment without /config.json,
+    page.route(re.compile(r".*/config\.json$"), lambda route: route.fulfill(status=404))
+    # When the site opens, it says what is wrong instead of failing blank.
+    page.goto("/")
+    alert = page.get_by_role("alert").filter(has_text="not configured")
+    expect(alert.get_by_role("heading", name="The site is not configured")).to_be_visible()
+    expect(alert).to_contain_text("HTTP 404")

@@ -1,0 +1,40 @@
+"""Files are checked in the browser before anything is uploaded: type and size."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, Request, expect
+
+from tests.browser.pages import drop_file
+
+
+def test_unsupported_empty_and_oversized_files_are_refused_before_upload(signed_in: Page) -> None:
+    page = signed_in
+    created: list[Request] = []
+    page.on(
+        "request",
+        lambda r: created.append(r) if r.method == "POST" and "/api/documents" in r.url else None,
+    )
+
+    # When the user drops an executable, an empty text file and a 51 MB PDF,
+    drop_file(page, "setup.exe", "MZ")
+    drop_file(page, "empty.txt", "")
+    page.get_by_test_id("dropzone").evaluate(
+        """(zone) => {
+            const transfer = new DataTransfer();
+            const big = new File([new Uint8Array(51 * 1024 * 1024)], "scan.pdf");
+            transfer.items.add(big);
+            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+        }"""
+    )
+
+    # Then each is refused with its reason, and the API was never asked for an upload.
+    errors = page.get_by_test_id("upload-error")
+    expect(errors).to_have_count(3)
+    expect(errors.nth(0)).to_contain_text("setup.exe: not a supported type")
+    expect(errors.nth(1)).to_contain_text("empty.txt: the file is empty")
+    expect(errors.nth(2)).to_contain_text("over the 50 MB limit")
+    assert created == []
+
+    # And a refusal can be dismissed.
+    page.get_by_role("button", name="Dismiss").first.click()
+    expect(errors).to_have_count(2)
