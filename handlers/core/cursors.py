@@ -28,7 +28,9 @@ def decode_cursor(cursor: str) -> str:
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeError) as exc:
         raise InvalidRequestError("The cursor is not valid.", code="invalid_cursor") from exc
-    last_id = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise InvalidRequestError("The cursor is not valid.", code="invalid_cursor")
+    last_id = data.get("id")
     if data.get("v") != _VERSION or not isinstance(last_id, str) or not is_valid_id(last_id):
         raise InvalidRequestError("The cursor is not valid.", code="invalid_cursor")
     return last_id

@@ -464,3 +464,31 @@ def test_metrics_are_emitted(upload, deliver, capsys):
     assert metrics["DocumentsReady"] == [1.0]
     assert metrics["DocumentsFailed"] == [1.0]
     assert metrics["DocumentsFailed_type_mismatch"] == [1.0]
+
+
+def test_document_deleted_during_ingestion_leaves_no_derived_files(
+    upload, deliver, call_api, s3_client, monkeypatch
+):
+    # Given the user deletes the document while the worker is embedding it
+    item = upload("race.txt", samples.TEXT, b"words to embed")
+    context = ingest.ingest_context()
+    real_embedder = context.embedder()
+
+    class DeletingEmbedder:
+        model_id = real_embedder.model_id
+        dimensions = real_embedder.dimensions
+
+        def embed(self, texts: Any) -> Any:
+            assert call_api("DELETE", f"/documents/{item.document_id}").status == 204
+            return real_embedder.embed(texts)
+
+    monkeypatch.setattr(context, "_embedder", DeletingEmbedder())
+
+    # When the worker finishes
+    response = deliver(item)
+
+    # Then nothing is resurrected: no item, no derived files
+    assert response == {"batchItemFailures": []}
+    assert call_api("GET", f"/documents/{item.document_id}").status == 404
+    prefix = derived_prefix(item.user_id, item.document_id)
+    assert s3_client.list_object_versions(Bucket=BUCKET, Prefix=prefix).get("Versions", []) == []

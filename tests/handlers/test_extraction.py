@@ -1,0 +1,188 @@
+"""Extraction and chunking on their own: no AWS, just bytes in and pages/chunks out."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+
+from handlers.core.chunking import chunk_pages
+from handlers.core.extraction import ExtractionError, ExtractionLimits, Page, extract_pages
+from handlers.core.extraction.sniff import sniff
+from tests.handlers import samples
+
+LIMITS = ExtractionLimits(max_bytes=10 * 1024 * 1024, max_pages=50)
+
+
+def failure(data: bytes, kind: str, limits: ExtractionLimits = LIMITS) -> ExtractionError:
+    with pytest.raises(ExtractionError) as raised:
+        extract_pages(data, kind, limits)
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (b"\n\n  %PDF-1.4 after junk", "pdf"),
+        (samples.EXECUTABLE, "executable"),
+        (b"\x7fELF\x02\x01", "executable"),
+        (samples.PNG, "image"),
+        (b"\xff\xd8\xff\xe0 jpeg", "image"),
+        (b"PK\x03\x04 broken zip", "zip"),
+        ("plain text, ünïcödé".encode(), "text"),
+        ("utf-16 text".encode("utf-16"), "text"),
+        (b"text\x00with nul", "binary"),
+    ],
+)
+def test_sniff_reads_the_real_type(data, expected):
+    assert sniff(data) == expected
+
+
+def test_pdf_page_limit_is_enforced_before_reading_pages():
+    error = failure(samples.text_pdf(pages=3, words_per_page=5), "pdf", _limits(max_pages=2))
+
+    assert error.code == "too_many_pages"
+    assert "3 pages" in error.reason
+
+
+def test_docx_page_limit_is_enforced():
+    data = samples.docx_bytes([["one"], ["two"], ["three"]])
+
+    assert failure(data, "docx", _limits(max_pages=2)).code == "too_many_pages"
+
+
+def test_docx_with_too_many_zip_entries_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for index in range(30):
+            archive.writestr(f"word/media/{index}.bin", b"")
+
+    error = failure(buffer.getvalue(), "docx", _limits(max_zip_entries=20))
+
+    assert error.code == "zip_bomb"
+
+
+def test_docx_declaring_a_huge_uncompressed_size_is_refused_without_inflating():
+    # A forged size in the zip directory is enough: nothing is decompressed to find out.
+    data = samples.docx_bytes([["small"]])
+
+    error = failure(data, "docx", _limits(max_uncompressed_bytes=1000))
+
+    assert error.code == "zip_bomb"
+
+
+def test_docx_uses_word_rendered_page_breaks_when_present():
+    # Given a document Word laid out: rendered breaks mark the real page starts
+    document = docx.Document()
+    for text in ("alpha", "beta", "gamma"):
+        document.add_paragraph(text)
+    for paragraph in document.paragraphs[1:]:
+        run = paragraph.runs[0]._r
+        run.insert(0, OxmlElement("w:lastRenderedPageBreak"))
+    # and a hard break too, which Word also recorded as rendered: not counted twice
+    hard = OxmlElement("w:br")
+    hard.set(qn("w:type"), "page")
+    document.paragraphs[1].runs[0]._r.insert(0, hard)
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    pages = extract_pages(buffer.getvalue(), "docx", LIMITS)
+
+    assert [(page.number, page.text) for page in pages] == [(1, "alpha"), (2, "beta"), (3, "gamma")]
+
+
+def test_text_falls_back_to_windows_1252_and_reads_utf16():
+    latin = extract_pages("café déjà vu".encode("cp1252"), "txt", LIMITS)
+    utf16 = extract_pages("Grüße aus Köln".encode("utf-16"), "md", LIMITS)
+
+    assert latin[0].text == "café déjà vu"
+    assert utf16[0].text == "Grüße aus Köln"
+
+
+def test_form_feeds_split_text_into_pages():
+    pages = extract_pages(b"first\fsecond\f\fthird", "txt", LIMITS)
+
+    assert [(page.number, page.text) for page in pages] == [
+        (1, "first"),
+        (2, "second"),
+        (3, ""),
+        (4, "third"),
+    ]
+
+
+def test_html_in_windows_1252_and_block_structure():
+    html = "<p>Prix: 5 €</p><div>naïve <em>café</em></div>".encode("cp1252")
+
+    pages = extract_pages(html, "html", LIMITS)
+
+    assert pages[0].text == "Prix: 5 €\nnaïve café"
+
+
+def test_oversized_data_is_refused_before_parsing():
+    assert failure(b"x" * 101, "txt", _limits(max_bytes=100)).code == "too_large"
+
+
+def test_unknown_kind_is_unsupported():
+    assert failure(b"hello", "exe").code == "unsupported_type"
+
+
+# --- chunking ------------------------------------------------------------------------------
+
+
+def test_chunks_overlap_and_cover_every_word():
+    words = [f"w{i}" for i in range(2000)]
+    pages = [Page(1, " ".join(words))]
+
+    chunks = chunk_pages(pages, size=800, overlap=200)
+
+    assert [chunk.words for chunk in chunks] == [800, 800, 800]
+    assert chunks[0].text.split()[600:] == chunks[1].text.split()[:200]
+    covered = {word for chunk in chunks for word in chunk.text.split()}
+    assert covered == set(words)
+    assert chunks[-1].text.split()[-1] == "w1999"
+
+
+def test_chunk_page_is_where_most_of_its_words_are():
+    pages = [
+        Page(1, " ".join(["a"] * 100)),
+        Page(2, ""),  # a blank page keeps its number out of every chunk
+        Page(3, " ".join(["b"] * 300)),
+    ]
+
+    (chunk,) = chunk_pages(pages, size=800, overlap=200)
+
+    assert (chunk.page, chunk.page_start, chunk.page_end) == (3, 1, 3)
+
+
+def test_chunk_text_keeps_line_breaks():
+    (chunk,) = chunk_pages([Page(1, "Title\n\nFirst line\nsecond line")])
+
+    assert chunk.text == "Title\n\nFirst line\nsecond line"
+
+
+def test_no_words_no_chunks():
+    assert chunk_pages([]) == []
+    assert chunk_pages([Page(1, "")]) == []
+
+
+@pytest.mark.parametrize(("size", "overlap"), [(0, 0), (10, 10), (10, -1)])
+def test_chunk_sizes_are_checked(size, overlap):
+    with pytest.raises(ValueError, match="size"):
+        chunk_pages([Page(1, "a b c")], size=size, overlap=overlap)
+
+
+def _limits(**overrides: int) -> ExtractionLimits:
+    values = {
+        "max_bytes": LIMITS.max_bytes,
+        "max_pages": LIMITS.max_pages,
+        "max_uncompressed_bytes": LIMITS.max_uncompressed_bytes,
+        "max_zip_entries": LIMITS.max_zip_entries,
+    }
+    values.update(overrides)
+    return ExtractionLimits(**values)
