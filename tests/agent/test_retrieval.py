@@ -93,7 +93,8 @@ def test_warm_cache_reuses_loaded_documents_until_their_etag_changes(library: Li
     document_id = library.add(USER_A, "terms.txt", ["alpha beta", "gamma delta"])
     s3 = CountingS3()
     embedder = OfflineEmbedder(DIMENSIONS)
-    index = HybridIndex(S3DocumentSource(s3, BUCKET, DocumentCache()), embedder)
+    source = S3DocumentSource(s3, BUCKET, DocumentCache(), revalidate_after_seconds=0)
+    index = HybridIndex(source, embedder)
     docs = records(library, USER_A, [document_id])
 
     # When it searches twice
@@ -113,6 +114,19 @@ def test_warm_cache_reuses_loaded_documents_until_their_etag_changes(library: Li
     s3.calls.clear()
     assert index.search(docs, "zeta", top_k=1)[0].text == "zeta"
     assert s3.calls.count("get") == 2
+
+
+def test_recently_checked_documents_cost_no_s3_call(library: Library) -> None:
+    document_id = library.add(USER_A, "terms.txt", ["alpha beta", "gamma delta"])
+    s3 = CountingS3()
+    source = S3DocumentSource(s3, BUCKET, DocumentCache(), revalidate_after_seconds=3600)
+    index = HybridIndex(source, OfflineEmbedder(DIMENSIONS))
+    docs = records(library, USER_A, [document_id])
+    index.search(docs, "gamma", top_k=1)
+    s3.calls.clear()
+
+    assert index.search(docs, "alpha", top_k=1)[0].chunk_index == 0
+    assert s3.calls == []
 
 
 def test_missing_derived_files_skip_the_document(library: Library) -> None:

@@ -9,7 +9,6 @@ comparable across documents without rebuilding anything.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,39 +25,61 @@ IntArray = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
-class Postings:
-    chunk_positions: IntArray
-    term_frequencies: FloatArray
-
-
-@dataclass(frozen=True)
 class LexicalIndex:
-    postings: dict[str, Postings]
+    """Postings of one document in CSR form: term → slice of (chunk positions, tf)."""
+
+    terms: dict[str, int]
+    offsets: IntArray
+    positions: IntArray
+    frequencies: FloatArray
     lengths: FloatArray
 
     @property
     def size(self) -> int:
         return int(self.lengths.shape[0])
 
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.offsets, self.positions, self.frequencies, self.lengths)
+        return sum(int(a.nbytes) for a in arrays) + 64 * len(self.terms)
+
+    def postings(self, term: str) -> tuple[IntArray, FloatArray] | None:
+        row = self.terms.get(term)
+        if row is None:
+            return None
+        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        return self.positions[start:end], self.frequencies[start:end]
+
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
-        positions: dict[str, list[int]] = {}
-        frequencies: dict[str, list[int]] = {}
-        lengths = np.zeros(len(texts), dtype=np.float32)
-        for position, text in enumerate(texts):
-            tokens = tokenize(text)
-            lengths[position] = len(tokens)
-            for term, count in Counter(tokens).items():
-                positions.setdefault(term, []).append(position)
-                frequencies.setdefault(term, []).append(count)
-        postings = {
-            term: Postings(
-                np.asarray(positions[term], dtype=np.int32),
-                np.asarray(frequencies[term], dtype=np.float32),
-            )
-            for term in positions
-        }
-        return cls(postings=postings, lengths=lengths)
+        # Term ids from one dict pass, then one np.unique over (term, chunk) pairs: the
+        # build costs about as much as tokenising the text.
+        tokenized = [tokenize(text) for text in texts]
+        lengths = np.asarray([len(tokens) for tokens in tokenized], dtype=np.float32)
+        vocabulary: dict[str, int] = {}
+        term_ids = np.fromiter(
+            (
+                vocabulary.setdefault(token, len(vocabulary))
+                for tokens in tokenized
+                for token in tokens
+            ),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        if term_ids.shape[0] == 0:
+            empty = np.zeros(0, dtype=np.int32)
+            return cls({}, np.zeros(1, dtype=np.int32), empty, empty.astype(np.float32), lengths)
+        chunk_ids = np.repeat(np.arange(len(texts), dtype=np.int64), lengths.astype(np.int64))
+        pairs, counts = np.unique(term_ids * len(texts) + chunk_ids, return_counts=True)
+        pair_terms = pairs // len(texts)
+        offsets = np.searchsorted(pair_terms, np.arange(len(vocabulary) + 1)).astype(np.int32)
+        return cls(
+            terms=vocabulary,
+            offsets=offsets,
+            positions=(pairs % len(texts)).astype(np.int32),
+            frequencies=counts.astype(np.float32),
+            lengths=lengths,
+        )
 
 
 def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]:
@@ -70,21 +91,15 @@ def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]
         return scores
     average_length = max(float(sum(index.lengths.sum() for index in indexes)) / total_chunks, 1.0)
     for term in terms:
-        frequency = sum(
-            index.postings[term].chunk_positions.shape[0]
-            for index in indexes
-            if term in index.postings
-        )
+        found = [index.postings(term) for index in indexes]
+        frequency = sum(postings[0].shape[0] for postings in found if postings is not None)
         if frequency == 0:
             continue
         idf = math.log(1.0 + (total_chunks - frequency + 0.5) / (frequency + 0.5))
-        for index, score in zip(indexes, scores, strict=True):
-            postings = index.postings.get(term)
+        for index, score, postings in zip(indexes, scores, found, strict=True):
             if postings is None:
                 continue
-            tf = postings.term_frequencies
-            norm = K1 * (1.0 - B + B * index.lengths[postings.chunk_positions] / average_length)
-            score[postings.chunk_positions] += (idf * tf * (K1 + 1.0) / (tf + norm)).astype(
-                np.float32
-            )
+            positions, tf = postings
+            norm = K1 * (1.0 - B + B * index.lengths[positions] / average_length)
+            score[positions] += (idf * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
     return scores

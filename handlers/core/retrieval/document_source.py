@@ -1,7 +1,10 @@
 """Loading a user's derived files from S3, cached across warm invocations.
 
 The cache key is the document id plus the ETags of `chunks.json` and `embeddings.npy`,
-so a re-ingested document is reloaded and an unchanged one costs two HEAD requests. Only
+so a re-ingested document is reloaded and an unchanged one costs two HEAD requests — and
+none at all within `revalidate_after_seconds` of its last check, which keeps a warm
+search over many documents from spending its time on HEADs (READY documents do not change
+in place, and a deleted one is gone from the caller's list before retrieval runs). Only
 documents passed in are loaded, and those come from the caller's own partition: another
 user's files are never read. The cache is bounded by bytes (least recently used first).
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +35,7 @@ from handlers.core.retrieval.passages import parse_chunks
 logger = Logger(child=True)
 
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
+DEFAULT_REVALIDATE_AFTER_SECONDS = 30.0
 LOAD_CONCURRENCY = 8
 
 
@@ -48,8 +53,26 @@ class DocumentCache:
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self._max_bytes = max_bytes
         self._entries: OrderedDict[tuple[str, ...], LoadedDocument] = OrderedDict()
+        # (document id, embedding space) → (entry key, monotonic time of the last check)
+        self._checked: dict[tuple[str, str], tuple[tuple[str, ...], float]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+
+    def recently_checked(
+        self, document_id: str, space: str, max_age_seconds: float
+    ) -> LoadedDocument | None:
+        with self._lock:
+            checked = self._checked.get((document_id, space))
+            if checked is None or time.monotonic() - checked[1] > max_age_seconds:
+                return None
+            entry = self._entries.get(checked[0])
+            if entry is not None:
+                self._entries.move_to_end(checked[0])
+            return entry
+
+    def mark_checked(self, document_id: str, space: str, key: tuple[str, ...]) -> None:
+        with self._lock:
+            self._checked[(document_id, space)] = (key, time.monotonic())
 
     def get(self, key: tuple[str, ...]) -> LoadedDocument | None:
         with self._lock:
@@ -67,8 +90,9 @@ class DocumentCache:
                 self._entries[key] = document
                 self._bytes += document.nbytes
             while self._bytes > self._max_bytes and len(self._entries) > 1:
-                _, evicted = self._entries.popitem(last=False)
+                evicted_key, evicted = self._entries.popitem(last=False)
                 self._bytes -= evicted.nbytes
+                self._checked.pop((evicted_key[0], evicted_key[-1]), None)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -79,10 +103,18 @@ class MissingDerivedFilesError(Exception):
 
 
 class S3DocumentSource:
-    def __init__(self, s3: Any, bucket: str, cache: DocumentCache) -> None:
+    def __init__(
+        self,
+        s3: Any,
+        bucket: str,
+        cache: DocumentCache,
+        *,
+        revalidate_after_seconds: float = DEFAULT_REVALIDATE_AFTER_SECONDS,
+    ) -> None:
         self._s3 = s3
         self._bucket = bucket
         self._cache = cache
+        self._revalidate_after = revalidate_after_seconds
 
     def load(
         self, documents: Sequence[DocumentRecord], space: EmbeddingSpace
@@ -92,7 +124,7 @@ class S3DocumentSource:
             return []
         workers = min(LOAD_CONCURRENCY, len(documents))
         if workers == 1:
-            results = [self._load_one(documents[0], space)]
+            results = [self._load_one(document, space) for document in documents]
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(lambda doc: self._load_one(doc, space), documents))
@@ -103,6 +135,10 @@ class S3DocumentSource:
             record.embedding_model == space.model_id
             and record.embedding_dimensions == space.dimensions
         )
+        space_tag = f"{space.model_id}/{space.dimensions}" if compatible else "-"
+        recent = self._cache.recently_checked(record.document_id, space_tag, self._revalidate_after)
+        if recent is not None:
+            return recent
         try:
             chunks_etag = self._etag(chunks_key(record.user_id, record.document_id))
             matrix_etag = (
@@ -112,20 +148,15 @@ class S3DocumentSource:
             )
             if chunks_etag is None:
                 raise MissingDerivedFilesError(record.document_id)
-            key = (
-                record.document_id,
-                chunks_etag,
-                matrix_etag or "-",
-                f"{space.model_id}/{space.dimensions}" if matrix_etag else "-",
-            )
-            cached = self._cache.get(key)
-            if cached is not None:
-                return cached
-            loaded = self._read(record, space if matrix_etag else None)
+            key = (record.document_id, chunks_etag, matrix_etag or "-", space_tag)
+            loaded = self._cache.get(key)
+            if loaded is None:
+                loaded = self._read(record, space if matrix_etag else None)
+                self._cache.put(key, loaded)
         except MissingDerivedFilesError:
             logger.warning("derived files missing", document_id=record.document_id)
             return None
-        self._cache.put(key, loaded)
+        self._cache.mark_checked(record.document_id, space_tag, key)
         return loaded
 
     def _etag(self, key: str) -> str | None:

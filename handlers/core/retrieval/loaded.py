@@ -23,6 +23,4 @@ class LoadedDocument:
     def nbytes(self) -> int:
         text = sum(len(chunk.text) for chunk in self.chunks)
         matrix = 0 if self.embeddings is None else int(self.embeddings.nbytes)
-        # Postings cost roughly 8 bytes per (term, chunk) pair plus the text itself.
-        postings = sum(p.chunk_positions.nbytes * 2 for p in self.lexical.postings.values())
-        return text + matrix + postings
+        return text + matrix + self.lexical.nbytes

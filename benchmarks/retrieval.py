@@ -1,0 +1,173 @@
+"""Query latency of hybrid retrieval (BM25 + cosine + RRF) over 1k, 10k and 100k chunks.
+
+    .venv/bin/python benchmarks/retrieval.py [--dimensions 256] [--sizes 1000,10000,100000]
+
+Documents of 500 chunks (~120 words each, Zipf-distributed vocabulary) with random unit
+embeddings are written to an in-process moto S3, like the ingest worker leaves them.
+- cold: an empty cache — HEAD + GET of every document's files, JSON and .npy parsing,
+  BM25 postings built, then the search (the first question after a cold start);
+- warm: everything cached and checked recently — embed the query, score, fuse;
+- warm+HEAD: cached, but every document's ETags re-checked (what a warm search costs
+  once the revalidation window has passed).
+Prints a table of p50/p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+import boto3
+from moto import mock_aws
+
+from handlers.core.documents.models import DocumentRecord, DocumentStatus
+from handlers.core.ids import new_id
+from handlers.core.layout import chunks_key, embeddings_key
+from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, OfflineEmbedder
+from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+from handlers.core.retrieval.index import HybridIndex
+from handlers.core.retrieval.passages import Chunk, dump_chunks
+
+BUCKET = "bench"
+USER = "bench-user"
+CHUNKS_PER_DOCUMENT = 500
+WORDS_PER_CHUNK = 120
+VOCABULARY = 20_000
+
+
+def make_vocabulary(rng: np.random.Generator) -> list[str]:
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    return ["".join(rng.choice(letters, size=rng.integers(3, 10))) for _ in range(VOCABULARY)]
+
+
+def seed(s3: object, total: int, dimensions: int, rng: np.random.Generator) -> list[DocumentRecord]:
+    words = np.array(make_vocabulary(rng))
+    ranks = np.arange(1, VOCABULARY + 1)
+    zipf = (1.0 / ranks) / (1.0 / ranks).sum()
+    now = datetime.now(UTC)
+    records = []
+    for start in range(0, total, CHUNKS_PER_DOCUMENT):
+        count = min(CHUNKS_PER_DOCUMENT, total - start)
+        document_id = new_id()
+        picks = rng.choice(words, size=(count, WORDS_PER_CHUNK), p=zipf)
+        chunks = [Chunk(i, 1 + i // 3, " ".join(row)) for i, row in enumerate(picks)]
+        matrix = rng.standard_normal((count, dimensions)).astype(np.float32)
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        buffer = io.BytesIO()
+        np.save(buffer, matrix, allow_pickle=False)
+        s3.put_object(Bucket=BUCKET, Key=chunks_key(USER, document_id), Body=dump_chunks(chunks))  # type: ignore[attr-defined]
+        s3.put_object(Bucket=BUCKET, Key=embeddings_key(USER, document_id), Body=buffer.getvalue())  # type: ignore[attr-defined]
+        records.append(
+            DocumentRecord(
+                document_id=document_id,
+                name=f"doc-{start}.txt",
+                content_type="text/plain",
+                size=1,
+                status=DocumentStatus.READY,
+                created_at=now,
+                updated_at=now,
+                user_id=USER,
+                raw_key="-",
+                chunks=count,
+                embedding_model=OFFLINE_MODEL_ID,
+                embedding_dimensions=dimensions,
+            )
+        )
+    return records
+
+
+def timed(run: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def percentile(samples: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(samples), q))
+
+
+Row = tuple[int, int, list[float], list[float], list[float]]
+
+
+def measure(
+    s3: object, total: int, dimensions: int, warm_queries: int, rng: np.random.Generator
+) -> Row:
+    embedder = OfflineEmbedder(dimensions)
+    records = seed(s3, total, dimensions, rng)
+    vocabulary = make_vocabulary(np.random.default_rng(7))
+    queries = [" ".join(rng.choice(vocabulary[:2000], size=6)) for _ in range(warm_queries)]
+
+    def cold() -> None:
+        source = S3DocumentSource(s3, BUCKET, DocumentCache())
+        HybridIndex(source, embedder).search(records, queries[0], top_k=20)
+
+    cold_samples = timed(cold, 3 if total >= 100_000 else 10)
+
+    def warm_runner(revalidate_after: float) -> Callable[[], object]:
+        index = HybridIndex(
+            S3DocumentSource(
+                s3, BUCKET, DocumentCache(), revalidate_after_seconds=revalidate_after
+            ),
+            embedder,
+        )
+        index.search(records, queries[0], top_k=20)
+        iterator = iter(queries * 2)
+        return lambda: index.search(records, next(iterator), top_k=20)
+
+    warm_samples = timed(warm_runner(3600), warm_queries)
+    head_samples = timed(warm_runner(0), max(5, warm_queries // 5))
+    for record in records:
+        s3.delete_object(Bucket=BUCKET, Key=chunks_key(USER, record.document_id))  # type: ignore[attr-defined]
+        s3.delete_object(Bucket=BUCKET, Key=embeddings_key(USER, record.document_id))  # type: ignore[attr-defined]
+    return total, len(records), cold_samples, warm_samples, head_samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--dimensions", type=int, default=256)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--warm-queries", type=int, default=50)
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    with mock_aws():
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        rows = [
+            measure(s3, int(total), args.dimensions, args.warm_queries, rng)
+            for total in args.sizes.split(",")
+        ]
+
+    print(f"\nHybrid retrieval, top-20, {args.dimensions} dims, moto S3 in-process (ms)")
+    header = (
+        "| chunks | docs | cold p50 | cold p95 | warm p50 | warm p95 "
+        "| warm+HEAD p50 | warm+HEAD p95 |"
+    )
+    print(header)
+    print("|" + "|".join("---" for _ in range(header.count("|") - 1)) + "|")
+    for total, docs, cold_s, warm_s, head_s in rows:
+        print(
+            f"| {total:,} | {docs} | {percentile(cold_s, 50):.0f} | {percentile(cold_s, 95):.0f} "
+            f"| {percentile(warm_s, 50):.1f} | {percentile(warm_s, 95):.1f} "
+            f"| {percentile(head_s, 50):.1f} | {percentile(head_s, 95):.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
