@@ -88,6 +88,39 @@ def test_chunk_files_in_either_shape_parse() -> None:
         parse_chunks([{"page": 1}])
 
 
+def test_reads_what_the_ingest_worker_writes(library: Library) -> None:
+    # Given derived files written by the ingest side's own writer and chunker
+    from handlers.core.chunking import chunk_pages
+    from handlers.core.documents.derived import write_derived
+    from handlers.core.documents.files import DocumentFiles
+    from handlers.core.extraction.pages import Page
+
+    document_id = library.add(USER_A, "manual.txt", ["placeholder"])
+    pages = [
+        Page(number=1, text="Setup takes five minutes."),
+        Page(number=2, text="Reset the router by holding the button."),
+    ]
+    chunks = chunk_pages(pages, size=6, overlap=2)
+    embedder = OfflineEmbedder(DIMENSIONS)
+    s3 = boto3.client("s3", region_name=REGION)
+    write_derived(
+        DocumentFiles(s3, BUCKET),
+        USER_A,
+        document_id,
+        chunks,
+        embedder.embed([c.text for c in chunks]),
+    )
+
+    # When retrieval searches it
+    index = HybridIndex(S3DocumentSource(s3, BUCKET, DocumentCache()), embedder)
+    hits = index.search(records(library, USER_A, [document_id]), "reset router button", top_k=1)
+
+    # Then it finds the right chunk with its page
+    assert hits[0].page == 2
+    assert "Reset the router" in hits[0].text
+    assert hits[0].dense_score > 0
+
+
 def test_warm_cache_reuses_loaded_documents_until_their_etag_changes(library: Library) -> None:
     # Given a document and a retriever with a fresh cache
     document_id = library.add(USER_A, "terms.txt", ["alpha beta", "gamma delta"])

@@ -31,10 +31,11 @@ class Passage:
 
 
 def parse_chunks(data: Any) -> list[Chunk]:
-    """`chunks.json`: a list of chunks, or an object with a `chunks` list.
+    """`chunks.json` as `handlers.core.documents.derived` writes it: a list of chunks.
 
-    Each chunk has `text` and optionally `index`/`chunkIndex` and `page`/`pageNumber`
-    (1-based); a missing index is the chunk's position.
+    Each chunk has `text` and optionally `index` and `page` (1-based; the page holding
+    most of the chunk); extra fields are ignored; a missing index is the position. An
+    object with a `chunks` list, and `chunkIndex`/`pageNumber` names, are read too.
     """
     items = data.get("chunks") if isinstance(data, Mapping) else data
     if not isinstance(items, list):
@@ -56,8 +57,7 @@ def parse_chunks(data: Any) -> list[Chunk]:
 
 
 def dump_chunks(chunks: Sequence[Chunk]) -> bytes:
-    """`chunks.json` as `parse_chunks` reads it: `{"chunks": [{index, page, text}]}`."""
+    """A minimal `chunks.json` (tests and benchmarks): `[{index, page, text}]`."""
     return json.dumps(
-        {"chunks": [{"index": c.index, "page": c.page, "text": c.text} for c in chunks]},
-        ensure_ascii=False,
+        [{"index": c.index, "page": c.page, "text": c.text} for c in chunks], ensure_ascii=False
     ).encode("utf-8")
