@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from handlers.core import metric_names
 from handlers.core.auth import find_user_id, require_user_id
 from handlers.core.cors import add_cors_headers
 from handlers.core.documents import service
@@ -32,6 +33,7 @@ from handlers.core.http_errors import (
     register_error_handlers,
     route_responses,
 )
+from handlers.core.invocation_metrics import publish_metrics, record_count
 from handlers.core.settings import ApiSettings
 
 logger = Logger(service="api")
@@ -82,7 +84,9 @@ def _user_id() -> str:
     responses=route_responses(201, "Created", 400, 401, 413, 415),
 )
 def post_document(request: CreateDocumentRequest) -> CreateDocumentResponse:
-    return service.create_document(documents_context(), _user_id(), request)
+    created = service.create_document(documents_context(), _user_id(), request)
+    record_count(metric_names.DOCUMENTS_UPLOADED)
+    return created
 
 
 @app.get(
@@ -129,5 +133,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         # Before routing and validation: without a verified caller nothing else is said.
         response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
     else:
-        response = app.resolve(event, context)
+        try:
+            response = app.resolve(event, context)
+        finally:
+            publish_metrics()
     return add_cors_headers(response, event, settings().allowed_origins)

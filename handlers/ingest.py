@@ -14,8 +14,7 @@ import json
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -32,6 +31,7 @@ from handlers.core.ingest_document import (
     fail_after_retries,
     ingest_object,
 )
+from handlers.core.invocation_metrics import publish_metrics, record_count, record_milliseconds
 from handlers.core.layout import MAX_RECEIVE_COUNT
 from handlers.core.settings import IngestSettings
 
@@ -77,23 +77,15 @@ def object_keys(record: SQSRecord, bucket: str) -> list[tuple[str, int | None]]:
     return keys
 
 
-def _record_metrics(metrics: Metrics, result: IngestResult) -> None:
+def _record_metrics(result: IngestResult) -> None:
     if result.outcome is Outcome.READY:
-        metrics.add_metric(name=metric_names.DOCUMENTS_READY, unit=MetricUnit.Count, value=1)
-        metrics.add_metric(
-            name=metric_names.INGEST_PAGES, unit=MetricUnit.Count, value=result.pages
-        )
+        record_count(metric_names.DOCUMENTS_READY)
+        record_count(metric_names.INGEST_PAGES, result.pages)
     elif result.outcome is Outcome.FAILED:
-        metrics.add_metric(name=metric_names.DOCUMENTS_FAILED, unit=MetricUnit.Count, value=1)
-        metrics.add_metric(
-            name=f"{metric_names.DOCUMENTS_FAILED}_{result.code}", unit=MetricUnit.Count, value=1
-        )
+        record_count(metric_names.DOCUMENTS_FAILED)
+        record_count(f"{metric_names.DOCUMENTS_FAILED}_{result.code}")
     if result.outcome is not Outcome.SKIPPED:
-        metrics.add_metric(
-            name=metric_names.INGEST_DURATION_MS,
-            unit=MetricUnit.Milliseconds,
-            value=result.duration_ms,
-        )
+        record_milliseconds(metric_names.INGEST_DURATION_MS, result.duration_ms)
 
 
 def _try_fail_after_retries(ctx: IngestContext, key: str) -> None:
@@ -106,9 +98,6 @@ def _try_fail_after_retries(ctx: IngestContext, key: str) -> None:
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     ctx = ingest_context()
-    # Namespace and service come from POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME,
-    # read per invocation (not at import), so tests and the local stack can set them.
-    metrics = Metrics()
 
     def handle(record: SQSRecord) -> None:
         for key, size in object_keys(record, ctx.settings.bucket_name):
@@ -125,7 +114,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                     # The message goes to the DLQ next; the user should not wait forever.
                     _try_fail_after_retries(ctx, key)
                 raise
-            _record_metrics(metrics, result)
+            _record_metrics(result)
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     try:
@@ -134,7 +123,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         )
         return dict(response)
     finally:
-        if metrics.namespace and metrics.metric_set:
-            metrics.flush_metrics()
-        else:
-            metrics.clear_metrics()
+        publish_metrics()

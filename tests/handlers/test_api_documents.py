@@ -383,3 +383,12 @@ def test_unexpected_failure_is_a_500_that_reveals_nothing(call_api, monkeypatch)
 
     assert_error(result, 500, "internal_error")
     assert "arn:" not in result.body["error"]["message"]
+
+
+def test_an_upload_is_counted_in_metrics(call_api, capsys):
+    create(call_api)
+    call_api("GET", "/documents")
+
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [line.get("DocumentsUploaded") for line in lines] == [[1.0]]
+    assert lines[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "DocAgentTest"
