@@ -137,3 +137,23 @@ def test_openai_provider_with_an_empty_secret_is_not_configured(aws: None) -> No
     arn = boto3.client("secretsmanager").create_secret(Name="empty", SecretString=" ")["ARN"]
     with pytest.raises(LlmNotConfiguredError):
         make_embedder(openai_settings(arn, "http://127.0.0.1:9/v1"))
+
+
+def test_a_rejected_key_is_503_with_a_long_retry_after(
+    openai_secret_arn: str, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.fail("/v1/embeddings", 401, times=None)
+    embedder = make_embedder(openai_settings(openai_secret_arn, fake_openai.base_url))
+    with pytest.raises(LlmUnavailableError) as raised:
+        embedder.embed(["x"])
+    assert raised.value.retry_after_seconds == 300
+    assert len(fake_openai.calls("/v1/embeddings")) == 1  # a 401 is not retried
+
+
+def test_other_provider_refusals_are_503(openai_secret_arn: str, fake_openai: FakeOpenAI) -> None:
+    fake_openai.fail("/v1/embeddings", 400, times=None)
+    embedder = make_embedder(openai_settings(openai_secret_arn, fake_openai.base_url))
+    with pytest.raises(LlmUnavailableError) as raised:
+        embedder.embed(["x"])
+    assert raised.value.status == 503
+    assert raised.value.headers["Retry-After"] == "30"

@@ -50,10 +50,14 @@ def call_openai(call: Callable[[], T]) -> T:
         raise LlmUnavailableError("The language model did not respond in time.") from exc
     except openai.InternalServerError as exc:
         raise LlmUnavailableError("The language model is unavailable.") from exc
-    except openai.AuthenticationError as exc:
+    except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
         raise LlmUnavailableError(
             "The language model rejected the configured key.", retry_after_seconds=300
         ) from exc
+    except openai.APIStatusError as exc:
+        # Anything else the provider refuses (e.g. a context-length 400): not the user's
+        # input to fix, and not worth an internal error.
+        raise LlmUnavailableError("The language model could not answer this request.") from exc
 
 
 def _retry_after(header: str | None) -> int:
