@@ -2,7 +2,8 @@
 
 `ensure_built("api")` returns the function's `FunctionPackage`, rebuilding only what is
 missing or stale: the layer when its requirements file or the target platform changed,
-the code archive when a handler source changed. Archives are deterministic, so an
+the code archive when a module the function imports changed (each archive holds only
+the `handlers` modules its handler can import). Archives are deterministic, so an
 unchanged function keeps its `source_code_hash` and Pulumi does not redeploy it.
 
 Layout under `.build/{function}/`: `layer.zip` (+ `layer.json`, its manifest) and
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.packaging.code_archive import handler_sources, sources_digest
+from components.packaging.code_archive import function_sources, sources_digest
 from components.packaging.dependency_set import (
     LAMBDA_IMPLEMENTATION,
     LAMBDA_PLATFORMS,
@@ -109,7 +110,7 @@ def ensure_built(
     # The program, `make build` and the tests may build the same function at once.
     with _exclusive(output / ".lock"):
         layer = _ensure_layer(function, source_root, output, force, say)
-        code = _ensure_code(source_root, output, force, say)
+        code = _ensure_code(function, source_root, output, force, say)
     package = FunctionPackage(
         function=function,
         code_archive=code.archive,
@@ -162,8 +163,10 @@ def _ensure_layer(
     return _record(archive, output / "layer.json", inputs)
 
 
-def _ensure_code(source_root: Path, output: Path, force: bool, say: Report) -> _Artifact:
-    entries = handler_sources(source_root)
+def _ensure_code(
+    function: str, source_root: Path, output: Path, force: bool, say: Report
+) -> _Artifact:
+    entries = function_sources(source_root, function)
     inputs = sources_digest(entries, BUILD_FORMAT)
     archive = output / "code.zip"
     fresh = None if force else _fresh_artifact(archive, output / "code.json", inputs)

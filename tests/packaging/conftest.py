@@ -17,14 +17,22 @@ from components.lambda_package import REPO_ROOT, FunctionPackage, ensure_built
 
 SYNTHETIC_SOURCES = {
     "handlers/__init__.py": "",
-    "handlers/api.py": "def lambda_handler(event, context):\n    return {'statusCode': 200}\n",
-    "handlers/agent.py": "def lambda_handler(event, context):\n    return {}\n",
+    "handlers/api.py": (
+        "from handlers.core.layout import PARTITION_KEY\n\n\n"
+        "def lambda_handler(event, context):\n"
+        "    from handlers.core import clients  # lazy, as the real handlers do\n\n"
+        "    return {'statusCode': 200, 'key': PARTITION_KEY, 'client': clients.NAME}\n"
+    ),
+    "handlers/agent.py": "import handlers.core.text\n\n\ndef lambda_handler(event, context):\n"
+    "    return {}\n",
     "handlers/ingest.py": "def lambda_handler(event, context):\n    return {}\n",
     "handlers/core/__init__.py": "",
     "handlers/core/layout.py": "PARTITION_KEY = 'PK'\n",
+    "handlers/core/clients.py": "NAME = 's3'\n",
+    "handlers/core/text.py": "from typing import TYPE_CHECKING\n",
     # What must stay out of the archive:
     "handlers/tests/__init__.py": "",
-    "handlers/tests/test_api.py": "def test_nothing():\n    pass\n",
+    "handlers/tests/test_api.py": "import handlers.api\n",
     "handlers/core/test_layout.py": "def test_nothing():\n    pass\n",
     "handlers/conftest.py": "",
     "handlers/__pycache__/api.cpython-311.pyc": "not bytecode",

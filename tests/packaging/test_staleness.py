@@ -69,10 +69,26 @@ def test_a_changed_handler_rebuilds_the_code_archive_only(warm_build: Build, fak
     assert package.layer_sha256 == warm_build.package.layer_sha256
 
 
-def test_a_new_handler_module_rebuilds_the_code_archive(warm_build: Build, fake_installs):
-    (warm_build.source_root / "handlers" / "core" / "ids.py").write_text("PREFIX = 'x'\n")
+def test_a_changed_lazily_imported_module_rebuilds_the_code_archive(
+    warm_build: Build, fake_installs
+):
+    (warm_build.source_root / "handlers" / "core" / "clients.py").write_text("NAME = 'sqs'\n")
     package = _ensure(warm_build, [])
     assert package.code_sha256 != warm_build.package.code_sha256
+
+
+def test_another_functions_change_leaves_this_archive_alone(warm_build: Build, fake_installs):
+    # Given edits to modules the api handler does not import
+    handlers = warm_build.source_root / "handlers"
+    (handlers / "ingest.py").write_text("def lambda_handler(event, context):\n    return 1\n")
+    (handlers / "core" / "text.py").write_text("WORDS = 800\n")
+    (handlers / "core" / "ids.py").write_text("PREFIX = 'x'\n")
+
+    # When the api package is asked for, then nothing is rebuilt
+    messages: list[str] = []
+    package = _ensure(warm_build, messages)
+    assert messages == []
+    assert package.code_sha256 == warm_build.package.code_sha256
 
 
 def test_a_changed_requirements_file_rebuilds_the_layer(warm_build: Build, fake_installs):
