@@ -5,9 +5,10 @@
 Sizes are the arm64 layers `make build` deploys (unzipped, what Lambda's 250 MB limit
 counts). Timings need an interpreter that can load the wheels, and this machine is
 x86_64: the same requirement set is installed for the host into `.build/bench/`, and each
-run is a fresh `python -S` process whose path is laid out like Lambda's: the code archive
-(extracted), the function's dependency set, then boto3 as the runtime provides it — no
-venv site-packages, so a missing dependency fails here as it would there.
+run is a fresh `python -S` process whose path is laid out like Lambda's: the extracted
+code archive (only the modules the handler imports), the function's dependency set, then
+boto3 as the runtime provides it — no venv site-packages, so a missing dependency fails
+here as it would there.
 
 Two modes: "as deployed" (no bytecode for the code and the layer, as our archives ship:
 /opt and /var/task are read-only on Lambda, so every cold start compiles them) and "with
@@ -94,6 +95,8 @@ def main() -> int:
 
 
 def _function_row(function: str, runtime: Path, runs: int) -> list[str]:
+    if not (REPO_ROOT / "handlers" / f"{function}.py").is_file():
+        return [function, "-", "-", "-", "missing", "missing", "missing"]
     try:
         package = ensure_built(function)
     except PackagingError as error:
@@ -104,8 +107,6 @@ def _function_row(function: str, runtime: Path, runs: int) -> list[str]:
         f"{package.code_unzipped_bytes / 1024:.0f}",
     ]
     code = _extract_code(package)
-    if not (code / "handlers" / f"{function}.py").is_file():
-        return [function, *sizes, "missing", "", "", "", ""]
     deps = _host_dependency_set(function)
     path = [code, deps, runtime]
     cold = _measure(path, [function], runs, bytecode=False)
