@@ -1,19 +1,35 @@
 """The Doc Agent stack: read the config once, build each component's args, wire them up."""
 
+import os
+from collections.abc import Callable
+from pathlib import Path
+
 import pulumi
 
-from components.config import load_config
+from components.agent_api import AgentApi, AgentApiArgs, StoreRefs
+from components.config import load_config, openai_api_key
 from components.document_store import DocumentStore, DocumentStoreArgs
+from components.frontend_site import FrontendSite, FrontendSiteArgs
+from components.lambda_package import FUNCTIONS, ensure_built
+from components.observability import MonitoredFunction, Observability, ObservabilityArgs
 from components.tags import stack_tags
 
 config = load_config()
-tags = stack_tags(pulumi.get_stack(), config.tags)
+stack = pulumi.get_stack()
+tags = stack_tags(stack, config.tags)
+
+# The site's origin is known only once its distribution exists, but the bucket's and the
+# API's CORS need it: a deferred output breaks the cycle (nothing the site needs waits on it).
+site_origin: pulumi.Output[str]
+resolve_site_origin: Callable[[pulumi.Output[str]], None]
+site_origin, resolve_site_origin = pulumi.deferred_output()
+cors_origins = site_origin.apply(lambda origin: [origin, *config.site.allowed_origins])
 
 store = DocumentStore(
     "store",
     DocumentStoreArgs(
         worker_timeout_seconds=config.functions.ingest.timeout_seconds,
-        cors_origins=list(config.site.allowed_origins),
+        cors_origins=cors_origins,
         tags=tags,
         deletion_protection=config.data.deletion_protection,
         backups=config.data.backups,
@@ -23,8 +39,103 @@ store = DocumentStore(
     ),
 )
 
+api = AgentApi(
+    "agent-api",
+    AgentApiArgs(
+        stack=stack,
+        packages={function: ensure_built(function) for function in FUNCTIONS},
+        store=StoreRefs(
+            table_name=store.table_name,
+            table_arn=store.table_arn,
+            bucket_name=store.bucket_name,
+            bucket_arn=store.bucket_arn,
+            key_arn=store.key_arn,
+            queue_arn=store.queue_arn,
+        ),
+        cors_origins=cors_origins,
+        site_origin=site_origin,
+        functions=config.functions,
+        documents=config.documents,
+        llm=config.llm,
+        quotas=config.quotas,
+        api=config.api,
+        auth=config.auth,
+        log_retention_days=config.logs.retention_days,
+        tags=tags,
+        openai_api_key=openai_api_key(),
+    ),
+)
+
+observability = Observability(
+    "observability",
+    ObservabilityArgs(
+        stack=stack,
+        functions=[
+            MonitoredFunction(
+                key=key,
+                function_name=deployed.function.name,
+                timeout_seconds=deployed.timeout_seconds,
+                log_group_name=deployed.log_group.name,
+            )
+            for key, deployed in api.functions.items()
+        ],
+        rest_api_name=api.rest_api_name,
+        stage_name=api.stage_name,
+        access_log_group_name=api.access_log_group_name,
+        ingest_queue_name=store.queue_name,
+        dlq_name=store.dlq_name,
+        alarms=config.alarms,
+        monthly_budget_usd=config.budget.monthly_limit_usd,
+        budget_emails=config.budget_emails,
+        tags=tags,
+    ),
+)
+
+# `make site` builds it; the infra tests point DOC_AGENT_SITE_DIR at a generated one.
+site_dir = Path(
+    os.environ.get("DOC_AGENT_SITE_DIR") or Path(__file__).resolve().parent / "frontend/out"
+)
+cognito = f"https://cognito-idp.{config.region}.amazonaws.com"
+site = FrontendSite(
+    "site",
+    FrontendSiteArgs(
+        site_dir=site_dir,
+        # Nothing the distribution uses may wait for the site's origin (it is made from it).
+        connect_sources=pulumi.Output.all(api.endpoint_origin, store.bucket_name).apply(
+            lambda values: [
+                values[0],
+                cognito,
+                f"https://{values[1]}.s3.{config.region}.amazonaws.com",
+            ]
+        ),
+        runtime_config=pulumi.Output.all(api.url, api.user_pool_id, api.user_pool_client_id).apply(
+            lambda values: {
+                "apiUrl": values[0],
+                "region": config.region,
+                "userPoolId": values[1],
+                "userPoolClientId": values[2],
+                "cognitoEndpoint": f"{cognito}/",
+            }
+        ),
+        tags=tags,
+        custom_domain=config.site.custom_domain,
+        access_logs=config.site.access_logs,
+    ),
+)
+resolve_site_origin(site.origin)
+
 pulumi.export("region", config.region)
+pulumi.export("apiUrl", api.url)
+pulumi.export("userPoolId", api.user_pool_id)
+pulumi.export("userPoolClientId", api.user_pool_client_id)
+pulumi.export("siteUrl", site.url)
+pulumi.export("siteBucket", site.bucket_name)
+pulumi.export("siteDistributionId", site.distribution_id)
 pulumi.export("documentsBucket", store.bucket_name)
 pulumi.export("table", store.table_name)
 pulumi.export("ingestQueueUrl", store.queue_url)
 pulumi.export("ingestDlqUrl", store.dlq_url)
+pulumi.export("alarmTopicArn", observability.topic_arn)
+pulumi.export("dashboardName", observability.dashboard_name)
+if api.openai_secret_arn is not None:
+    pulumi.export("openaiSecretArn", api.openai_secret_arn)

@@ -62,9 +62,9 @@ class DocumentStore(pulumi.ComponentResource):
         self._data = pulumi.ResourceOptions(
             parent=self, protect=args.deletion_protection, retain_on_delete=args.deletion_protection
         )
-        self._account_id = aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        ).account_id
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        self._region = aws.get_region_output(opts=invoke).region
 
         self.key = self._create_key()
         self.bucket = self._create_bucket()
@@ -117,10 +117,33 @@ class DocumentStore(pulumi.ComponentResource):
                 "Resource": "*",
                 "Condition": {"StringEquals": {"aws:SourceAccount": self._account_id}},
             },
+            {
+                # The functions' log groups are encrypted with this key too.
+                "Sid": "CloudWatchLogsEncryptsLogGroups",
+                "Effect": "Allow",
+                "Principal": {
+                    "Service": pulumi.Output.concat("logs.", self._region, ".amazonaws.com")
+                },
+                "Action": [
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": pulumi.Output.concat(
+                            "arn:aws:logs:", self._region, ":", self._account_id, ":log-group:*"
+                        )
+                    }
+                },
+            },
         )
         key = aws.kms.Key(
             f"{self._name}-key",
-            description=f"{self._name}: documents, queues and table",
+            description=f"{self._name}: documents, queues, table and logs",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=policies.to_json(key_policy),

@@ -11,7 +11,15 @@ def pulumi_mocks() -> MockedPulumi:
     return MockedPulumi()
 
 
+_RUNS: dict[str, StackRun] = {}
+
+
 @pytest.fixture(params=STACKS)
 def stack(request: pytest.FixtureRequest, pulumi_mocks: MockedPulumi) -> StackRun:
-    """The real program evaluated for each stack with its real `Pulumi.<stack>.yaml`."""
-    return pulumi_mocks.run(request.param)
+    """The real program evaluated for each stack with its real `Pulumi.<stack>.yaml`.
+
+    A run is plain recorded data, so each stack is evaluated once per session and shared.
+    """
+    if request.param not in _RUNS:
+        _RUNS[request.param] = pulumi_mocks.run(request.param)
+    return _RUNS[request.param]

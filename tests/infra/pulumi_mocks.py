@@ -22,6 +22,7 @@ class Registered:
     type: str
     name: str
     urn: str
+    id: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
     custom: bool
@@ -231,6 +232,7 @@ class RecordingMonitor(MockMonitor):
                     type=request.type,
                     name=request.name,
                     urn=response.urn,
+                    id=registration.id or "",
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     outputs=dict(registration.state),
                     custom=bool(request.custom),

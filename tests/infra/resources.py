@@ -32,7 +32,11 @@ def takes_tags(token: str) -> bool:
     package, module_path, class_name = token.split(":")
     if package != "aws":
         return False
-    module = importlib.import_module(f"pulumi_aws.{module_path.split('/')[0]}")
+    module_name = module_path.split("/")[0]
+    # Python keywords get a trailing underscore in the SDK (aws.lambda_).
+    module = importlib.import_module(
+        f"pulumi_aws.{module_name}_" if module_name == "lambda" else f"pulumi_aws.{module_name}"
+    )
     cls = getattr(module, class_name)
     return "tags" in inspect.signature(cls._internal_init).parameters
 

@@ -1,0 +1,151 @@
+"""One Lambda function with everything it owns: log group, role, dependency layer, alias."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components import policies
+from components.config import FunctionSettings
+from components.lambda_package import FunctionPackage
+
+RUNTIME = "python3.13"
+ARCHITECTURE = "arm64"
+ALIAS_NAME = "live"
+
+_ASSUME_LAMBDA = json.dumps(
+    policies.document(
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    )
+)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    key: str
+    """api, agent or ingest: the handler module and the metrics `service` dimension."""
+    package: FunctionPackage
+    settings: FunctionSettings
+    environment: dict[str, pulumi.Input[str]]
+    log_retention_days: int
+    key_arn: pulumi.Input[str]
+    """Encrypts the log group and the environment variables."""
+    snap_start: bool
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DeployedFunction:
+    key: str
+    function: aws.lambda_.Function
+    role: aws.iam.Role
+    log_group: aws.cloudwatch.LogGroup
+    alias: aws.lambda_.Alias | None
+    timeout_seconds: int
+
+    @property
+    def invoke_arn(self) -> pulumi.Output[str]:
+        """What API Gateway integrates with: the alias when there is one (rollback = move it)."""
+        arn: pulumi.Output[str] = (self.alias or self.function).invoke_arn
+        return arn
+
+    @property
+    def target_arn(self) -> pulumi.Output[str]:
+        arn: pulumi.Output[str] = (self.alias or self.function).arn
+        return arn
+
+
+def deploy_function(
+    name: str,
+    spec: FunctionSpec,
+    policy: Callable[[pulumi.Output[str]], policies.PolicyDocument],
+    parent: pulumi.Resource,
+) -> DeployedFunction:
+    child = pulumi.ResourceOptions(parent=parent)
+    prefix = f"{name}-{spec.key}"
+    # Created before the function, so Lambda never creates an unencrypted, never-expiring one.
+    log_group = aws.cloudwatch.LogGroup(
+        f"{prefix}-logs",
+        retention_in_days=spec.log_retention_days,
+        kms_key_id=spec.key_arn,
+        tags=spec.tags,
+        opts=child,
+    )
+    role = aws.iam.Role(
+        f"{prefix}-role",
+        assume_role_policy=_ASSUME_LAMBDA,
+        description=f"{prefix}: only what the {spec.key} function calls",
+        tags=spec.tags,
+        opts=child,
+    )
+    role_policy = aws.iam.RolePolicy(
+        f"{prefix}-policy",
+        role=role.id,
+        policy=policies.to_json(policy(log_group.arn)),
+        opts=child,
+    )
+    layer = aws.lambda_.LayerVersion(
+        f"{prefix}-deps",
+        layer_name=f"{prefix}-deps-{pulumi.get_stack()}",
+        code=pulumi.FileArchive(str(spec.package.layer_archive)),
+        source_code_hash=spec.package.layer_sha256,
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+        description=f"Dependencies of the {spec.key} function",
+        opts=child,
+    )
+    settings = spec.settings
+    function = aws.lambda_.Function(
+        prefix,
+        runtime=RUNTIME,
+        architectures=[ARCHITECTURE],
+        handler=f"handlers.{spec.key}.lambda_handler",
+        code=pulumi.FileArchive(str(spec.package.code_archive)),
+        source_code_hash=spec.package.code_sha256,
+        layers=[layer.arn],
+        role=role.arn,
+        memory_size=settings.memory_mb,
+        timeout=settings.timeout_seconds,
+        reserved_concurrent_executions=settings.reserved_concurrency
+        if settings.reserved_concurrency is not None
+        else -1,
+        tracing_config={"mode": "Active"},
+        logging_config={
+            "log_format": "JSON",
+            "log_group": log_group.name,
+            "application_log_level": "INFO",
+            "system_log_level": "WARN",
+        },
+        environment={"variables": spec.environment},
+        kms_key_arn=spec.key_arn,
+        publish=spec.snap_start,
+        snap_start={"apply_on": "PublishedVersions"} if spec.snap_start else None,
+        tags=spec.tags,
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[role_policy, log_group]),
+    )
+    alias = None
+    if spec.snap_start:
+        alias = aws.lambda_.Alias(
+            f"{prefix}-{ALIAS_NAME}",
+            name=ALIAS_NAME,
+            function_name=function.name,
+            function_version=function.version,
+            description="The version callers use; point it at an older version to roll back",
+            opts=child,
+        )
+    return DeployedFunction(
+        key=spec.key,
+        function=function,
+        role=role,
+        log_group=log_group,
+        alias=alias,
+        timeout_seconds=settings.timeout_seconds,
+    )
