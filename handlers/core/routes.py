@@ -24,7 +24,9 @@ class Route:
     @property
     def path_parameters(self) -> tuple[str, ...]:
         return tuple(
-            part[1:-1] for part in self.path.split("/") if part.startswith("{") and part.endswith("}")
+            part[1:-1]
+            for part in self.path.split("/")
+            if part.startswith("{") and part.endswith("}")
         )
 
 
