@@ -41,7 +41,7 @@ export function useChat(api: ApiClient) {
   useEffect(() => {
     let active = true;
     const fail = (caught: unknown) => active && setError(askErrorMessage(caught));
-    api.listConversations().then((page) => active && setConversations(page.items), fail);
+    api.listConversations().then((items) => active && setConversations(items), fail);
     const initial = selectedFromUrl();
     if (initial) {
       api.getConversation(initial).then((found) => active && setMessages(found.messages), fail);

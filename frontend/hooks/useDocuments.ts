@@ -17,9 +17,9 @@ export function useDocuments(api: ApiClient) {
   const reload = useCallback(
     () =>
       api.listDocuments().then(
-        (page) => {
+        (items) => {
           if (!alive.current) return;
-          setDocuments(page.items);
+          setDocuments(items);
           setError(null);
         },
         (caught: unknown) => {

@@ -95,8 +95,22 @@ export class ApiClient {
     return (await response.json()) as T;
   }
 
-  listDocuments(): Promise<Page<DocumentItem>> {
-    return this.request("GET", "/documents?limit=100");
+  /** Follows `nextCursor` so the list is complete (up to `maxPages` pages of 100). */
+  private async all<T>(path: string, maxPages: number): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < maxPages; page += 1) {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const reply: Page<T> = await this.request("GET", `${path}?limit=100${query}`);
+      items.push(...reply.items);
+      cursor = reply.nextCursor;
+      if (!cursor) break;
+    }
+    return items;
+  }
+
+  listDocuments(): Promise<DocumentItem[]> {
+    return this.all("/documents", 10);
   }
 
   createDocument(name: string, contentType: string, size: number): Promise<UploadTicket> {
@@ -107,8 +121,8 @@ export class ApiClient {
     return this.request("DELETE", `/documents/${encodeURIComponent(documentId)}`);
   }
 
-  listConversations(): Promise<Page<Conversation>> {
-    return this.request("GET", "/conversations?limit=50");
+  listConversations(): Promise<Conversation[]> {
+    return this.all("/conversations", 3);
   }
 
   createConversation(title: string): Promise<Conversation> {

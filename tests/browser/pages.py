@@ -20,6 +20,8 @@ def sign_out(page: Page) -> None:
     page.get_by_test_id("sign-out").click()
     expect(page).to_have_url(re.compile(r"/signin/$"))
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # Nothing of the session is left in the browser.
+    assert page.evaluate("() => window.localStorage.length") == 0
 
 
 def drop_file(page: Page, name: str, text: str, mime: str = "") -> None:

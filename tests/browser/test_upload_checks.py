@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Request, expect
 
+from tests.browser.conftest import screenshot
 from tests.browser.pages import drop_file
 
 
@@ -38,3 +39,16 @@ def test_unsupported_empty_and_oversized_files_are_refused_before_upload(signed_
     # And a refusal can be dismissed.
     page.get_by_role("button", name="Dismiss").first.click()
     expect(errors).to_have_count(2)
+
+
+def test_a_document_that_cannot_be_read_shows_failed_with_the_reason(signed_in: Page) -> None:
+    page = signed_in
+    # When the user uploads a "PDF" that is really text (the worker checks magic bytes),
+    drop_file(page, "invoice.pdf", "This is not a PDF at all.\n")
+    row = page.get_by_test_id("document-row").filter(has_text="invoice.pdf")
+
+    # Then the list shows it FAILED, with the worker's reason, without a reload.
+    expect(row.get_by_test_id("document-status")).to_have_text("Failed", timeout=60_000)
+    expect(row).to_have_attribute("data-status", "FAILED")
+    expect(row.get_by_test_id("document-failure")).not_to_be_empty()
+    screenshot(page, "13-document-failed")
