@@ -18,6 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import boto3
 from moto.server import ThreadedMotoServer
@@ -31,7 +32,8 @@ from local.environment import applied, aws_environment, check_settings, handler_
 from local.functions import LocalFunctions
 from local.gateway import ApiGateway
 from local.http_server import LocalHttpServer
-from local.resources import create_demo_user, create_resources
+from local.proxy_event import STAGE
+from local.resources import StackResources, create_demo_user, create_resources
 from local.site import StaticSite
 from local.sqs_poller import SqsPoller
 
@@ -113,16 +115,7 @@ class LocalStack:
         url = f"http://{HOST}:{http.port}"
         origins = (url, f"http://localhost:{http.port}", *defaults.DEV_SERVER_ORIGINS)
 
-        # moto's server logs every AWS call the handlers make; keep its errors only.
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
-        moto.start()
-        self._stack.callback(moto.stop)
-        moto_host, moto_port = moto.get_host_and_port()
-        moto_endpoint = f"http://{moto_host}:{moto_port}"
-        # moto's state is process-wide: start from nothing even if a stack ran before.
-        _reset_moto(moto_endpoint)
-
+        moto_endpoint = self._start_moto()
         self._stack.enter_context(applied(aws_environment(moto_endpoint, self._region)))
         session = boto3.session.Session(region_name=self._region)
         resources = create_resources(session, origins, self._openai_api_key)
@@ -132,45 +125,18 @@ class LocalStack:
         self._stack.enter_context(applied(env))
 
         functions = LocalFunctions(self._region)
-        issuer = f"https://cognito-idp.{self._region}.amazonaws.com/{resources.user_pool_id}"
-        authorizer = CognitoAuthorizer(
-            jwks_url=f"{moto_endpoint}/{resources.user_pool_id}/.well-known/jwks.json",
-            issuer=issuer,
-            client_id=resources.user_pool_client_id,
-        )
         site = StaticSite(self._site_dir)
         config = SiteConfig(
-            apiUrl=f"{url}/api",
+            apiUrl=f"{url}/{STAGE}",
             region=self._region,
             userPoolId=resources.user_pool_id,
             userPoolClientId=resources.user_pool_client_id,
             cognitoEndpoint=f"{url}{COGNITO_PREFIX}/",
         )
-        app = LocalApp(
-            config=config,
-            gateway=ApiGateway(functions, authorizer, origins),
-            cognito=CognitoProxy(
-                moto_endpoint, session.client("cognito-idp"), resources.user_pool_id
-            ),
-            site=site,
-        )
-        http.serve(app)
+        http.serve(self._app(config, origins, resources, moto_endpoint, session, functions, site))
         # In-flight requests finish before the environment and moto go away.
         self._stack.callback(http.stop)
-
-        poller = SqsPoller(
-            sqs=session.client("sqs"),
-            queue_url=resources.queue_url,
-            queue_arn=resources.queue_arn,
-            region=self._region,
-            invoke=lambda event: functions.invoke("ingest", event),
-            batch_size=layout.INGEST_BATCH_SIZE,
-            window_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
-            retry_visibility_seconds=defaults.RETRY_VISIBILITY_SECONDS,
-        )
-        poller.start()
-        # Stopped before the servers it talks to (ExitStack unwinds in reverse).
-        self._stack.callback(poller.stop)
+        self._start_poller(session, resources, functions)
 
         self.info = StackInfo(
             url=url,
@@ -191,6 +157,60 @@ class LocalStack:
             site_dir=str(self._site_dir),
         )
         return self.info
+
+    def _start_moto(self) -> str:
+        """Start the embedded AWS on a free port; returns its endpoint URL."""
+        # moto's server logs every AWS call the handlers make; keep its errors only.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+        moto.start()
+        self._stack.callback(moto.stop)
+        moto_host, moto_port = moto.get_host_and_port()
+        endpoint = f"http://{moto_host}:{moto_port}"
+        # moto's state is process-wide: start from nothing even if a stack ran before.
+        _reset_moto(endpoint)
+        return endpoint
+
+    def _app(
+        self,
+        config: SiteConfig,
+        origins: tuple[str, ...],
+        resources: StackResources,
+        moto_endpoint: str,
+        session: Any,
+        functions: LocalFunctions,
+        site: StaticSite,
+    ) -> LocalApp:
+        authorizer = CognitoAuthorizer(
+            jwks_url=f"{moto_endpoint}/{resources.user_pool_id}/.well-known/jwks.json",
+            issuer=f"https://cognito-idp.{self._region}.amazonaws.com/{resources.user_pool_id}",
+            client_id=resources.user_pool_client_id,
+        )
+        return LocalApp(
+            config=config,
+            gateway=ApiGateway(functions, authorizer, origins),
+            cognito=CognitoProxy(
+                moto_endpoint, session.client("cognito-idp"), resources.user_pool_id
+            ),
+            site=site,
+        )
+
+    def _start_poller(
+        self, session: Any, resources: StackResources, functions: LocalFunctions
+    ) -> None:
+        poller = SqsPoller(
+            sqs=session.client("sqs"),
+            queue_url=resources.queue_url,
+            queue_arn=resources.queue_arn,
+            region=self._region,
+            invoke=lambda event: functions.invoke("ingest", event),
+            batch_size=layout.INGEST_BATCH_SIZE,
+            window_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
+            retry_visibility_seconds=defaults.RETRY_VISIBILITY_SECONDS,
+        )
+        poller.start()
+        # Stopped first (ExitStack unwinds in reverse), before the servers it talks to.
+        self._stack.callback(poller.stop)
 
 
 def _reset_moto(endpoint: str) -> None:
