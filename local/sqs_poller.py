@@ -9,6 +9,7 @@ queue and are received again, and the rest are deleted. After the redrive policy
 
 from __future__ import annotations
 
+import base64
 import math
 import sys
 import threading
@@ -158,5 +159,5 @@ def _event_attribute(value: dict[str, Any]) -> dict[str, Any]:
     if "StringValue" in value:
         attribute["stringValue"] = value["StringValue"]
     if "BinaryValue" in value:
-        attribute["binaryValue"] = value["BinaryValue"]
+        attribute["binaryValue"] = base64.b64encode(value["BinaryValue"]).decode("ascii")
     return attribute
