@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import policies
+from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
 from handlers.core import layout
 
@@ -160,36 +161,12 @@ class DocumentStore(pulumi.ComponentResource):
 
     def _create_bucket(self) -> aws.s3.Bucket:
         args = self._args
-        bucket = aws.s3.Bucket(f"{self._name}-documents", tags=self._tags, opts=self._data)
-        aws.s3.BucketPublicAccessBlock(
-            f"{self._name}-documents-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self._child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{self._name}-documents-ownership",
-            bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=self._child,
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{self._name}-documents-encryption",
-            bucket=bucket.id,
-            rules=[
-                {
-                    "apply_server_side_encryption_by_default": {
-                        "sse_algorithm": "aws:kms",
-                        "kms_master_key_id": self.key.arn,
-                    },
-                    # One data key per bucket instead of one KMS call per object.
-                    "bucket_key_enabled": True,
-                }
-            ],
-            opts=self._child,
+        bucket = private_bucket(
+            f"{self._name}-documents",
+            tags=self._tags,
+            kms_key_arn=self.key.arn,
+            opts=self._data,
+            child_opts=self._child,
         )
         versioning = aws.s3.BucketVersioning(
             f"{self._name}-documents-versioning",
@@ -236,24 +213,7 @@ class DocumentStore(pulumi.ComponentResource):
             ],
             opts=self._child,
         )
-        objects = pulumi.Output.concat(bucket.arn, "/*")
-        bucket_policy = policies.document(
-            policies.deny_insecure_transport("s3:*", [bucket.arn, objects]),
-            {
-                "Sid": "DenyOutdatedTls",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [bucket.arn, objects],
-                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
-            },
-        )
-        aws.s3.BucketPolicy(
-            f"{self._name}-documents-policy",
-            bucket=bucket.id,
-            policy=policies.to_json(bucket_policy),
-            opts=self._child,
-        )
+        bucket_policy(f"{self._name}-documents", bucket, opts=self._child)
         return bucket
 
     def _create_queues(self) -> tuple[aws.sqs.Queue, aws.sqs.Queue]:
@@ -371,15 +331,7 @@ class DocumentStore(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{self._name}-backup-role",
-            assume_role_policy=json.dumps(
-                policies.document(
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "backup.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                )
-            ),
+            assume_role_policy=policies.assume_role_policy("backup.amazonaws.com"),
             tags=self._tags,
             opts=self._child,
         )

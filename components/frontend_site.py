@@ -21,9 +21,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
 from components.config import CustomDomain
-from components.site_buckets import access_log_bucket, private_bucket
+from components.private_bucket import bucket_policy, objects_arn, private_bucket
+from components.site_buckets import access_log_bucket
 from components.site_domain import alias_records, validated_certificate
 from components.site_edge import (
     CLEAN_URLS_CODE,
@@ -132,6 +132,8 @@ class FrontendSite(pulumi.ComponentResource):
     def _create_bucket(self) -> aws.s3.Bucket:
         # force_destroy: superseded hashed assets are kept (retain_on_delete), and the whole
         # bucket can be rebuilt from the repository.
+        # SSE-S3: the site's files are public by design through CloudFront; a KMS key would
+        # need a key-policy grant for CloudFront, for nothing.
         return private_bucket(
             f"{self._name}-assets", tags=self._tags, opts=self._child, force_destroy=True
         )
@@ -266,23 +268,17 @@ class FrontendSite(pulumi.ComponentResource):
         )
 
     def _create_bucket_policy(self) -> None:
-        bucket, distribution = self.bucket, self.distribution
-        objects = pulumi.Output.concat(bucket.arn, "/*")
-        bucket_policy = policies.document(
-            policies.deny_insecure_transport("s3:*", [bucket.arn, objects]),
+        bucket_policy(
+            f"{self._name}-assets",
+            self.bucket,
             {
                 "Sid": "AllowThisDistributionOnly",
                 "Effect": "Allow",
                 "Principal": {"Service": "cloudfront.amazonaws.com"},
                 "Action": "s3:GetObject",
-                "Resource": objects,
-                "Condition": {"StringEquals": {"AWS:SourceArn": distribution.arn}},
+                "Resource": objects_arn(self.bucket),
+                "Condition": {"StringEquals": {"AWS:SourceArn": self.distribution.arn}},
             },
-        )
-        aws.s3.BucketPolicy(
-            f"{self._name}-assets-policy",
-            bucket=bucket.id,
-            policy=policies.to_json(bucket_policy),
             opts=self._child,
         )
 

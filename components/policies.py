@@ -35,3 +35,10 @@ def to_json(doc: pulumi.Input[PolicyDocument]) -> pulumi.Output[str]:
     return pulumi.Output.from_input(doc).apply(
         lambda resolved: json.dumps(resolved, sort_keys=True)
     )
+
+
+def assume_role_policy(service: str) -> str:
+    """The trust policy that lets one AWS service (e.g. `lambda.amazonaws.com`) assume a role."""
+    return json.dumps(
+        document({"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"})
+    )

@@ -1,4 +1,4 @@
-"""FrontendSite's buckets: private, owner-enforced, SSE-S3, and one that receives access logs."""
+"""FrontendSite's access-log bucket (the assets bucket is a plain `private_bucket`)."""
 
 from __future__ import annotations
 
@@ -7,40 +7,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
+from components.private_bucket import bucket_policy, objects_arn, private_bucket
 
 ACCESS_LOG_DAYS = 90
-
-
-def private_bucket(
-    name: str, *, tags: Mapping[str, str], opts: pulumi.ResourceOptions, force_destroy: bool
-) -> aws.s3.Bucket:
-    """A bucket nobody reaches but through its policy: no public access, no ACLs."""
-    bucket = aws.s3.Bucket(name, force_destroy=force_destroy, tags=dict(tags), opts=opts)
-    aws.s3.BucketPublicAccessBlock(
-        f"{name}-public-access",
-        bucket=bucket.id,
-        block_public_acls=True,
-        block_public_policy=True,
-        ignore_public_acls=True,
-        restrict_public_buckets=True,
-        opts=opts,
-    )
-    aws.s3.BucketOwnershipControls(
-        f"{name}-ownership",
-        bucket=bucket.id,
-        rule={"object_ownership": "BucketOwnerEnforced"},
-        opts=opts,
-    )
-    aws.s3.BucketServerSideEncryptionConfiguration(
-        f"{name}-encryption",
-        bucket=bucket.id,
-        # SSE-S3: the site's files are public by design and access logs hold no secrets;
-        # a KMS key would need key-policy grants for CloudFront and log delivery, for nothing.
-        rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        opts=opts,
-    )
-    return bucket
 
 
 def access_log_bucket(
@@ -69,9 +38,10 @@ def access_log_bucket(
         ],
         opts=opts,
     )
-    objects = pulumi.Output.concat(bucket.arn, "/*")
-    bucket_policy = policies.document(
-        policies.deny_insecure_transport("s3:*", [bucket.arn, objects]),
+    objects = objects_arn(bucket)
+    policy = bucket_policy(
+        name,
+        bucket,
         {
             "Sid": "AllowLogDeliveryFromThisAccount",
             "Effect": "Allow",
@@ -91,8 +61,6 @@ def access_log_bucket(
                 },
             },
         },
-    )
-    policy = aws.s3.BucketPolicy(
-        f"{name}-policy", bucket=bucket.id, policy=policies.to_json(bucket_policy), opts=opts
+        opts=opts,
     )
     return bucket, policy

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -219,15 +218,7 @@ class AgentApi(pulumi.ComponentResource):
         # API Gateway writes access logs through one role per account and region.
         role = aws.iam.Role(
             f"{self._name}-gateway-logs-role",
-            assume_role_policy=json.dumps(
-                policies.document(
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "apigateway.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                )
-            ),
+            assume_role_policy=policies.assume_role_policy("apigateway.amazonaws.com"),
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

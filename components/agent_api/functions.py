@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,16 +15,6 @@ from components.lambda_package import FunctionPackage
 RUNTIME = "python3.13"
 ARCHITECTURE = "arm64"
 ALIAS_NAME = "live"
-
-_ASSUME_LAMBDA = json.dumps(
-    policies.document(
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -81,7 +70,7 @@ def deploy_function(
     )
     role = aws.iam.Role(
         f"{prefix}-role",
-        assume_role_policy=_ASSUME_LAMBDA,
+        assume_role_policy=policies.assume_role_policy("lambda.amazonaws.com"),
         description=f"{prefix}: only what the {spec.key} function calls",
         tags=spec.tags,
         opts=child,

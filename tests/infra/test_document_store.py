@@ -56,6 +56,12 @@ def test_every_bucket_is_encrypted_and_tls_only(stack: StackRun) -> None:
         bucket_policy = policy(_for_bucket(stack, "aws:s3/bucketPolicy:BucketPolicy", bucket))
         assert denies_insecure_transport(bucket_policy, bucket.outputs["arn"]), bucket.name
         assert denies_insecure_transport(bucket_policy, bucket.outputs["arn"] + "/*"), bucket.name
+        tls_floor = [
+            s["Condition"]["NumericLessThan"]["s3:TlsVersion"]
+            for s in statements(bucket_policy)
+            if s["Effect"] == "Deny" and "NumericLessThan" in s.get("Condition", {})
+        ]
+        assert tls_floor == ["1.2"], bucket.name
 
 
 def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: StackRun) -> None:
