@@ -8,7 +8,7 @@ import { Header } from "@/components/Header";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Doc Agent",
+  title: { default: "Doc Agent", template: "%s · Doc Agent" },
   description: "Ask questions about your own documents, with citations.",
 };
 

@@ -45,6 +45,7 @@ def test_sign_up_upload_ask_cite_delete_sign_out(
     expect(page).to_have_url(re.compile(r"/documents/$"))
     expect(page.get_by_test_id("account-email")).to_have_text(email)
     expect(page.get_by_test_id("documents-empty")).to_be_visible()
+    expect(page).to_have_title("Documents · Doc Agent")
     screenshot(page, "03-documents-empty")
 
     # And they sign out and back in with the same credentials.
@@ -85,6 +86,7 @@ def test_sign_up_upload_ask_cite_delete_sign_out(
     page.get_by_role("link", name="Chat").click()
     expect(page).to_have_url(re.compile(r"/chat/$"))
     expect(page.get_by_test_id("chat-empty")).to_be_visible()
+    expect(page).to_have_title("Chat · Doc Agent")
     page.get_by_label("Your question").fill("How far away is the lighthouse lamp visible?")
     page.get_by_role("button", name="Ask").click()
     message = page.get_by_test_id("message").first
