@@ -57,6 +57,8 @@ RAW_PREFIX = "raw/"
 DERIVED_PREFIX = "derived/"
 CHUNKS_FILE = "chunks.json"
 EMBEDDINGS_FILE = "embeddings.npy"
+# BM25 postings precomputed at ingest, so retrieval need not tokenise chunk text.
+BM25_FILE = "bm25.npz"
 
 
 def raw_prefix(user_id: str, document_id: str) -> str:
@@ -77,6 +79,10 @@ def chunks_key(user_id: str, document_id: str) -> str:
 
 def embeddings_key(user_id: str, document_id: str) -> str:
     return f"{derived_prefix(user_id, document_id)}{EMBEDDINGS_FILE}"
+
+
+def bm25_key(user_id: str, document_id: str) -> str:
+    return f"{derived_prefix(user_id, document_id)}{BM25_FILE}"
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,8 @@ def test_duplicate_delivery_does_nothing_twice(upload, deliver, document, s3_cli
     versions_after = s3_client.list_object_versions(
         Bucket=BUCKET, Prefix=derived_prefix(item.user_id, item.document_id)
     )["Versions"]
-    assert len(versions_after) == len(versions_before) == 2
+    # chunks.json, embeddings.npy and bm25.npz, each written once
+    assert len(versions_after) == len(versions_before) == 3
 
 
 def test_duplicate_delivery_of_a_failed_document_keeps_its_reason(upload, deliver, document):
