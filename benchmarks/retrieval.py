@@ -1,11 +1,15 @@
 """Query latency of hybrid retrieval (BM25 + cosine + RRF) over 1k, 10k and 100k chunks.
 
     .venv/bin/python benchmarks/retrieval.py [--dimensions 256] [--sizes 1000,10000,100000]
+                                             [--legacy]
 
 Documents of 500 chunks (~120 words each, Zipf-distributed vocabulary) with random unit
-embeddings are written to an in-process moto S3, like the ingest worker leaves them.
-- cold: an empty cache — HEAD + GET of every document's files, JSON and .npy parsing,
-  BM25 postings built, then the search (the first question after a cold start);
+embeddings are written to an in-process moto S3, like the ingest worker leaves them:
+`chunks.json`, `embeddings.npy` and `bm25.npz` (with `--legacy`: without `bm25.npz`, as
+documents ingested before it existed, whose postings are built from the text).
+- cold: an empty cache — HEAD + GET of every document's postings and matrix, .npz/.npy
+  parsing, the search, then `chunks.json` of the documents whose chunks are returned
+  (the first question after a cold start);
 - warm: everything cached and checked recently — embed the query, score, fuse;
 - warm+HEAD: cached, but every document's ETags re-checked (what a warm search costs
   once the revalidation window has passed).
@@ -36,8 +40,10 @@ from moto import mock_aws
 
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.ids import new_id
-from handlers.core.layout import chunks_key, embeddings_key
+from handlers.core.layout import bm25_key, chunks_key, embeddings_key
 from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, OfflineEmbedder
+from handlers.core.retrieval.bm25 import LexicalIndex
+from handlers.core.retrieval.bm25_file import lexical_file_bytes
 from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
 from handlers.core.retrieval.index import HybridIndex
 from handlers.core.retrieval.passages import Chunk, dump_chunks
@@ -54,7 +60,9 @@ def make_vocabulary(rng: np.random.Generator) -> list[str]:
     return ["".join(rng.choice(letters, size=rng.integers(3, 10))) for _ in range(VOCABULARY)]
 
 
-def seed(s3: object, total: int, dimensions: int, rng: np.random.Generator) -> list[DocumentRecord]:
+def seed(
+    s3: object, total: int, dimensions: int, rng: np.random.Generator, *, legacy: bool
+) -> list[DocumentRecord]:
     words = np.array(make_vocabulary(rng))
     ranks = np.arange(1, VOCABULARY + 1)
     zipf = (1.0 / ranks) / (1.0 / ranks).sum()
@@ -69,8 +77,16 @@ def seed(s3: object, total: int, dimensions: int, rng: np.random.Generator) -> l
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
         buffer = io.BytesIO()
         np.save(buffer, matrix, allow_pickle=False)
-        s3.put_object(Bucket=BUCKET, Key=chunks_key(USER, document_id), Body=dump_chunks(chunks))  # type: ignore[attr-defined]
+        body = dump_chunks(chunks)
+        s3.put_object(Bucket=BUCKET, Key=chunks_key(USER, document_id), Body=body)  # type: ignore[attr-defined]
         s3.put_object(Bucket=BUCKET, Key=embeddings_key(USER, document_id), Body=buffer.getvalue())  # type: ignore[attr-defined]
+        if not legacy:
+            postings = LexicalIndex.build([chunk.text for chunk in chunks])
+            s3.put_object(  # type: ignore[attr-defined]
+                Bucket=BUCKET,
+                Key=bm25_key(USER, document_id),
+                Body=lexical_file_bytes(postings, chunks_body=body),
+            )
         records.append(
             DocumentRecord(
                 document_id=document_id,
@@ -107,10 +123,16 @@ Row = tuple[int, int, list[float], list[float], list[float]]
 
 
 def measure(
-    s3: object, total: int, dimensions: int, warm_queries: int, rng: np.random.Generator
+    s3: object,
+    total: int,
+    dimensions: int,
+    warm_queries: int,
+    rng: np.random.Generator,
+    *,
+    legacy: bool,
 ) -> Row:
     embedder = OfflineEmbedder(dimensions)
-    records = seed(s3, total, dimensions, rng)
+    records = seed(s3, total, dimensions, rng, legacy=legacy)
     vocabulary = make_vocabulary(np.random.default_rng(7))
     queries = [" ".join(rng.choice(vocabulary[:2000], size=6)) for _ in range(warm_queries)]
 
@@ -136,6 +158,7 @@ def measure(
     for record in records:
         s3.delete_object(Bucket=BUCKET, Key=chunks_key(USER, record.document_id))  # type: ignore[attr-defined]
         s3.delete_object(Bucket=BUCKET, Key=embeddings_key(USER, record.document_id))  # type: ignore[attr-defined]
+        s3.delete_object(Bucket=BUCKET, Key=bm25_key(USER, record.document_id))  # type: ignore[attr-defined]
     return total, len(records), cold_samples, warm_samples, head_samples
 
 
@@ -144,17 +167,24 @@ def main() -> None:
     parser.add_argument("--dimensions", type=int, default=256)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--warm-queries", type=int, default=50)
+    parser.add_argument(
+        "--legacy", action="store_true", help="documents without bm25.npz (built from text)"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     with mock_aws():
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=BUCKET)
         rows = [
-            measure(s3, int(total), args.dimensions, args.warm_queries, rng)
+            measure(s3, int(total), args.dimensions, args.warm_queries, rng, legacy=args.legacy)
             for total in args.sizes.split(",")
         ]
 
-    print(f"\nHybrid retrieval, top-20, {args.dimensions} dims, moto S3 in-process (ms)")
+    stored = "chunks.json only (legacy)" if args.legacy else "with bm25.npz"
+    print(
+        f"\nHybrid retrieval, top-20, {args.dimensions} dims, moto S3 in-process, "
+        f"documents {stored} (ms)"
+    )
     header = (
         "| chunks | docs | cold p50 | cold p95 | warm p50 | warm p95 "
         "| warm+HEAD p50 | warm+HEAD p95 |"

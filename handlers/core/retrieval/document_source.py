@@ -1,10 +1,16 @@
 """Loading a user's derived files from S3, cached across warm invocations.
 
-The cache key is the document id plus the ETags of `chunks.json` and `embeddings.npy`,
-so a re-ingested document is reloaded and an unchanged one costs two HEAD requests — and
-none at all within `revalidate_after_seconds` of its last check, which keeps a warm
-search over many documents from spending its time on HEADs (READY documents do not change
-in place, and a deleted one is gone from the caller's list before retrieval runs). Only
+A search needs each document's BM25 postings and embedding matrix; chunk text only for
+the chunks it returns. So a document is loaded from `bm25.npz` (postings precomputed by
+the ingest worker) and `embeddings.npy`, and its `chunks.json` is read later, only if one
+of its chunks is returned (`texts`). A document ingested before `bm25.npz` existed is
+loaded from `chunks.json` instead, tokenised here (the same tokenizer as ingest).
+
+The cache key is the document id plus the ETags of the files it was read from (a cold
+load makes GETs only: their responses carry the ETags), so a re-ingested document is
+reloaded and an unchanged one costs two HEAD requests — and none at all within `revalidate_after_seconds` of its last check, which keeps a warm search
+over many documents from spending its time on HEADs (READY documents do not change in
+place, and a deleted one is gone from the caller's list before retrieval runs). Only
 documents passed in are loaded, and those come from the caller's own partition: another
 user's files are never read. The cache is bounded by bytes (least recently used first).
 """
@@ -13,30 +19,42 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import chunks_key, embeddings_key
+from handlers.core.layout import bm25_key, chunks_key, embeddings_key
 from handlers.core.llm.embeddings import Matrix, normalise_rows
 from handlers.core.retrieval.bm25 import LexicalIndex
-from handlers.core.retrieval.loaded import LoadedDocument
-from handlers.core.retrieval.passages import parse_chunks
+from handlers.core.retrieval.bm25_file import LexicalFileError, chunks_digest, read_lexical_file
+from handlers.core.retrieval.document_cache import CacheKey, DocumentCache
+from handlers.core.retrieval.loaded import ChunkText, LoadedDocument
+from handlers.core.retrieval.passages import Chunk, parse_chunks
+
+__all__ = [
+    "DocumentCache",
+    "EmbeddingSpace",
+    "MissingDerivedFilesError",
+    "S3DocumentSource",
+]
 
 logger = Logger(child=True)
 
-DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 DEFAULT_REVALIDATE_AFTER_SECONDS = 30.0
 LOAD_CONCURRENCY = 8
+
+# Where a document's postings come from (the second item of its cache key).
+FROM_POSTINGS = "bm25"
+FROM_TEXT = "text"
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -47,59 +65,12 @@ class EmbeddingSpace:
     dimensions: int
 
 
-class DocumentCache:
-    """LRU of loaded documents keyed by (document id, chunks ETag, embeddings ETag, space)."""
-
-    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
-        self._max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[str, ...], LoadedDocument] = OrderedDict()
-        # (document id, embedding space) → (entry key, monotonic time of the last check)
-        self._checked: dict[tuple[str, str], tuple[tuple[str, ...], float]] = {}
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def recently_checked(
-        self, document_id: str, space: str, max_age_seconds: float
-    ) -> LoadedDocument | None:
-        with self._lock:
-            checked = self._checked.get((document_id, space))
-            if checked is None or time.monotonic() - checked[1] > max_age_seconds:
-                return None
-            entry = self._entries.get(checked[0])
-            if entry is not None:
-                self._entries.move_to_end(checked[0])
-            return entry
-
-    def mark_checked(self, document_id: str, space: str, key: tuple[str, ...]) -> None:
-        with self._lock:
-            self._checked[(document_id, space)] = (key, time.monotonic())
-
-    def get(self, key: tuple[str, ...]) -> LoadedDocument | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple[str, ...], document: LoadedDocument) -> None:
-        with self._lock:
-            # A newer version of the same document replaces the older one.
-            for stale in [k for k in self._entries if k[0] == key[0] and k != key]:
-                self._bytes -= self._entries.pop(stale).nbytes
-            if key not in self._entries:
-                self._entries[key] = document
-                self._bytes += document.nbytes
-            while self._bytes > self._max_bytes and len(self._entries) > 1:
-                evicted_key, evicted = self._entries.popitem(last=False)
-                self._bytes -= evicted.nbytes
-                self._checked.pop((evicted_key[0], evicted_key[-1]), None)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
 class MissingDerivedFilesError(Exception):
-    """A READY document whose chunk file is gone (deleted in between): skipped."""
+    """A READY document whose derived files are gone (deleted in between): skipped."""
+
+
+class ChangedDerivedFilesError(Exception):
+    """`chunks.json` is not the text the cached postings were built from."""
 
 
 class S3DocumentSource:
@@ -120,15 +91,12 @@ class S3DocumentSource:
         self, documents: Sequence[DocumentRecord], space: EmbeddingSpace
     ) -> list[LoadedDocument]:
         """The documents that could be loaded, in the order given."""
-        if not documents:
-            return []
-        workers = min(LOAD_CONCURRENCY, len(documents))
-        if workers == 1:
-            results = [self._load_one(document, space) for document in documents]
-        else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(lambda doc: self._load_one(doc, space), documents))
+        results = _map(lambda doc: self._load_one(doc, space), documents)
         return [loaded for loaded in results if loaded is not None]
+
+    def texts(self, documents: Sequence[LoadedDocument]) -> list[list[Chunk] | None]:
+        """Each document's chunks (read now if not yet); None when they cannot be read."""
+        return _map(self._text, documents)
 
     def _load_one(self, record: DocumentRecord, space: EmbeddingSpace) -> LoadedDocument | None:
         compatible = (
@@ -140,18 +108,9 @@ class S3DocumentSource:
         if recent is not None:
             return recent
         try:
-            chunks_etag = self._etag(chunks_key(record.user_id, record.document_id))
-            matrix_etag = (
-                self._etag(embeddings_key(record.user_id, record.document_id))
-                if compatible
-                else None
-            )
-            if chunks_etag is None:
-                raise MissingDerivedFilesError(record.document_id)
-            key = (record.document_id, chunks_etag, matrix_etag or "-", space_tag)
-            loaded = self._cache.get(key)
+            key, loaded = self._revalidate(record, space_tag, compatible)
             if loaded is None:
-                loaded = self._read(record, space if matrix_etag else None)
+                key, loaded = self._read(record, space_tag, space if compatible else None)
                 self._cache.put(key, loaded)
         except MissingDerivedFilesError:
             logger.warning("derived files missing", document_id=record.document_id)
@@ -159,41 +118,149 @@ class S3DocumentSource:
         self._cache.mark_checked(record.document_id, space_tag, key)
         return loaded
 
+    def _revalidate(
+        self, record: DocumentRecord, space_tag: str, compatible: bool
+    ) -> tuple[CacheKey, LoadedDocument | None]:
+        """Re-check only the files the cached entry was read from (two HEADs)."""
+        previous = self._cache.last_checked_key(record.document_id, space_tag)
+        if previous is None:
+            return (), None
+        etag = self._etag(_source_key(previous[1], record.user_id, record.document_id))
+        if etag is None:
+            return (), None
+        matrix_etag = (
+            self._etag(embeddings_key(record.user_id, record.document_id)) if compatible else None
+        )
+        key = (record.document_id, previous[1], etag, matrix_etag or "-", space_tag)
+        return key, self._cache.get(key)
+
+    def _read(
+        self, record: DocumentRecord, space_tag: str, space: EmbeddingSpace | None
+    ) -> tuple[CacheKey, LoadedDocument]:
+        """GETs only (their responses carry the ETags): the postings, else the text."""
+        user_id, document_id = record.user_id, record.document_id
+        lexical: LexicalIndex | None = None
+        digest: bytes | None = None
+        text = ChunkText()
+        source, etag = FROM_POSTINGS, ""
+        found = self._get(bm25_key(user_id, document_id))
+        if found is None:
+            source = FROM_TEXT  # ingested before bm25.npz existed
+        else:
+            etag = found[1]
+            try:
+                stored = read_lexical_file(found[0])
+                lexical, digest = stored.index, stored.chunks_digest
+            except LexicalFileError:
+                logger.warning("unreadable bm25 file; using chunk text", document_id=document_id)
+        if lexical is None:
+            body, chunks_etag = self._require(chunks_key(user_id, document_id))
+            chunks = parse_chunks(json.loads(body))
+            lexical = LexicalIndex.build([chunk.text for chunk in chunks])
+            text = ChunkText(chunks)
+            etag = etag or chunks_etag
+        embeddings: Matrix | None = None
+        matrix_etag = "-"
+        if space is not None:
+            matrix = self._get(embeddings_key(user_id, document_id))
+            if matrix is not None:
+                embeddings = self._matrix(record, matrix[0], space, lexical.size)
+                matrix_etag = matrix[1]
+        key = (document_id, source, etag, matrix_etag, space_tag)
+        loaded = LoadedDocument(
+            document_id=document_id,
+            user_id=user_id,
+            lexical=lexical,
+            embeddings=embeddings,
+            embedding_model=record.embedding_model if embeddings is not None else None,
+            cache_key=key,
+            text=text,
+            chunks_digest=digest,
+        )
+        return key, loaded
+
+    def _matrix(
+        self, record: DocumentRecord, raw: bytes, space: EmbeddingSpace, rows: int
+    ) -> Matrix | None:
+        matrix = np.load(io.BytesIO(raw), allow_pickle=False)
+        if matrix.ndim == 2 and matrix.shape == (rows, space.dimensions):
+            return normalise_rows(matrix)
+        logger.warning(
+            "embedding matrix does not match its chunks; using BM25 only",
+            document_id=record.document_id,
+        )
+        return None
+
+    def _text(self, document: LoadedDocument) -> list[Chunk] | None:
+        if document.text.loaded is not None:
+            return document.text.loaded
+        try:
+            chunks = document.text.get(
+                lambda: self._fetch_chunks(
+                    document.user_id, document.document_id, document.chunks_digest
+                )
+            )
+        except (MissingDerivedFilesError, ChangedDerivedFilesError) as exc:
+            # Deleted or re-ingested since it was loaded: the next search reloads it.
+            logger.warning(
+                "chunk text unavailable",
+                document_id=document.document_id,
+                reason=type(exc).__name__,
+            )
+            self._cache.discard(document.cache_key)
+            return None
+        if len(chunks) != document.lexical.size:
+            logger.warning("chunk count does not match", document_id=document.document_id)
+            self._cache.discard(document.cache_key)
+            return None
+        self._cache.resize(document.cache_key)
+        return chunks
+
+    def _fetch_chunks(self, user_id: str, document_id: str, digest: bytes | None) -> list[Chunk]:
+        body, _ = self._require(chunks_key(user_id, document_id))
+        if digest is not None and chunks_digest(body) != digest:
+            raise ChangedDerivedFilesError(document_id)
+        return parse_chunks(json.loads(body))
+
     def _etag(self, key: str) -> str | None:
         try:
             return str(self._s3.head_object(Bucket=self._bucket, Key=key)["ETag"])
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if _is_missing(exc):
                 return None
             raise
 
-    def _read(self, record: DocumentRecord, space: EmbeddingSpace | None) -> LoadedDocument:
-        body = self._get(chunks_key(record.user_id, record.document_id))
-        chunks = parse_chunks(json.loads(body))
-        embeddings: Matrix | None = None
-        if space is not None:
-            raw = self._get(embeddings_key(record.user_id, record.document_id))
-            matrix = np.load(io.BytesIO(raw), allow_pickle=False)
-            if matrix.ndim == 2 and matrix.shape == (len(chunks), space.dimensions):
-                embeddings = normalise_rows(matrix)
-            else:
-                logger.warning(
-                    "embedding matrix does not match its chunks; using BM25 only",
-                    document_id=record.document_id,
-                )
-        return LoadedDocument(
-            document_id=record.document_id,
-            chunks=chunks,
-            lexical=LexicalIndex.build([chunk.text for chunk in chunks]),
-            embeddings=embeddings,
-            embedding_model=record.embedding_model if embeddings is not None else None,
-        )
-
-    def _get(self, key: str) -> bytes:
+    def _get(self, key: str) -> tuple[bytes, str] | None:
+        """The object's bytes and ETag; None when it does not exist."""
         try:
-            data: bytes = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+            response = self._s3.get_object(Bucket=self._bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                raise MissingDerivedFilesError(key) from exc
+            if _is_missing(exc):
+                return None
             raise
-        return data
+        return response["Body"].read(), str(response["ETag"])
+
+    def _require(self, key: str) -> tuple[bytes, str]:
+        found = self._get(key)
+        if found is None:
+            raise MissingDerivedFilesError(key)
+        return found
+
+
+def _is_missing(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+
+def _source_key(source: str, user_id: str, document_id: str) -> str:
+    if source == FROM_POSTINGS:
+        return bm25_key(user_id, document_id)
+    return chunks_key(user_id, document_id)
+
+
+def _map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """`function` over the items, on up to LOAD_CONCURRENCY threads (S3 calls wait on I/O)."""
+    workers = min(LOAD_CONCURRENCY, len(items))
+    if workers <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))

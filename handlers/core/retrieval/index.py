@@ -60,10 +60,16 @@ class HybridIndex:
         dense_ranking = _ranking(dense, keep_non_positive=True)
         fused = reciprocal_rank_fusion([lexical_ranking, dense_ranking])
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+        # Only now is text needed, and only for the documents of the chunks returned.
+        needed = sorted({doc_position for (doc_position, _), _ in best})
+        texts = dict(zip(needed, self._source.texts([loaded[p] for p in needed]), strict=True))
         passages: list[Passage] = []
         for (doc_position, chunk_position), score in best:
             doc = loaded[doc_position]
-            chunk = doc.chunks[chunk_position]
+            chunks = texts[doc_position]
+            if chunks is None:
+                continue
+            chunk = chunks[chunk_position]
             dense_scores = dense[doc_position]
             passages.append(
                 Passage(
@@ -83,9 +89,8 @@ class HybridIndex:
 
     def read(self, document: DocumentRecord, chunk_index: int) -> Passage | None:
         loaded = self._source.load([document], self._space)
-        if not loaded:
-            return None
-        for chunk in loaded[0].chunks:
+        chunks = self._source.texts(loaded)[0] if loaded else None
+        for chunk in chunks or ():
             if chunk.index == chunk_index:
                 return Passage(
                     document_id=document.document_id,
