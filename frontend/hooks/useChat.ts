@@ -78,5 +78,20 @@ export function useChat(api: ApiClient) {
     [api, selectedId],
   );
 
-  return { conversations, selectedId, messages, pendingQuestion, error, select, ask };
+  const remove = useCallback(
+    async (id: string) => {
+      try {
+        await api.deleteConversation(id);
+        setConversations((current) => current?.filter((c) => c.conversationId !== id) ?? null);
+        if (id === selectedId) await select(null);
+      } catch (caught) {
+        setError(askErrorMessage(caught));
+      }
+    },
+    [api, selectedId, select],
+  );
+
+  const selected = conversations?.find((c) => c.conversationId === selectedId) ?? null;
+
+  return { conversations, selected, selectedId, messages, pendingQuestion, error, select, ask, remove };
 }

@@ -40,3 +40,23 @@ def test_switching_conversations_shows_their_own_messages(signed_in: Page) -> No
     page.reload()
     expect(page.get_by_test_id("message")).to_have_count(1)
     expect(page.get_by_test_id("message").first).to_contain_text("Where is the lighthouse?")
+
+
+def test_deleting_a_conversation_removes_it(signed_in: Page) -> None:
+    page = signed_in
+    page.get_by_role("link", name="Chat").click()
+    _ask(page, "What is stored in the ledger?")
+    expect(page.get_by_test_id("conversation-title")).to_have_text("What is stored in the ledger?")
+
+    # When the user deletes the open conversation (and confirms),
+    page.get_by_test_id("delete-conversation").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_contain_text("What is stored in the ledger?")
+    dialog.get_by_test_id("confirm-delete").click()
+
+    # Then it is gone from the list and the thread, also after a reload.
+    expect(page.get_by_test_id("conversation-item")).to_have_count(0)
+    expect(page.get_by_test_id("chat-empty")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/chat/$"))
+    page.reload()
+    expect(page.get_by_test_id("conversations-empty")).to_be_visible()

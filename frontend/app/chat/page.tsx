@@ -1,9 +1,10 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { Answer } from "@/components/Answer";
 import { AskForm } from "@/components/AskForm";
+import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { useAuth } from "@/components/AuthProvider";
 import { ConversationList } from "@/components/ConversationList";
 import { RequireAuth } from "@/components/RequireAuth";
@@ -12,8 +13,10 @@ import { useChat } from "@/hooks/useChat";
 import type { ApiClient } from "@/lib/api";
 
 function Chat({ api }: { api: ApiClient }) {
-  const { conversations, selectedId, messages, pendingQuestion, error, select, ask } = useChat(api);
+  const { conversations, selected, selectedId, messages, pendingQuestion, error, select, ask, remove } =
+    useChat(api);
   const end = useRef<HTMLDivElement>(null);
+  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: "end" });
@@ -28,6 +31,19 @@ function Chat({ api }: { api: ApiClient }) {
         onNew={() => void select(null)}
       />
       <section className="thread" aria-label="Conversation">
+        {selected && (
+          <header className="thread-head">
+            <h2 data-testid="conversation-title">{selected.title || "Untitled conversation"}</h2>
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => setConfirming(true)}
+              data-testid="delete-conversation"
+            >
+              Delete conversation
+            </button>
+          </header>
+        )}
         <div className="messages" data-testid="messages">
           {messages.length === 0 && !pendingQuestion && (
             <div className="empty" data-testid="chat-empty">
@@ -53,6 +69,17 @@ function Chat({ api }: { api: ApiClient }) {
         )}
         <AskForm busy={pendingQuestion !== null} onAsk={ask} />
       </section>
+      <ConfirmDialog
+        open={confirming}
+        title="Delete this conversation?"
+        body={`"${selected?.title ?? ""}" and its answers will be removed. Your documents stay.`}
+        confirmLabel="Delete"
+        onConfirm={() => {
+          setConfirming(false);
+          if (selectedId) void remove(selectedId);
+        }}
+        onCancel={() => setConfirming(false)}
+      />
     </div>
   );
 }
