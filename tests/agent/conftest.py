@@ -1,54 +1,48 @@
 """moto-backed AWS for the `agent` function, the fake OpenAI server, and helpers to seed
 READY documents (item + derived files) the way the ingest worker leaves them.
 
-The table and bucket are built from `handlers.core.layout`, like the Pulumi components.
+The store, events and Lambda context come from `tests.support`; `table`, `s3_client` and
+`lambda_context` from `tests/conftest.py`.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import boto3
 import numpy as np
 import pytest
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
-from moto import mock_aws
 
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.ids import new_id
-from handlers.core.layout import (
-    KEY_ATTRIBUTES,
-    PARTITION_KEY,
-    SORT_KEY,
-    TTL_ATTRIBUTE,
-    chunks_key,
-    embeddings_key,
-    raw_key,
-)
+from handlers.core.layout import chunks_key, embeddings_key, raw_key
 from handlers.core.llm.embeddings import Embedder, OfflineEmbedder
 from handlers.core.retrieval.passages import Chunk, dump_chunks
-from tests.agent.events import agent_event
 from tests.agent.fake_openai import FakeOpenAI
+from tests.support.aws import BUCKET as BUCKET
+from tests.support.aws import REGION as REGION
+from tests.support.aws import mocked_document_store, use_function_env
+from tests.support.events import USER_A as USER_A
+from tests.support.events import USER_B as USER_B
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.routes import CallRoute, route_caller
 
 # Read when `handlers.agent` is imported (Powertools Metrics): set before any test module.
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "DocAgentTest")
 
-REGION = "us-east-1"
-TABLE = "doc-agent-agent-test"
-BUCKET = "doc-agent-agent-test-documents"
 SECRET_NAME = "doc-agent/openai-api-key"
 API_KEY = "sk-test-fake-key"
 DIMENSIONS = 256
-USER_A = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
-USER_B = "22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+
+CallAgent = CallRoute
+ConfigureAgent = Callable[..., None]
 
 
 def reset_powertools_parameters() -> None:
@@ -66,61 +60,40 @@ def clear_agent_caches() -> None:
     provider._client.cache_clear()
 
 
+def _reset_agent() -> None:
+    reset_powertools_parameters()
+    clear_agent_caches()
+
+
 @pytest.fixture
 def agent_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    env = {
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "TABLE_NAME": TABLE,
-        "BUCKET_NAME": BUCKET,
-        "DAILY_QUESTION_LIMIT": "50",
-        "DAILY_TOKEN_LIMIT": "100000",
-        "ALLOWED_ORIGINS": "https://app.example.com",
-        "LLM_PROVIDER": "offline",
-        "EMBEDDING_DIMENSIONS": str(DIMENSIONS),
-        "POWERTOOLS_METRICS_NAMESPACE": "DocAgentTest",
-    }
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return env
+    return use_function_env(
+        monkeypatch,
+        {
+            "DAILY_QUESTION_LIMIT": "50",
+            "DAILY_TOKEN_LIMIT": "100000",
+            "EMBEDDING_DIMENSIONS": str(DIMENSIONS),
+        },
+    )
 
 
 @pytest.fixture
 def aws(agent_env: dict[str, str]) -> Iterator[None]:
     """A fresh moto account with the table and bucket; Powertools and handler caches reset."""
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName=TABLE,
-            AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": kind} for name, kind in KEY_ATTRIBUTES
-            ],
-            KeySchema=[
-                {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-                {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        dynamodb.update_time_to_live(
-            TableName=TABLE,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-        )
-        boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
-        reset_powertools_parameters()
-        clear_agent_caches()
+    with mocked_document_store(_reset_agent):
         yield
-        reset_powertools_parameters()
-        clear_agent_caches()
 
 
 @pytest.fixture
-def table(aws: None) -> Any:
-    return boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+def configure_agent(monkeypatch: pytest.MonkeyPatch, aws: None) -> ConfigureAgent:
+    """`configure_agent(NAME="value", ...)`: change the agent's environment for this test."""
+
+    def configure(**env: str) -> None:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        clear_agent_caches()
+
+    return configure
 
 
 @pytest.fixture
@@ -138,55 +111,26 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture
 def use_openai(
-    monkeypatch: pytest.MonkeyPatch, openai_secret_arn: str, fake_openai: FakeOpenAI
+    configure_agent: ConfigureAgent, openai_secret_arn: str, fake_openai: FakeOpenAI
 ) -> FakeOpenAI:
     """Switch the agent to the `openai` provider, pointed at the fake server."""
-    monkeypatch.setenv("LLM_PROVIDER", "openai")
-    monkeypatch.setenv("OPENAI_SECRET_ARN", openai_secret_arn)
-    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
-    monkeypatch.setenv("OPENAI_MODEL", "gpt-fake")
-    monkeypatch.setenv("LLM_MAX_RETRIES", "2")
-    monkeypatch.setenv("LLM_TIMEOUT_SECONDS", "1")
-    clear_agent_caches()
+    configure_agent(
+        LLM_PROVIDER="openai",
+        OPENAI_SECRET_ARN=openai_secret_arn,
+        OPENAI_BASE_URL=fake_openai.base_url,
+        OPENAI_MODEL="gpt-fake",
+        LLM_MAX_RETRIES="2",
+        LLM_TIMEOUT_SECONDS="1",
+    )
     return fake_openai
 
 
-@dataclass
-class ApiResult:
-    status: int
-    headers: dict[str, str]
-    body: Any
-
-
-@dataclass
-class FakeLambdaContext:
-    function_name: str = "doc-agent-agent-test"
-    memory_limit_in_mb: int = 1024
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:agent"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
-CallAgent = Callable[..., ApiResult]
-
-
 @pytest.fixture
-def call_agent(aws: None) -> CallAgent:
+def call_agent(aws: None, lambda_context: FakeLambdaContext) -> CallAgent:
     """Call `handlers.agent.lambda_handler` with a REST proxy event."""
     from handlers import agent
 
-    def call(method: str, path: str, *, user: str | None = USER_A, **kwargs: Any) -> ApiResult:
-        event = agent_event(method, path, user=user, **kwargs)
-        response = agent.lambda_handler(event, cast(Any, FakeLambdaContext()))
-        headers = dict(response.get("headers") or {})
-        for name, values in (response.get("multiValueHeaders") or {}).items():
-            headers[name] = values[-1]
-        raw = response.get("body")
-        return ApiResult(response["statusCode"], headers, json.loads(raw) if raw else None)
-
-    return call
+    return route_caller(agent.lambda_handler, lambda_context)
 
 
 class Library:

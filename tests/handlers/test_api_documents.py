@@ -14,15 +14,9 @@ import requests
 
 from handlers.core.documents.table import DocumentTable
 from handlers.core.layout import chunks_key, embeddings_key, raw_key
-from tests.handlers.conftest import (
-    BUCKET,
-    MAX_UPLOAD_BYTES,
-    ORIGIN,
-    REGION,
-    TABLE,
-    USER_A,
-    USER_B,
-)
+from tests.handlers.conftest import MAX_UPLOAD_BYTES
+from tests.support.aws import BUCKET, ORIGIN, REGION, TABLE
+from tests.support.events import USER_A, USER_B
 
 PDF = "application/pdf"
 

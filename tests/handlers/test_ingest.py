@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import quote_plus
 
 import numpy as np
 import pytest
@@ -18,7 +17,9 @@ from handlers.core.ingest_document import RETRIES_EXHAUSTED_REASON
 from handlers.core.layout import MAX_RECEIVE_COUNT, chunks_key, derived_prefix
 from handlers.core.llm.errors import LlmUnavailableError
 from tests.handlers import samples
-from tests.handlers.conftest import BUCKET, MAX_UPLOAD_BYTES, USER_A, USER_B
+from tests.handlers.conftest import MAX_UPLOAD_BYTES
+from tests.support.aws import BUCKET
+from tests.support.events import USER_A, USER_B, s3_notification, sqs_event
 
 
 @dataclass
@@ -27,43 +28,6 @@ class Uploaded:
     document_id: str
     key: str
     size: int
-
-
-def s3_notification(key: str, size: int, bucket: str = BUCKET) -> dict[str, Any]:
-    return {
-        "eventVersion": "2.1",
-        "eventSource": "aws:s3",
-        "eventName": "ObjectCreated:Post",
-        "s3": {
-            "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-            # S3 URL-encodes keys in notifications, with '+' for spaces.
-            "object": {"key": quote_plus(key, safe="/"), "size": size},
-        },
-    }
-
-
-def sqs_event(bodies: list[str], receive_count: int = 1) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": f"message-{index}",
-                "receiptHandle": f"handle-{index}",
-                "body": body,
-                "attributes": {
-                    "ApproximateReceiveCount": str(receive_count),
-                    "SentTimestamp": "1700000000000",
-                    "SenderId": "s3",
-                    "ApproximateFirstReceiveTimestamp": "1700000000000",
-                },
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:ingest",
-                "awsRegion": "us-east-1",
-            }
-            for index, body in enumerate(bodies)
-        ]
-    }
 
 
 @pytest.fixture
