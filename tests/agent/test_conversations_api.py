@@ -6,7 +6,9 @@ from typing import Any
 
 from handlers.core.documents.models import DocumentStatus
 from handlers.core.layout import PARTITION_KEY, user_pk
-from tests.agent.conftest import USER_A, USER_B, CallAgent, Library
+from tests.agent.conftest import CallAgent, Library
+from tests.support.conversations import ask, ask_in, start_conversation
+from tests.support.events import USER_A, USER_B
 
 PAYMENT_TERMS = [
     (1, "Invoices are payable within thirty days of receipt. Late payments accrue interest."),
@@ -67,11 +69,9 @@ def test_offline_answer_quotes_passages_with_citations_and_is_stored(
 ) -> None:
     # Given a READY document and a conversation over all documents
     document_id = library.add(USER_A, "terms.txt", PAYMENT_TERMS)
-    conversation = call_agent("POST", "/conversations", body={}).body
-    path = f"/conversations/{conversation['conversationId']}/messages"
 
     # When a question is asked
-    result = call_agent("POST", path, body={"question": "How long is the warranty?"})
+    result, conversation = ask(call_agent, "How long is the warranty?")
 
     # Then the offline answer says so, quotes the warranty sentence and cites page 2
     assert result.status == 200, result.body
@@ -98,12 +98,7 @@ def test_offline_answer_says_when_documents_do_not_contain_it(
     call_agent: CallAgent, library: Library
 ) -> None:
     library.add(USER_A, "terms.txt", PAYMENT_TERMS)
-    conversation = call_agent("POST", "/conversations", body={}).body
-    result = call_agent(
-        "POST",
-        f"/conversations/{conversation['conversationId']}/messages",
-        body={"question": "Quelle est la capitale de l'Australie ?"},
-    )
+    result, _ = ask(call_agent, "Quelle est la capitale de l'Australie ?")
     assert result.status == 200
     assert "do not appear to contain the answer" in result.body["answer"]
     assert result.body["citations"] == []
@@ -115,13 +110,8 @@ def test_no_ready_documents_is_an_answer_not_an_error(
     # Given only a PENDING document (and another user's READY one)
     library.add(USER_A, "pending.txt", [], status=DocumentStatus.PENDING)
     library.add(USER_B, "theirs.txt", PAYMENT_TERMS)
-    conversation = call_agent("POST", "/conversations", body={}).body
 
-    result = call_agent(
-        "POST",
-        f"/conversations/{conversation['conversationId']}/messages",
-        body={"question": "How long is the warranty?"},
-    )
+    result, _ = ask(call_agent, "How long is the warranty?")
 
     assert result.status == 200
     assert "no READY documents" in result.body["answer"]
@@ -133,18 +123,13 @@ def test_conversation_scope_limits_the_documents_searched(
 ) -> None:
     terms = library.add(USER_A, "terms.txt", PAYMENT_TERMS)
     library.add(USER_A, "other.txt", ["The warranty of the other product lasts five years."])
-    conversation = call_agent("POST", "/conversations", body={"documentIds": [terms]}).body
-    result = call_agent(
-        "POST",
-        f"/conversations/{conversation['conversationId']}/messages",
-        body={"question": "warranty years"},
-    )
+    result, _ = ask(call_agent, "warranty years", document_ids=[terms])
     assert result.status == 200
     assert {c["documentId"] for c in result.body["citations"]} == {terms}
 
 
 def test_bad_questions_are_400(call_agent: CallAgent) -> None:
-    conversation = call_agent("POST", "/conversations", body={}).body
+    conversation = start_conversation(call_agent)
     path = f"/conversations/{conversation['conversationId']}/messages"
     for body in ({"question": ""}, {"question": "   "}, {"question": "x" * 4001}, {}, "not json"):
         result = call_agent("POST", path, body=body)
@@ -157,10 +142,8 @@ def test_unknown_and_other_users_conversations_are_404(
 ) -> None:
     # Given user B's conversation with a stored message
     library.add(USER_B, "b.txt", PAYMENT_TERMS)
-    theirs = call_agent("POST", "/conversations", user=USER_B, body={}).body["conversationId"]
-    asked = call_agent(
-        "POST", f"/conversations/{theirs}/messages", user=USER_B, body={"question": "warranty"}
-    )
+    asked, conversation = ask(call_agent, "warranty", user=USER_B)
+    theirs = conversation["conversationId"]
     assert asked.status == 200
 
     # When user A reads, asks in, or deletes it, or uses an unknown or malformed id
@@ -198,11 +181,9 @@ def test_deleting_a_conversation_deletes_its_messages(
     call_agent: CallAgent, library: Library, table: Any
 ) -> None:
     library.add(USER_A, "terms.txt", PAYMENT_TERMS)
-    conversation_id = call_agent("POST", "/conversations", body={}).body["conversationId"]
+    conversation_id = start_conversation(call_agent)["conversationId"]
     for question in ("warranty", "invoices", "support"):
-        call_agent(
-            "POST", f"/conversations/{conversation_id}/messages", body={"question": question}
-        )
+        ask_in(call_agent, conversation_id, question)
 
     assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 204
 

@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pytest
 
 from handlers.core.llm.embeddings import Matrix
 from handlers.core.quotas import DailyQuota
-from tests.agent.conftest import API_KEY, DIMENSIONS, USER_A, CallAgent, Library
+from tests.agent.conftest import API_KEY, DIMENSIONS, CallAgent, ConfigureAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message, fake_embedding, tool_call_message
+from tests.support.conversations import ask
+from tests.support.events import USER_A
 
 CHAT = "/v1/chat/completions"
 EMBEDDINGS = "/v1/embeddings"
@@ -37,12 +38,6 @@ class ServerEmbedder:
 
 def tool_results(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [json.loads(m["content"]) for m in body["messages"] if m["role"] == "tool"]
-
-
-def ask(call_agent: CallAgent, question: str, user: str = USER_A) -> Any:
-    conversation = call_agent("POST", "/conversations", user=user, body={}).body
-    path = f"/conversations/{conversation['conversationId']}/messages"
-    return call_agent("POST", path, user=user, body={"question": question}), conversation
 
 
 def test_tool_loop_searches_then_answers_with_citations(
@@ -179,13 +174,9 @@ def test_a_response_slower_than_the_timeout_is_a_503(
     use_openai: FakeOpenAI,
     call_agent: CallAgent,
     library: Library,
-    monkeypatch: pytest.MonkeyPatch,
+    configure_agent: ConfigureAgent,
 ) -> None:
-    from tests.agent.conftest import clear_agent_caches
-
-    monkeypatch.setenv("LLM_TIMEOUT_SECONDS", "0.3")
-    monkeypatch.setenv("LLM_MAX_RETRIES", "1")
-    clear_agent_caches()
+    configure_agent(LLM_TIMEOUT_SECONDS="0.3", LLM_MAX_RETRIES="1")
     library.add(USER_A, "terms.txt", TERMS)
     use_openai.delay(CHAT, 1.5, times=None)
 
@@ -201,13 +192,10 @@ def test_tool_rounds_are_bounded(
     use_openai: FakeOpenAI,
     call_agent: CallAgent,
     library: Library,
-    monkeypatch: pytest.MonkeyPatch,
+    configure_agent: ConfigureAgent,
 ) -> None:
-    from tests.agent.conftest import clear_agent_caches
-
     # Given a model that would call tools forever
-    monkeypatch.setenv("MAX_TOOL_ROUNDS", "2")
-    clear_agent_caches()
+    configure_agent(MAX_TOOL_ROUNDS="2")
     library.add(USER_A, "terms.txt", TERMS)
 
     def keep_searching(body: dict[str, Any]) -> dict[str, Any]:
@@ -232,14 +220,9 @@ def test_missing_secret_is_503_not_configured(
     use_openai: FakeOpenAI,
     call_agent: CallAgent,
     library: Library,
-    monkeypatch: pytest.MonkeyPatch,
+    configure_agent: ConfigureAgent,
 ) -> None:
-    from tests.agent.conftest import clear_agent_caches
-
-    monkeypatch.setenv(
-        "OPENAI_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:nope"
-    )
-    clear_agent_caches()
+    configure_agent(OPENAI_SECRET_ARN="arn:aws:secretsmanager:us-east-1:123456789012:secret:nope")
     library.add(USER_A, "terms.txt", TERMS)
 
     result, _ = ask(call_agent, "How long is the warranty?")

@@ -9,8 +9,10 @@ import pytest
 
 from handlers.core.layout import SORT_KEY, TTL_ATTRIBUTE, quota_sk, user_pk
 from handlers.core.quotas import DailyQuota, QuotaExceededError, seconds_until_midnight
-from tests.agent.conftest import USER_A, USER_B, CallAgent, Library
+from tests.agent.conftest import CallAgent, ConfigureAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message
+from tests.support.conversations import ask_in, start_conversation
+from tests.support.events import USER_A, USER_B
 
 NOON = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 
@@ -54,19 +56,15 @@ def test_released_question_can_be_asked_again(table: Any) -> None:
 
 
 def test_exhausted_quota_is_429_through_the_api(
-    call_agent: CallAgent, library: Library, monkeypatch: pytest.MonkeyPatch
+    call_agent: CallAgent, library: Library, configure_agent: ConfigureAgent
 ) -> None:
-    from tests.agent.conftest import clear_agent_caches
-
     # Given a limit of two questions a day
-    monkeypatch.setenv("DAILY_QUESTION_LIMIT", "2")
-    clear_agent_caches()
+    configure_agent(DAILY_QUESTION_LIMIT="2")
     library.add(USER_A, "terms.txt", ["The warranty covers two years."])
-    conversation_id = call_agent("POST", "/conversations", body={}).body["conversationId"]
-    path = f"/conversations/{conversation_id}/messages"
+    conversation_id = start_conversation(call_agent)["conversationId"]
 
-    statuses = [call_agent("POST", path, body={"question": "warranty"}).status for _ in range(2)]
-    refused = call_agent("POST", path, body={"question": "warranty"})
+    statuses = [ask_in(call_agent, conversation_id, "warranty").status for _ in range(2)]
+    refused = ask_in(call_agent, conversation_id, "warranty")
 
     assert statuses == [200, 200]
     assert refused.status == 429
@@ -80,21 +78,15 @@ def test_token_usage_counts_against_the_daily_token_limit(
     use_openai: FakeOpenAI,
     call_agent: CallAgent,
     library: Library,
-    monkeypatch: pytest.MonkeyPatch,
+    configure_agent: ConfigureAgent,
 ) -> None:
-    from tests.agent.conftest import clear_agent_caches
-
     # Given a 150-token limit and a model that spends 120 tokens per request
-    monkeypatch.setenv("DAILY_TOKEN_LIMIT", "150")
-    clear_agent_caches()
+    configure_agent(DAILY_TOKEN_LIMIT="150")
     library.add(USER_A, "terms.txt", ["The warranty covers two years."])
     use_openai.chat_replies.extend([answer_message("Two years.")] * 3)
-    conversation_id = call_agent("POST", "/conversations", body={}).body["conversationId"]
-    path = f"/conversations/{conversation_id}/messages"
+    conversation_id = start_conversation(call_agent)["conversationId"]
 
-    first = call_agent("POST", path, body={"question": "warranty"})
-    second = call_agent("POST", path, body={"question": "warranty"})
-    third = call_agent("POST", path, body={"question": "warranty"})
+    first, second, third = (ask_in(call_agent, conversation_id, "warranty") for _ in range(3))
 
     # 120 < 150: the second is allowed; 240 >= 150: the third is refused
     assert (first.status, second.status, third.status) == (200, 200, 429)
