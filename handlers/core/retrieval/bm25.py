@@ -35,7 +35,7 @@ TermIds = npt.NDArray[np.int64]
 Offsets = npt.NDArray[np.int64]
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def term_id(token: str) -> int:
     """A token's id: the first 8 bytes of its blake2b digest as a signed int64.
 
