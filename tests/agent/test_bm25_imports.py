@@ -4,26 +4,9 @@ a file or a provider needs it (it now imports the BM25 writer with its derived f
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.imports import modules_after_import
 
-ROOT = Path(__file__).resolve().parents[2]
 BM25_MODULES = ("handlers.core.retrieval.bm25", "handlers.core.retrieval.bm25_file")
-
-
-def modules_after_import(module: str) -> set[str]:
-    code = f"import sys, json, {module}; print(json.dumps(sorted(sys.modules)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return set(json.loads(result.stdout))
 
 
 def test_api_function_imports_no_bm25_code_and_no_numpy() -> None:

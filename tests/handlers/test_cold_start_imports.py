@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
+from tests.support.imports import modules_after_import
 
-ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("numpy", "openai", "pypdfium2", "docx", "selectolax", "lxml")
-
-
-def modules_after_import(module: str) -> set[str]:
-    code = f"import sys, json, {module}; print(json.dumps(sorted(sys.modules)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return set(json.loads(result.stdout))
 
 
 def test_api_function_does_not_import_heavy_libraries():
