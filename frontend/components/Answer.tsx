@@ -52,7 +52,11 @@ export function Answer({ message }: { message: Message }) {
       </p>
       <div className="answer">
         {message.model === "offline" && (
-          <span className="badge badge-offline" data-testid="offline-badge" title="Answered by the offline provider: quotes the best passages, no language model">
+          <span
+            className="badge badge-offline"
+            data-testid="offline-badge"
+            title="Answered by the offline provider: quotes the best passages, no language model"
+          >
             Offline mode
           </span>
         )}
@@ -78,10 +82,17 @@ export function Answer({ message }: { message: Message }) {
           </ol>
         )}
         {citation && (
-          <section className="citation-panel" id={panelId} aria-live="polite" data-testid="citation-panel">
+          <section
+            className="citation-panel"
+            id={panelId}
+            aria-live="polite"
+            data-testid="citation-panel"
+          >
             <header>
               <strong data-testid="citation-document">{citation.documentName}</strong>
-              {citation.page !== null && <span data-testid="citation-page"> · page {citation.page}</span>}
+              {citation.page !== null && (
+                <span data-testid="citation-page"> · page {citation.page}</span>
+              )}
               <button type="button" className="button button-quiet" onClick={() => setOpen(null)}>
                 Close
               </button>

@@ -143,7 +143,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       async signIn(userEmail, password) {
         if (!config) throw new Error("The site is not configured.");
         adopt(
-          await cognito.signIn(config.cognitoEndpoint, config.userPoolClientId, userEmail, password),
+          await cognito.signIn(
+            config.cognitoEndpoint,
+            config.userPoolClientId,
+            userEmail,
+            password,
+          ),
         );
       },
       async signUp(userEmail, password) {
@@ -152,7 +157,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       },
       async confirmSignUp(userEmail, code) {
         if (!config) throw new Error("The site is not configured.");
-        await cognito.confirmSignUp(config.cognitoEndpoint, config.userPoolClientId, userEmail, code);
+        await cognito.confirmSignUp(
+          config.cognitoEndpoint,
+          config.userPoolClientId,
+          userEmail,
+          code,
+        );
       },
       async signOut() {
         const accessToken = tokens.current?.accessToken;

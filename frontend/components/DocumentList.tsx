@@ -30,35 +30,40 @@ export function DocumentList({
       {documents.map((doc) => {
         const progress = uploading[doc.documentId];
         return (
-        <li key={doc.documentId} className="doc" data-testid="document-row" data-status={doc.status}>
-          <div className="doc-main">
-            <span className="doc-name" data-testid="document-name">
-              {doc.name}
-            </span>
-            <span className="hint">{details(doc)}</span>
-            {progress !== undefined && <UploadProgress name={doc.name} progress={progress} />}
-            {doc.status === "FAILED" && doc.failureReason && (
-              <span className="failure" data-testid="document-failure">
-                {doc.failureReason}
+          <li
+            key={doc.documentId}
+            className="doc"
+            data-testid="document-row"
+            data-status={doc.status}
+          >
+            <div className="doc-main">
+              <span className="doc-name" data-testid="document-name">
+                {doc.name}
               </span>
-            )}
-          </div>
-          <span
-            className={`badge badge-${progress !== undefined ? "uploading" : doc.status.toLowerCase()}`}
-            data-testid="document-status"
-          >
-            {progress !== undefined ? "Uploading" : STATUS_LABEL[doc.status]}
-          </span>
-          <button
-            type="button"
-            className="button button-quiet"
-            aria-label={`Delete ${doc.name}`}
-            data-testid="delete-document"
-            onClick={() => onDelete(doc)}
-          >
-            Delete
-          </button>
-        </li>
+              <span className="hint">{details(doc)}</span>
+              {progress !== undefined && <UploadProgress name={doc.name} progress={progress} />}
+              {doc.status === "FAILED" && doc.failureReason && (
+                <span className="failure" data-testid="document-failure">
+                  {doc.failureReason}
+                </span>
+              )}
+            </div>
+            <span
+              className={`badge badge-${progress !== undefined ? "uploading" : doc.status.toLowerCase()}`}
+              data-testid="document-status"
+            >
+              {progress !== undefined ? "Uploading" : STATUS_LABEL[doc.status]}
+            </span>
+            <button
+              type="button"
+              className="button button-quiet"
+              aria-label={`Delete ${doc.name}`}
+              data-testid="delete-document"
+              onClick={() => onDelete(doc)}
+            >
+              Delete
+            </button>
+          </li>
         );
       })}
     </ul>

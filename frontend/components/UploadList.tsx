@@ -15,7 +15,12 @@ export function UploadProgress({ name, progress }: { name: string; progress: num
   const percent = Math.round(progress * 100);
   return (
     <div className="upload-progress">
-      <progress max={100} value={percent} aria-label={`Uploading ${name}`} data-testid="upload-progress" />
+      <progress
+        max={100}
+        value={percent}
+        aria-label={`Uploading ${name}`}
+        data-testid="upload-progress"
+      />
       <span className="hint" aria-live="polite">
         {percent}%
       </span>
@@ -46,7 +51,11 @@ export function UploadList({
               <p className="alert alert-error" role="alert" data-testid="upload-error">
                 {upload.message}
               </p>
-              <button type="button" className="button button-quiet" onClick={() => onDismiss(upload.key)}>
+              <button
+                type="button"
+                className="button button-quiet"
+                onClick={() => onDismiss(upload.key)}
+              >
                 Dismiss
               </button>
             </div>

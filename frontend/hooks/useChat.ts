@@ -93,5 +93,15 @@ export function useChat(api: ApiClient) {
 
   const selected = conversations?.find((c) => c.conversationId === selectedId) ?? null;
 
-  return { conversations, selected, selectedId, messages, pendingQuestion, error, select, ask, remove };
+  return {
+    conversations,
+    selected,
+    selectedId,
+    messages,
+    pendingQuestion,
+    error,
+    select,
+    ask,
+    remove,
+  };
 }

@@ -138,10 +138,8 @@ export class ApiClient {
   }
 
   ask(conversationId: string, question: string): Promise<Message> {
-    return this.request(
-      "POST",
-      `/conversations/${encodeURIComponent(conversationId)}/messages`,
-      { question },
-    );
+    return this.request("POST", `/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      question,
+    });
   }
 }

@@ -43,7 +43,10 @@ async function call<T>(endpoint: string, action: string, body: object): Promise<
       body: JSON.stringify(body),
     });
   } catch {
-    throw new CognitoError("NetworkError", "Cannot reach the sign-in service. Check your connection.");
+    throw new CognitoError(
+      "NetworkError",
+      "Cannot reach the sign-in service. Check your connection.",
+    );
   }
   const text = await response.text();
   const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -101,11 +104,15 @@ export async function refresh(
   clientId: string,
   refreshToken: string,
 ): Promise<Tokens> {
-  const data = await call<{ AuthenticationResult: AuthenticationResult }>(endpoint, "InitiateAuth", {
-    AuthFlow: "REFRESH_TOKEN_AUTH",
-    ClientId: clientId,
-    AuthParameters: { REFRESH_TOKEN: refreshToken },
-  });
+  const data = await call<{ AuthenticationResult: AuthenticationResult }>(
+    endpoint,
+    "InitiateAuth",
+    {
+      AuthFlow: "REFRESH_TOKEN_AUTH",
+      ClientId: clientId,
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    },
+  );
   return toTokens(data.AuthenticationResult, refreshToken);
 }
 

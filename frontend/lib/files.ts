@@ -17,9 +17,7 @@ export const ACCEPT_ATTRIBUTE = Object.keys(CONTENT_TYPES_BY_EXTENSION)
 
 export const SUPPORTED_LABEL = "PDF, DOCX, TXT, Markdown or HTML";
 
-export type FileCheck =
-  | { ok: true; contentType: string }
-  | { ok: false; reason: string };
+export type FileCheck = { ok: true; contentType: string } | { ok: false; reason: string };
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -13,9 +13,14 @@ export function formatWait(seconds: number): string {
 export function askErrorMessage(error: unknown): string {
   if (error instanceof SessionExpiredError) return error.message;
   if (error instanceof ApiError) {
-    const wait = error.retryAfterSeconds === null ? "" : ` Try again in ${formatWait(error.retryAfterSeconds)}.`;
-    if (error.status === 429) return `You have used today's question quota.${wait || " Try again tomorrow."}`;
-    if (error.status === 503) return `The answering service is unavailable right now.${wait || " Try again shortly."}`;
+    const wait =
+      error.retryAfterSeconds === null
+        ? ""
+        : ` Try again in ${formatWait(error.retryAfterSeconds)}.`;
+    if (error.status === 429)
+      return `You have used today's question quota.${wait || " Try again tomorrow."}`;
+    if (error.status === 503)
+      return `The answering service is unavailable right now.${wait || " Try again shortly."}`;
     return error.message;
   }
   return error instanceof Error ? error.message : "Something went wrong.";

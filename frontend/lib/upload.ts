@@ -30,7 +30,9 @@ export function postToPresignedUrl(
         reject(new UploadError(`The storage service refused the upload (HTTP ${xhr.status}).`));
       }
     });
-    xhr.addEventListener("error", () => reject(new UploadError("The upload failed: network error.")));
+    xhr.addEventListener("error", () =>
+      reject(new UploadError("The upload failed: network error.")),
+    );
     xhr.addEventListener("abort", () => reject(new UploadError("The upload was cancelled.")));
     xhr.open("POST", url);
     xhr.send(form);

@@ -36,5 +36,10 @@ const rows = pages(OUT)
 
 console.log("Page".padEnd(22), "Scripts".padStart(8), "Raw".padStart(10), "Gzipped".padStart(10));
 for (const row of rows) {
-  console.log(row.route.padEnd(22), String(row.scripts).padStart(8), kb(row.raw).padStart(10), kb(row.gzip).padStart(10));
+  console.log(
+    row.route.padEnd(22),
+    String(row.scripts).padStart(8),
+    kb(row.raw).padStart(10),
+    kb(row.gzip).padStart(10),
+  );
 }

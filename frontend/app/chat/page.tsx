@@ -13,8 +13,17 @@ import { useChat } from "@/hooks/useChat";
 import type { ApiClient } from "@/lib/api";
 
 function Chat({ api }: { api: ApiClient }) {
-  const { conversations, selected, selectedId, messages, pendingQuestion, error, select, ask, remove } =
-    useChat(api);
+  const {
+    conversations,
+    selected,
+    selectedId,
+    messages,
+    pendingQuestion,
+    error,
+    select,
+    ask,
+    remove,
+  } = useChat(api);
   const end = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState(false);
 
@@ -48,7 +57,10 @@ function Chat({ api }: { api: ApiClient }) {
           {messages.length === 0 && !pendingQuestion && (
             <div className="empty" data-testid="chat-empty">
               <h2>Ask about your documents</h2>
-              <p>Answers come only from the documents you uploaded, with numbered sources you can open.</p>
+              <p>
+                Answers come only from the documents you uploaded, with numbered sources you can
+                open.
+              </p>
             </div>
           )}
           {messages.map((message) => (

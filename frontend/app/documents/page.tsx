@@ -55,17 +55,34 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
       const key = `${file.name}-${file.size}-${Date.now()}-${Math.random()}`;
       const check = checkFile(file.name, file.size, maxBytes);
       if (!check.ok) {
-        started.push({ key, name: file.name, size: file.size, progress: 0, state: "rejected", message: check.reason, documentId: null });
+        started.push({
+          key,
+          name: file.name,
+          size: file.size,
+          progress: 0,
+          state: "rejected",
+          message: check.reason,
+          documentId: null,
+        });
         continue;
       }
-      started.push({ key, name: file.name, size: file.size, progress: 0, state: "uploading", message: null, documentId: null });
+      started.push({
+        key,
+        name: file.name,
+        size: file.size,
+        progress: 0,
+        state: "uploading",
+        message: null,
+        documentId: null,
+      });
       void upload(file, key, check.contentType);
     }
     setUploads((current) => [...current, ...started]);
   }
 
   const uploading: Record<string, number> = {};
-  for (const u of uploads) if (u.state === "uploading" && u.documentId) uploading[u.documentId] = u.progress;
+  for (const u of uploads)
+    if (u.state === "uploading" && u.documentId) uploading[u.documentId] = u.progress;
 
   async function confirmDelete() {
     const doc = toDelete;
@@ -82,7 +99,10 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
   return (
     <>
       <Dropzone maxBytes={maxBytes} onFiles={onFiles} />
-      <UploadList uploads={uploads.filter((u) => !(u.state === "uploading" && u.documentId))} onDismiss={drop} />
+      <UploadList
+        uploads={uploads.filter((u) => !(u.state === "uploading" && u.documentId))}
+        onDismiss={drop}
+      />
       {notice && (
         <p className="alert alert-info" role="status" data-testid="notice">
           {notice}
@@ -100,7 +120,10 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
       {documents !== null && documents.length === 0 && (
         <div className="empty" data-testid="documents-empty">
           <h2>No documents yet</h2>
-          <p>Upload a PDF, Word document, text, Markdown or HTML file to start asking questions about it.</p>
+          <p>
+            Upload a PDF, Word document, text, Markdown or HTML file to start asking questions about
+            it.
+          </p>
         </div>
       )}
       {documents !== null && documents.length > 0 && (
