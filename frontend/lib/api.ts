@@ -117,8 +117,17 @@ export class ApiClient {
     return this.request("POST", "/documents", { name, contentType, size });
   }
 
-  deleteDocument(documentId: string): Promise<void> {
-    return this.request("DELETE", `/documents/${encodeURIComponent(documentId)}`);
+  /** A document already gone (deleted in another tab) counts as deleted: the API says 404. */
+  async deleteDocument(documentId: string): Promise<void> {
+    await this.deleteIgnoringGone(`/documents/${encodeURIComponent(documentId)}`);
+  }
+
+  private async deleteIgnoringGone(path: string): Promise<void> {
+    try {
+      await this.request<void>("DELETE", path);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
   }
 
   listConversations(): Promise<Conversation[]> {
@@ -133,8 +142,8 @@ export class ApiClient {
     return this.request("GET", `/conversations/${encodeURIComponent(id)}`);
   }
 
-  deleteConversation(id: string): Promise<void> {
-    return this.request("DELETE", `/conversations/${encodeURIComponent(id)}`);
+  async deleteConversation(id: string): Promise<void> {
+    await this.deleteIgnoringGone(`/conversations/${encodeURIComponent(id)}`);
   }
 
   ask(conversationId: string, question: string): Promise<Message> {

@@ -195,6 +195,7 @@ def test_the_csp_allows_exactly_the_given_endpoints(site: StackRun) -> None:
     assert sorted(csp["connect-src"]) == sorted(["'self'", *CONNECT_SOURCES])
     assert csp["default-src"] == ["'self'"]
     assert csp["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert csp["style-src"] == ["'self'"]
     assert csp["img-src"] == ["'self'", "data:"]
     assert csp["frame-ancestors"] == ["'none'"]
     assert csp["base-uri"] == csp["form-action"] == ["'self'"]
