@@ -216,8 +216,11 @@ class StackConfig(Section):
         return self.budget.emails or self.alarms.emails
 
 
-class ConfigError(Exception):
-    """The stack's config is invalid; the message lists every bad key with its path."""
+class ConfigError(pulumi.RunError):
+    """The stack's config is invalid; the message lists every bad key with its path.
+
+    A RunError, so `pulumi up` prints the list alone, without a Python traceback.
+    """
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems

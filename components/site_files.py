@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import pulumi
+
 RUNTIME_CONFIG_KEY = "config.json"
 """Generated from the stack's outputs; a copy left in the build directory is never uploaded."""
 IMMUTABLE_PREFIX = "_next/static/"
@@ -51,7 +53,7 @@ _CONTENT_TYPES: Mapping[str, str] = {
 _REVALIDATED_SUFFIXES = frozenset({".html", ".txt"})
 
 
-class SiteNotBuiltError(Exception):
+class SiteNotBuiltError(pulumi.RunError):
     """The site's static export is missing; the message says how to build it."""
 
     def __init__(self, site_dir: Path) -> None:

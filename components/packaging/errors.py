@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pulumi
 
-class PackagingError(Exception):
+
+# pulumi.RunError: `pulumi up` prints the message alone, without a Python traceback.
+class PackagingError(pulumi.RunError):
     """A function's artifacts could not be built or would not deploy."""
 
 

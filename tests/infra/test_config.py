@@ -93,3 +93,14 @@ def test_invalid_config_fails_the_program_before_any_resource(pulumi_mocks: Mock
         pulumi_mocks.run("prod", _with("prod", **{"doc-agent:budget": {"monthlyLimitUsd": 0}}))
     assert pulumi_mocks.monitor is not None
     assert pulumi_mocks.monitor.registered == []
+
+
+def test_deploy_errors_print_without_a_traceback() -> None:
+    # pulumi.RunError is what the Pulumi language host reports as a message, not a stack trace.
+    import pulumi
+
+    from components.packaging.errors import PackagingError
+    from components.site_files import SiteNotBuiltError
+
+    for error in (ConfigError, PackagingError, SiteNotBuiltError):
+        assert issubclass(error, pulumi.RunError), error
