@@ -115,6 +115,7 @@ site = FrontendSite(
                 "userPoolId": values[1],
                 "userPoolClientId": values[2],
                 "cognitoEndpoint": f"{cognito}/",
+                "maxUploadBytes": config.documents.max_upload_mb * 1024 * 1024,
             }
         ),
         tags=tags,

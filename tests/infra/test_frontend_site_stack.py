@@ -41,7 +41,8 @@ def test_the_csp_names_the_api_cognito_and_the_documents_bucket(stack: StackRun)
 
 
 def test_config_json_points_the_site_at_this_stack(stack: StackRun) -> None:
-    region = parse_config(stack_config(stack.stack)).region
+    settings = parse_config(stack_config(stack.stack))
+    region = settings.region
     (config,) = [
         o
         for o in stack.of_type("aws:s3/bucketObjectv2:BucketObjectv2")
@@ -55,6 +56,8 @@ def test_config_json_points_the_site_at_this_stack(stack: StackRun) -> None:
         "userPoolId": pool.outputs["endpoint"].rsplit("/", 1)[-1],
         "userPoolClientId": stack.outputs["userPoolClientId"],
         "cognitoEndpoint": f"https://cognito-idp.{region}.amazonaws.com/",
+        # The site checks sizes before uploading against the stack's own limit.
+        "maxUploadBytes": settings.documents.max_upload_mb * 1024 * 1024,
     }
     assert stack.outputs["siteUrl"] == _site_origin(stack) + "/"
 
