@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -29,10 +29,13 @@ from handlers.core.conversations.models import (
     Message,
 )
 from handlers.core.cors import add_cors_headers
+from handlers.core.errors import AppError
 from handlers.core.http_errors import error_proxy_response, error_responses, register_error_handlers
 from handlers.core.settings import AgentSettings
+from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="agent")
+tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
 # The namespace comes from POWERTOOLS_METRICS_NAMESPACE, set per stack (metric_names.py).
 metrics = Metrics(service="agent")
 app = APIGatewayRestResolver(enable_validation=True)
@@ -145,9 +148,19 @@ def delete_conversation(conversationId: ConversationId) -> Response[None]:
     responses=error_responses(400, 401, 404, 429, 503),
 )
 def post_message(conversationId: ConversationId, request: AskRequest) -> Message:
-    return service.ask_question(agent_context(), _user_id(), conversationId, request)
+    try:
+        message = service.ask_question(agent_context(), _user_id(), conversationId, request)
+    except AppError as exc:
+        # A stable code (quota_exceeded, llm_unavailable, not_found...): searchable in X-Ray.
+        tracer.put_annotation("outcome", exc.code)
+        raise
+    tracer.put_annotation("outcome", "answered")
+    tracer.put_annotation("model", message.model)
+    return message
 
 
+# Responses carry questions, answers and excerpts: the trace keeps none of them.
+@trace_handler(tracer, capture_response=False)
 @metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

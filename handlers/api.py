@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -35,8 +35,10 @@ from handlers.core.http_errors import (
 )
 from handlers.core.invocation_metrics import publish_metrics, record_count
 from handlers.core.settings import ApiSettings
+from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="api")
+tracer = Tracer(service="api", patch_modules=PATCHED_MODULES)
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
 
@@ -127,6 +129,8 @@ def delete_document(documentId: DocumentId) -> Response[None]:
     return Response(status_code=204, content_type=None, body=None)
 
 
+# Responses carry document names and presigned URLs: the trace keeps none of them.
+@trace_handler(tracer, capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if find_user_id(event) is None:

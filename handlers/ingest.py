@@ -6,15 +6,22 @@ processing raises is reported in `batchItemFailures`, so only it is delivered ag
 (the event source mapping has `ReportBatchItemFailures`), and after `MAX_RECEIVE_COUNT`
 deliveries it moves to the dead-letter queue. Permanent problems with a file never
 raise: they mark the document FAILED and the message is acknowledged.
+
+While a record is processed its log lines carry `correlation_id` (the SQS message id),
+`document_id` and `s3_request_id` (the upload's S3 request id), so one document can be
+followed through its deliveries; each upload is one X-Ray subsegment with its outcome.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -32,10 +39,12 @@ from handlers.core.ingest_document import (
     ingest_object,
 )
 from handlers.core.invocation_metrics import publish_metrics, record_count, record_milliseconds
-from handlers.core.layout import MAX_RECEIVE_COUNT
+from handlers.core.layout import MAX_RECEIVE_COUNT, parse_raw_key
 from handlers.core.settings import IngestSettings
+from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="ingest")
+tracer = Tracer(service="ingest", patch_modules=PATCHED_MODULES)
 
 
 @cache
@@ -55,16 +64,26 @@ def ingest_context() -> IngestContext:
     )
 
 
-def object_keys(record: SQSRecord, bucket: str) -> list[tuple[str, int | None]]:
-    """The (key, size) of each `ObjectCreated` notification for our bucket in one message."""
+@dataclass(frozen=True)
+class ObjectCreated:
+    """One `ObjectCreated` notification: the key as S3 sent it (URL-encoded), the size it
+    reported and the request id of the upload that created the object."""
+
+    key: str
+    size: int | None = None
+    request_id: str | None = None
+
+
+def created_objects(record: SQSRecord, bucket: str) -> list[ObjectCreated]:
+    """The `ObjectCreated` notifications for our bucket in one message."""
     try:
         body = json.loads(record.body)
     except ValueError:
-        logger.warning("message is not JSON; ignored", message_id=record.message_id)
+        logger.warning("message is not JSON; ignored")
         return []
     if not isinstance(body, dict) or body.get("Event") == "s3:TestEvent":
         return []
-    keys: list[tuple[str, int | None]] = []
+    created: list[ObjectCreated] = []
     for notification in body.get("Records", []):
         s3 = notification.get("s3", {}) if isinstance(notification, dict) else {}
         event_name = str(notification.get("eventName", "")) if s3 else ""
@@ -72,9 +91,27 @@ def object_keys(record: SQSRecord, bucket: str) -> list[tuple[str, int | None]]:
             continue
         key = s3.get("object", {}).get("key")
         size = s3.get("object", {}).get("size")
+        request_id = (notification.get("responseElements") or {}).get("x-amz-request-id")
         if isinstance(key, str):
-            keys.append((key, int(size) if isinstance(size, int | float) else None))
-    return keys
+            created.append(
+                ObjectCreated(
+                    key=key,
+                    size=int(size) if isinstance(size, int | float) else None,
+                    request_id=request_id if isinstance(request_id, str) else None,
+                )
+            )
+    return created
+
+
+@contextmanager
+def log_keys(**keys: str | None) -> Iterator[None]:
+    """Add `keys` (those with a value) to every log line inside the block, then remove them."""
+    present = {name: value for name, value in keys.items() if value is not None}
+    logger.append_keys(**present)
+    try:
+        yield
+    finally:
+        logger.remove_keys(list(present))
 
 
 def _record_metrics(result: IngestResult) -> None:
@@ -95,26 +132,44 @@ def _try_fail_after_retries(ctx: IngestContext, key: str) -> None:
         logger.exception("could not mark the document failed after the last retry")
 
 
+@tracer.capture_method(capture_response=False)
+def ingest_upload(ctx: IngestContext, created: ObjectCreated) -> IngestResult:
+    """One upload, in its own subsegment annotated with the outcome (and failure code)."""
+    result = ingest_object(ctx, created.key, event_size=created.size)
+    tracer.put_annotation("outcome", result.outcome.value)
+    if result.code:
+        tracer.put_annotation("reason_code", result.code)
+    return result
+
+
+def _handle_upload(ctx: IngestContext, record: SQSRecord, created: ObjectCreated) -> None:
+    try:
+        result = ingest_upload(ctx, created)
+    except Exception:
+        receives = int(record.attributes.approximate_receive_count or 1)
+        logger.exception("ingest failed; the message will be retried", receive_count=receives)
+        if receives >= MAX_RECEIVE_COUNT:
+            # The message goes to the DLQ next; the user should not wait forever.
+            _try_fail_after_retries(ctx, created.key)
+        raise
+    _record_metrics(result)
+
+
+# The response lists only the ids of failed messages: the trace may keep it.
+@trace_handler(tracer, capture_response=True)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     ctx = ingest_context()
 
     def handle(record: SQSRecord) -> None:
-        for key, size in object_keys(record, ctx.settings.bucket_name):
-            try:
-                result = ingest_object(ctx, key, event_size=size)
-            except Exception:
-                receives = int(record.attributes.approximate_receive_count or 1)
-                logger.exception(
-                    "ingest failed; the message will be retried",
-                    message_id=record.message_id,
-                    receive_count=receives,
-                )
-                if receives >= MAX_RECEIVE_COUNT:
-                    # The message goes to the DLQ next; the user should not wait forever.
-                    _try_fail_after_retries(ctx, key)
-                raise
-            _record_metrics(result)
+        with log_keys(correlation_id=record.message_id):
+            for created in created_objects(record, ctx.settings.bucket_name):
+                parsed = parse_raw_key(created.key)
+                with log_keys(
+                    document_id=parsed.document_id if parsed else None,
+                    s3_request_id=created.request_id,
+                ):
+                    _handle_upload(ctx, record, created)
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     try:

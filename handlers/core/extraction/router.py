@@ -5,13 +5,16 @@ from __future__ import annotations
 from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import ExtractionLimits, Page
 from handlers.core.extraction.sniff import check_type
+from handlers.core.tracing import tracer
 
 
+@tracer.capture_method(capture_response=False)
 def extract_pages(data: bytes, kind: str, limits: ExtractionLimits) -> list[Page]:
     """Every page, in order (blank ones too); raises ExtractionError for a bad file.
 
     `kind` is the short name of the declared type (`layout.SUPPORTED_CONTENT_TYPES`).
     """
+    tracer.put_annotation("content_kind", kind)
     if len(data) > limits.max_bytes:
         raise ExtractionError(
             "too_large", f"The file is larger than the {limits.max_bytes} byte limit."

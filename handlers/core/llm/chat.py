@@ -19,6 +19,7 @@ from handlers.core.llm.answers import DraftAnswer, Exchange
 from handlers.core.llm.client import call_openai
 from handlers.core.llm.prompts import FINAL_ROUND_NOTE, SYSTEM_PROMPT
 from handlers.core.llm.tools import TOOL_SPECS, AgentTools
+from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -72,6 +73,7 @@ class OpenAIAnswerer:
                 )
         raise AssertionError("unreachable: the last round returns")
 
+    @tracer.capture_method(capture_response=False)
     def _complete(
         self, messages: list[dict[str, Any]], usage: _Usage, *, with_tools: bool
     ) -> ChatCompletion:

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from handlers.core.llm.client import call_openai, make_openai_client
 from handlers.core.settings import LlmSettings
+from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -94,6 +95,7 @@ class OfflineEmbedder:
     def dimensions(self) -> int:
         return self._dimensions
 
+    @tracer.capture_method(capture_response=False)
     def embed(self, texts: Sequence[str]) -> Matrix:
         matrix = np.zeros((len(texts), self._dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
@@ -133,6 +135,7 @@ class OpenAIEmbedder:
     def dimensions(self) -> int:
         return self._dimensions
 
+    @tracer.capture_method(capture_response=False)
     def embed(self, texts: Sequence[str]) -> Matrix:
         matrix = np.zeros((len(texts), self._dimensions), dtype=np.float32)
         for start in range(0, len(texts), self._batch_size):

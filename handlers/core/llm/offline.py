@@ -14,6 +14,7 @@ from handlers.core.llm.answers import DraftAnswer, Exchange
 from handlers.core.llm.embeddings import tokenize
 from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.passages import Passage
+from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
 SEARCH_TOP_K = 5
@@ -91,6 +92,7 @@ class OfflineAnswerer:
     def model(self) -> str:
         return OFFLINE_MODEL
 
+    @tracer.capture_method(capture_response=False)
     def answer(
         self, question: str, tools: AgentTools, history: Sequence[Exchange] = ()
     ) -> DraftAnswer:

@@ -18,6 +18,7 @@ from typing import Any
 from handlers.core.documents.models import DocumentRecord
 from handlers.core.retrieval.index import VectorIndex
 from handlers.core.retrieval.passages import Passage
+from handlers.core.tracing import tracer
 
 DEFAULT_TOP_K = 5
 MAX_TOP_K = 10
@@ -114,6 +115,7 @@ class AgentTools:
             result = {"error": "invalid arguments"}
         return json.dumps(result, ensure_ascii=False)
 
+    @tracer.capture_method(capture_response=False)
     def search(self, query: str, top_k: int = DEFAULT_TOP_K) -> list[tuple[int, Passage]]:
         top_k = max(1, min(top_k, MAX_TOP_K))
         passages = self._index.search(self.documents, query[:MAX_QUERY_CHARS], top_k=top_k)
