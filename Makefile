@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python preview up destroy
+.PHONY: help dev venv build lint typecheck test test-python preview policy up destroy
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
+	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
@@ -86,6 +87,10 @@ dev: venv
 
 preview: venv
 	pulumi preview --stack $(STACK)
+
+# The guardrails as code (policy/, docs/security.md): a violation fails the preview.
+policy: venv
+	pulumi preview --stack $(STACK) --policy-pack policy
 
 up: venv
 	pulumi up --stack $(STACK)
