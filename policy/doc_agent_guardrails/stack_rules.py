@@ -50,7 +50,11 @@ def _attached(resources: Sequence[StackResource], tokens: frozenset[str]) -> _At
 
 
 def _denies_insecure_transport(statement: Mapping[str, Any], bucket: str) -> bool:
-    secure = statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")
+    condition = statement.get("Condition")
+    bool_condition = condition.get("Bool") if isinstance(condition, Mapping) else None
+    secure = (
+        bool_condition.get("aws:SecureTransport") if isinstance(bool_condition, Mapping) else None
+    )
     principal = statement.get("Principal")
     resources = [str(resource) for resource in as_list(statement.get("Resource"))]
     actions = as_list(statement.get("Action"))
