@@ -91,22 +91,32 @@ class S3DocumentSource:
         self, documents: Sequence[DocumentRecord], space: EmbeddingSpace
     ) -> list[LoadedDocument]:
         """The documents that could be loaded, in the order given."""
-        results = _map(lambda doc: self._load_one(doc, space), documents)
+        # Recently checked documents first, on this thread: a warm search starts no pool.
+        results = [self._recent(doc, space) for doc in documents]
+        pending = [i for i, loaded in enumerate(results) if loaded is None]
+        for i, loaded in zip(
+            pending, _map(lambda i: self._load_one(documents[i], space), pending), strict=True
+        ):
+            results[i] = loaded
         return [loaded for loaded in results if loaded is not None]
 
     def texts(self, documents: Sequence[LoadedDocument]) -> list[list[Chunk] | None]:
         """Each document's chunks (read now if not yet); None when they cannot be read."""
-        return _map(self._text, documents)
+        results = [doc.text.loaded for doc in documents]
+        pending = [i for i, chunks in enumerate(results) if chunks is None]
+        for i, chunks in zip(
+            pending, _map(lambda i: self._text(documents[i]), pending), strict=True
+        ):
+            results[i] = chunks
+        return results
+
+    def _recent(self, record: DocumentRecord, space: EmbeddingSpace) -> LoadedDocument | None:
+        space_tag = _space_tag(record, space)
+        return self._cache.recently_checked(record.document_id, space_tag, self._revalidate_after)
 
     def _load_one(self, record: DocumentRecord, space: EmbeddingSpace) -> LoadedDocument | None:
-        compatible = (
-            record.embedding_model == space.model_id
-            and record.embedding_dimensions == space.dimensions
-        )
-        space_tag = f"{space.model_id}/{space.dimensions}" if compatible else "-"
-        recent = self._cache.recently_checked(record.document_id, space_tag, self._revalidate_after)
-        if recent is not None:
-            return recent
+        space_tag = _space_tag(record, space)
+        compatible = space_tag != "-"
         try:
             key, loaded = self._revalidate(record, space_tag, compatible)
             if loaded is None:
@@ -192,8 +202,6 @@ class S3DocumentSource:
         return None
 
     def _text(self, document: LoadedDocument) -> list[Chunk] | None:
-        if document.text.loaded is not None:
-            return document.text.loaded
         try:
             chunks = document.text.get(
                 lambda: self._fetch_chunks(
@@ -249,6 +257,14 @@ class S3DocumentSource:
 
 def _is_missing(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+
+def _space_tag(record: DocumentRecord, space: EmbeddingSpace) -> str:
+    """The query's embedding space if the document's matrix is comparable with it, else "-"."""
+    compatible = (
+        record.embedding_model == space.model_id and record.embedding_dimensions == space.dimensions
+    )
+    return f"{space.model_id}/{space.dimensions}" if compatible else "-"
 
 
 def _source_key(source: str, user_id: str, document_id: str) -> str:
