@@ -8,11 +8,12 @@ loaded from `chunks.json` instead, tokenised here (the same tokenizer as ingest)
 
 The cache key is the document id plus the ETags of the files it was read from (a cold
 load makes GETs only: their responses carry the ETags), so a re-ingested document is
-reloaded and an unchanged one costs two HEAD requests — and none at all within `revalidate_after_seconds` of its last check, which keeps a warm search
-over many documents from spending its time on HEADs (READY documents do not change in
-place, and a deleted one is gone from the caller's list before retrieval runs). Only
-documents passed in are loaded, and those come from the caller's own partition: another
-user's files are never read. The cache is bounded by bytes (least recently used first).
+reloaded and an unchanged one costs two HEAD requests — and none at all within
+`revalidate_after_seconds` of its last check, which keeps a warm search over many
+documents from spending its time on HEADs (READY documents do not change in place, and a
+deleted one is gone from the caller's list before retrieval runs). Only documents passed
+in are loaded, and those come from the caller's own partition: another user's files are
+never read. The cache is bounded by bytes (least recently used first).
 """
 
 from __future__ import annotations
