@@ -183,7 +183,9 @@ def _probe_environment(path: list[Path]) -> dict[str, str]:
         "AWS_LAMBDA_FUNCTION_NAME": "bench",
         "POWERTOOLS_SERVICE_NAME": "bench",
         "POWERTOOLS_METRICS_NAMESPACE": "bench",
-        "POWERTOOLS_TRACE_DISABLED": "true",
+        # As deployed (active tracing): the Tracer is on and patches botocore. Off, outside
+        # Lambda, the X-Ray SDK would build a sampler client instead (~100 ms Lambda never pays).
+        "LAMBDA_TASK_ROOT": str(path[0]),
         "LLM_PROVIDER": "offline",
     }
     return {**_made_up_settings(), **env}
