@@ -20,7 +20,19 @@ from aws_lambda_powertools import Tracer
 # every library the SDK knows costs ~10 ms of cold start for modules we do not use.
 PATCHED_MODULES: tuple[str, ...] = ("botocore",)
 
+
+def keep_object_keys_out_of_traces() -> None:
+    """Stop X-Ray recording S3 request parameters (`Key`, `Prefix`, `CopySource`): ours hold
+    the user id and the file name. The bucket name and the operation stay."""
+    from aws_xray_sdk.ext import boto_utils  # type: ignore[import-untyped]
+
+    for params in boto_utils.whitelist["services"].get("s3", {}).get("operations", {}).values():
+        params.pop("request_parameters", None)
+
+
 tracer = Tracer(patch_modules=PATCHED_MODULES)
+if not tracer.disabled:
+    keep_object_keys_out_of_traces()
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 

@@ -5,6 +5,7 @@ presigned signature)."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -222,3 +223,20 @@ def test_agent_trace_annotates_a_refused_question_with_its_code(
     # Then the handler's subsegment carries the error code
     assert trace.annotations["## lambda_handler"]["outcome"] == "not_found"
     _assert_no_user_content(trace)
+
+
+def test_s3_object_keys_stay_out_of_traces():
+    # Given the parameters X-Ray's botocore patch records for S3 calls, which name the key
+    from aws_xray_sdk.ext import boto_utils  # type: ignore[import-untyped]
+
+    recorded_for_s3 = boto_utils.whitelist["services"]["s3"]["operations"]
+
+    # When the functions' tracing setup has run (in Lambda it runs when tracing is on)
+    tracing.keep_object_keys_out_of_traces()
+
+    # Then keys, prefixes and copy sources (user id and file name) are no longer recorded
+    kept = json.dumps(recorded_for_s3)
+    assert all(name not in kept for name in ('"Key"', '"Prefix"', '"CopySource"'))
+    # but the bucket still is
+    bucket = recorded_for_s3["GetObject"]["request_descriptors"]["Bucket"]
+    assert bucket == {"rename_to": "bucket_name"}
