@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -31,13 +31,13 @@ from handlers.core.conversations.models import (
 from handlers.core.cors import add_cors_headers
 from handlers.core.errors import AppError
 from handlers.core.http_errors import error_proxy_response, error_responses, register_error_handlers
+from handlers.core.invocation_metrics import begin_invocation, publish_metrics
 from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="agent")
 tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
 # The namespace comes from POWERTOOLS_METRICS_NAMESPACE, set per stack (metric_names.py).
-metrics = Metrics(service="agent")
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
 
@@ -82,7 +82,6 @@ def agent_context() -> service.AgentContext:
         ),
         provider=lambda: make_provider(config),
         index_for=index_for,
-        metrics=metrics,
     )
 
 
@@ -161,11 +160,14 @@ def post_message(conversationId: ConversationId, request: AskRequest) -> Message
 
 # Responses carry questions, answers and excerpts: the trace keeps none of them.
 @trace_handler(tracer, capture_response=False)
-@metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    begin_invocation()
     if find_user_id(event) is None:
         response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
     else:
-        response = app.resolve(event, context)
+        try:
+            response = app.resolve(event, context)
+        finally:
+            publish_metrics()
     return add_cors_headers(response, event, settings().allowed_origins)

@@ -33,7 +33,7 @@ from handlers.core.http_errors import (
     register_error_handlers,
     route_responses,
 )
-from handlers.core.invocation_metrics import publish_metrics, record_count
+from handlers.core.invocation_metrics import begin_invocation, publish_metrics, record_count
 from handlers.core.settings import ApiSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
@@ -133,6 +133,7 @@ def delete_document(documentId: DocumentId) -> Response[None]:
 @trace_handler(tracer, capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    begin_invocation()
     if find_user_id(event) is None:
         # Before routing and validation: without a verified caller nothing else is said.
         response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")

@@ -38,7 +38,12 @@ from handlers.core.ingest_document import (
     fail_after_retries,
     ingest_object,
 )
-from handlers.core.invocation_metrics import publish_metrics, record_count, record_milliseconds
+from handlers.core.invocation_metrics import (
+    begin_invocation,
+    publish_metrics,
+    record_count,
+    record_milliseconds,
+)
 from handlers.core.layout import MAX_RECEIVE_COUNT, parse_raw_key
 from handlers.core.settings import IngestSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -159,6 +164,7 @@ def _handle_upload(ctx: IngestContext, record: SQSRecord, created: ObjectCreated
 @trace_handler(tracer, capture_response=True)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    begin_invocation()
     ctx = ingest_context()
 
     def handle(record: SQSRecord) -> None:

@@ -14,6 +14,15 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 
+def begin_invocation() -> None:
+    """Forget anything recorded outside this invocation.
+
+    The store outlives an invocation in a warm container; an invocation that died before
+    publishing must not have its metrics published by the next one.
+    """
+    Metrics().clear_metrics()
+
+
 def record_count(name: str, value: float = 1) -> None:
     Metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pytest
 
 from handlers.core.llm.embeddings import Matrix
 from handlers.core.quotas import DailyQuota
@@ -147,7 +148,11 @@ def test_a_429_is_retried_and_then_succeeds(
 
 
 def test_persistent_500_gives_up_with_503_and_nothing_is_stored(
-    use_openai: FakeOpenAI, call_agent: CallAgent, library: Library, table: Any
+    use_openai: FakeOpenAI,
+    call_agent: CallAgent,
+    library: Library,
+    table: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Given a provider that always fails
     library.add(USER_A, "terms.txt", TERMS)
@@ -168,6 +173,12 @@ def test_persistent_500_gives_up_with_503_and_nothing_is_stored(
     from datetime import UTC, datetime
 
     assert quota.usage(USER_A, datetime.now(UTC)) == (0, 0)
+    # And the failure counts in both terms of the error-rate alarm (LlmErrors / LlmRequests)
+    emitted = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    asked = next(record for record in emitted if "LlmErrors" in record)
+    assert (asked["LlmErrors"], asked["LlmRequests"]) == ([1.0], [1.0])
 
 
 def test_a_response_slower_than_the_timeout_is_a_503(

@@ -5,7 +5,6 @@ where the browser's form would put it, delivered to `ingest` as S3 sends the not
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -83,9 +82,6 @@ def agent_caller(
     context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[CallRoute]:
     """`handlers.agent.lambda_handler` in the current moto account (offline provider)."""
-    # The agent's Metrics read their namespace when `handlers.agent` was imported, which in
-    # this suite is before any environment is set.
-    monkeypatch.setattr(agent.metrics, "namespace", os.environ["POWERTOOLS_METRICS_NAMESPACE"])
     monkeypatch.setenv("DAILY_QUESTION_LIMIT", "10")
     monkeypatch.setenv("DAILY_TOKEN_LIMIT", "100000")
     _clear_agent_caches()

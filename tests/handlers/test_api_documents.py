@@ -386,3 +386,15 @@ def test_an_upload_is_counted_in_metrics(call_api, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
     assert [line.get("DocumentsUploaded") for line in lines] == [[1.0]]
     assert lines[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "DocAgentTest"
+
+
+def test_an_invocation_publishes_only_what_it_recorded(call_api, capsys):
+    # Given a metric recorded outside any invocation (a warm container's earlier, crashed one)
+    from handlers.core.invocation_metrics import record_count
+
+    record_count("LeftOver")
+    # When the next invocation runs
+    call_api("GET", "/documents")
+    # Then it does not publish the stray metric
+    out = capsys.readouterr().out
+    assert "LeftOver" not in out

@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 
 from handlers.core import metric_names as names
 from handlers.core.clock import utc_now
@@ -33,6 +32,7 @@ from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
+from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmError
@@ -59,7 +59,6 @@ class AgentContext:
     quota: DailyQuota
     provider: Callable[[], tuple[Answerer, Embedder]]
     index_for: Callable[[Embedder], VectorIndex]
-    metrics: Metrics | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
 
 
@@ -114,7 +113,7 @@ def ask_question(
     try:
         ctx.quota.reserve_question(user_id, ctx.clock())
     except QuotaExceededError:
-        _count(ctx, names.QUOTA_REJECTIONS, 1)
+        record_count(names.QUOTA_REJECTIONS)
         raise
     try:
         answerer, embedder = ctx.provider()
@@ -126,12 +125,14 @@ def ask_question(
         draft = answerer.answer(request.question, tools, history)
     except LlmError as exc:
         ctx.quota.release_question(user_id, ctx.clock())
-        _count(ctx, names.LLM_ERRORS, 1)
+        # Both, so the error-rate alarm (LlmErrors / LlmRequests) sees an outage.
+        record_count(names.LLM_REQUESTS)
+        record_count(names.LLM_ERRORS)
         logger.warning("llm unavailable", code=exc.code, retry_after=exc.retry_after_seconds)
         raise
     tokens = draft.prompt_tokens + draft.completion_tokens
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
-    _record_usage(ctx, draft)
+    _record_usage(draft)
     answer, passages = tools.cited(draft.text)
     citations = [
         Citation(
@@ -206,17 +207,11 @@ def _documents_in_scope(
     return [doc for doc in found if doc is not None and doc.status is DocumentStatus.READY]
 
 
-def _record_usage(ctx: AgentContext, draft: DraftAnswer) -> None:
-    _count(ctx, names.QUESTIONS_ANSWERED, 1)
-    if ctx.metrics is None:
-        return
-    ctx.metrics.add_metric(names.LLM_PROMPT_TOKENS, MetricUnit.Count, draft.prompt_tokens)
-    ctx.metrics.add_metric(names.LLM_COMPLETION_TOKENS, MetricUnit.Count, draft.completion_tokens)
+def _record_usage(draft: DraftAnswer) -> None:
+    record_count(names.QUESTIONS_ANSWERED)
+    record_count(names.LLM_PROMPT_TOKENS, draft.prompt_tokens)
+    record_count(names.LLM_COMPLETION_TOKENS, draft.completion_tokens)
     if draft.llm_calls:
-        ctx.metrics.add_metric(names.LLM_LATENCY_MS, MetricUnit.Milliseconds, draft.llm_latency_ms)
-        ctx.metrics.add_metric(names.LLM_REQUESTS, MetricUnit.Count, draft.llm_calls)
-
-
-def _count(ctx: AgentContext, name: str, value: int) -> None:
-    if ctx.metrics is not None:
-        ctx.metrics.add_metric(name, MetricUnit.Count, value)
+        record_milliseconds(names.LLM_LATENCY_MS, draft.llm_latency_ms)
+        record_count(names.LLM_REQUESTS, draft.llm_calls)
+        record_count(names.LLM_ERRORS, 0)
