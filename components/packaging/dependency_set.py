@@ -30,8 +30,17 @@ LAMBDA_PLATFORMS: tuple[str, ...] = (
     *(f"manylinux_2_{minor}_aarch64" for minor in range(RUNTIME_GLIBC_MINOR, 16, -1)),
     "manylinux2014_aarch64",
 )
-# The runtime ships the AWS SDK; a copy in the layer would only add ~25 MB and shadow it.
-RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
+# The runtime ships the AWS SDK and what it depends on; a copy in the layer would only add
+# ~27 MB and shadow the runtime's. Distribution name -> the names it installs at the top.
+RUNTIME_PROVIDED: dict[str, tuple[str, ...]] = {
+    "boto3": ("boto3",),
+    "botocore": ("botocore",),
+    "s3transfer": ("s3transfer",),
+    "jmespath": ("jmespath",),
+    "python-dateutil": ("dateutil",),
+    "six": ("six.py",),
+    "urllib3": ("urllib3",),
+}
 LAYER_PREFIX = "python"
 # pip's bookkeeping: RECORD lists console scripts whose shebang names this machine's
 # interpreter, INSTALLER/REQUESTED/direct_url.json describe the install, not the package.
@@ -101,9 +110,10 @@ def install_dependency_set(function: str, requirements: Path, staging: Path) -> 
 
 def prune_installed(target: Path) -> None:
     """Drop runtime-provided packages, scripts, bytecode caches and pip's install records."""
-    for name in RUNTIME_PROVIDED:
-        _remove(target / name)
-        for dist_info in target.glob(f"{name}-*.dist-info"):
+    for distribution, top_level in RUNTIME_PROVIDED.items():
+        for name in top_level:
+            _remove(target / name)
+        for dist_info in target.glob(f"{distribution.replace('-', '_')}-*.dist-info"):
             _remove(dist_info)
     _remove(target / "bin")
     for cache in sorted(target.rglob("__pycache__"), reverse=True):

@@ -9,7 +9,7 @@ import pytest
 
 from components import lambda_package
 from components.lambda_package import ensure_built
-from components.packaging.dependency_set import prune_installed
+from components.packaging.dependency_set import RUNTIME_PROVIDED, prune_installed
 from components.packaging.errors import (
     DependencyInstallError,
     PackageTooLargeError,
@@ -70,7 +70,10 @@ def test_layer_is_laid_out_for_lambda_without_install_noise(first_build: Build):
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     assert not [name for name in names if name.startswith("python/bin/")]
     assert not [name for name in names if name.endswith((".dist-info/RECORD", "/INSTALLER"))]
-    assert not [name for name in names if name.split("/")[1] in {"boto3", "botocore"}]
+    runtime_tops = {top for tops in RUNTIME_PROVIDED.values() for top in tops}
+    assert not [name for name in names if name.split("/")[1] in runtime_tops]
+    # Powertools needs jmespath and the X-Ray SDK botocore's helpers: the runtime has them.
+    assert not [name for name in names if name.split("/")[1].startswith(("jmespath", "urllib3"))]
 
 
 def test_layer_unzipped_size_is_what_lambda_counts(first_build: Build):
@@ -81,20 +84,29 @@ def test_layer_unzipped_size_is_what_lambda_counts(first_build: Build):
 
 
 def test_pruning_drops_runtime_sdk_scripts_caches_and_records(tmp_path: Path):
-    # Given an install that pulled in boto3/botocore and left pip's bookkeeping behind
+    # Given an install that pulled in the AWS SDK and its dependencies, and left pip's
+    # bookkeeping behind
     files = [
         "boto3/__init__.py",
         "boto3-1.0.0.dist-info/METADATA",
         "botocore/data/x.json",
         "botocore-1.0.0.dist-info/METADATA",
         "s3transfer/__init__.py",
-        "bin/jp.py",
         "jmespath/__init__.py",
-        "jmespath/__pycache__/__init__.cpython-313.pyc",
         "jmespath-1.1.0.dist-info/METADATA",
-        "jmespath-1.1.0.dist-info/RECORD",
-        "jmespath-1.1.0.dist-info/INSTALLER",
-        "jmespath-1.1.0.dist-info/WHEEL",
+        "dateutil/parser.py",
+        "python_dateutil-2.9.0.dist-info/METADATA",
+        "six.py",
+        "six-1.17.0.dist-info/METADATA",
+        "urllib3/__init__.py",
+        "urllib3-2.5.0.dist-info/METADATA",
+        "bin/jp.py",
+        "wrapt/__init__.py",
+        "wrapt/__pycache__/__init__.cpython-313.pyc",
+        "wrapt-1.17.0.dist-info/METADATA",
+        "wrapt-1.17.0.dist-info/RECORD",
+        "wrapt-1.17.0.dist-info/INSTALLER",
+        "wrapt-1.17.0.dist-info/WHEEL",
     ]
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -106,9 +118,9 @@ def test_pruning_drops_runtime_sdk_scripts_caches_and_records(tmp_path: Path):
     # Then only the package and its metadata remain
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert left == [
-        "jmespath-1.1.0.dist-info/METADATA",
-        "jmespath-1.1.0.dist-info/WHEEL",
-        "jmespath/__init__.py",
+        "wrapt-1.17.0.dist-info/METADATA",
+        "wrapt-1.17.0.dist-info/WHEEL",
+        "wrapt/__init__.py",
     ]
 
 
