@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core.auth import find_user_id, require_user_id
+from handlers.core.auth import require_user_id
 from handlers.core.conversations import service
 from handlers.core.conversations.models import (
     AskRequest,
@@ -28,16 +28,14 @@ from handlers.core.conversations.models import (
     CreateConversationRequest,
     Message,
 )
-from handlers.core.cors import add_cors_headers
 from handlers.core.errors import AppError
-from handlers.core.http_errors import error_proxy_response, error_responses, register_error_handlers
-from handlers.core.invocation_metrics import begin_invocation, publish_metrics
+from handlers.core.http_errors import error_responses, register_error_handlers
+from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="agent")
 tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
-# The namespace comes from POWERTOOLS_METRICS_NAMESPACE, set per stack (metric_names.py).
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
 
@@ -162,12 +160,4 @@ def post_message(conversationId: ConversationId, request: AskRequest) -> Message
 @trace_handler(tracer, capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    begin_invocation()
-    if find_user_id(event) is None:
-        response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
-    else:
-        try:
-            response = app.resolve(event, context)
-        finally:
-            publish_metrics()
-    return add_cors_headers(response, event, settings().allowed_origins)
+    return handle_rest_invocation(app, event, context, settings().allowed_origins)

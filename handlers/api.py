@@ -19,8 +19,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.core import metric_names
-from handlers.core.auth import find_user_id, require_user_id
-from handlers.core.cors import add_cors_headers
+from handlers.core.auth import require_user_id
 from handlers.core.documents import service
 from handlers.core.documents.models import (
     CreateDocumentRequest,
@@ -29,11 +28,11 @@ from handlers.core.documents.models import (
     DocumentPage,
 )
 from handlers.core.http_errors import (
-    error_proxy_response,
     register_error_handlers,
     route_responses,
 )
-from handlers.core.invocation_metrics import begin_invocation, publish_metrics, record_count
+from handlers.core.invocation_metrics import record_count
+from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import ApiSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
@@ -133,13 +132,4 @@ def delete_document(documentId: DocumentId) -> Response[None]:
 @trace_handler(tracer, capture_response=False)
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    begin_invocation()
-    if find_user_id(event) is None:
-        # Before routing and validation: without a verified caller nothing else is said.
-        response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
-    else:
-        try:
-            response = app.resolve(event, context)
-        finally:
-            publish_metrics()
-    return add_cors_headers(response, event, settings().allowed_origins)
+    return handle_rest_invocation(app, event, context, settings().allowed_origins)

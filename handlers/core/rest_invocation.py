@@ -1,0 +1,37 @@
+"""One API Gateway invocation of a REST function (api, agent), the same for both.
+
+The caller must be verified before anything else is said; metrics recorded during the
+invocation are published at its end; CORS headers are added for allowed origins only,
+errors included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handlers.core.auth import find_user_id
+from handlers.core.cors import add_cors_headers
+from handlers.core.http_errors import error_proxy_response
+from handlers.core.invocation_metrics import begin_invocation, publish_metrics
+
+
+def handle_rest_invocation(
+    app: APIGatewayRestResolver,
+    event: dict[str, Any],
+    context: LambdaContext,
+    allowed_origins: Sequence[str],
+) -> dict[str, Any]:
+    begin_invocation()
+    if find_user_id(event) is None:
+        # Before routing and validation: without a verified caller nothing else is said.
+        response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
+    else:
+        try:
+            response = app.resolve(event, context)
+        finally:
+            publish_metrics()
+    return add_cors_headers(response, event, allowed_origins)
