@@ -77,12 +77,36 @@ def _secret(secret_arn: pulumi.Input[str] | None) -> list[policies.Statement]:
     ]
 
 
+def _list(store: StoreAccess, *prefixes: str) -> policies.Statement:
+    """ListObjectVersions (s3:ListBucketVersions) under the document prefixes only."""
+    return {
+        "Sid": "ListDocumentFiles",
+        "Effect": "Allow",
+        "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
+        "Resource": store.bucket_arn,
+        "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}},
+    }
+
+
+def _delete_document_files(store: StoreAccess) -> list[policies.Statement]:
+    """What `DocumentFiles.delete_document_objects` calls: ListObjectVersions, DeleteObjects."""
+    return [
+        {
+            "Sid": "DeleteDocumentFiles",
+            "Effect": "Allow",
+            "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            "Resource": [
+                _objects(store.bucket_arn, layout.RAW_PREFIX),
+                _objects(store.bucket_arn, layout.DERIVED_PREFIX),
+            ],
+        },
+        _list(store, layout.RAW_PREFIX, layout.DERIVED_PREFIX),
+    ]
+
+
 def api_policy(store: StoreAccess, log_group_arn: pulumi.Input[str]) -> policies.PolicyDocument:
     """Documents routes: items, presigned uploads and downloads, and deletion of a document."""
-    raw, derived = (
-        _objects(store.bucket_arn, layout.RAW_PREFIX),
-        _objects(store.bucket_arn, layout.DERIVED_PREFIX),
-    )
+    raw = _objects(store.bucket_arn, layout.RAW_PREFIX)
     return policies.document(
         _logs(log_group_arn),
         _TRACING,
@@ -94,21 +118,7 @@ def api_policy(store: StoreAccess, log_group_arn: pulumi.Input[str]) -> policies
             "Action": ["s3:PutObject", "s3:GetObject"],
             "Resource": raw,
         },
-        {
-            "Sid": "DeleteDocumentFiles",
-            "Effect": "Allow",
-            "Action": ["s3:DeleteObject", "s3:DeleteObjectVersion"],
-            "Resource": [raw, derived],
-        },
-        {
-            "Sid": "ListDocumentFiles",
-            "Effect": "Allow",
-            "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
-            "Resource": store.bucket_arn,
-            "Condition": {
-                "StringLike": {"s3:prefix": [f"{layout.RAW_PREFIX}*", f"{layout.DERIVED_PREFIX}*"]}
-            },
-        },
+        *_delete_document_files(store),
         _key(store, "Decrypt", "GenerateDataKey"),
     )
 
@@ -146,6 +156,9 @@ def ingest_policy(
             "Action": "s3:PutObject",
             "Resource": _objects(store.bucket_arn, layout.DERIVED_PREFIX),
         },
+        # An upload whose document was deleted is removed, and so are derived files
+        # written while it was being deleted (`ingest_document.ingest_object`).
+        *_delete_document_files(store),
         _key(store, "Decrypt", "GenerateDataKey"),
         *_secret(secret_arn),
     )

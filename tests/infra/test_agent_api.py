@@ -117,10 +117,17 @@ def test_roles_differ_by_what_each_function_does(stack: StackRun) -> None:
     assert not any(action.startswith("sqs:") for action in api | agent)
     assert "sqs:DeleteMessage" in ingest
     assert not {"s3:PutObject", "s3:DeleteObject"} & agent.keys()
-    assert not {"s3:DeleteObject", "dynamodb:DeleteItem"} & ingest.keys()
+    assert "dynamodb:DeleteItem" not in ingest
     bucket = stack.named("store-documents").outputs["arn"]
     assert ingest["s3:PutObject"] == {f"{bucket}/{layout.DERIVED_PREFIX}*"}
     assert api["s3:PutObject"] == {f"{bucket}/{layout.RAW_PREFIX}*"}
+    # `DocumentFiles.delete_document_objects` (api: DELETE; ingest: an upload whose
+    # document is gone) lists object versions, then deletes them by version id.
+    files = {f"{bucket}/{layout.RAW_PREFIX}*", f"{bucket}/{layout.DERIVED_PREFIX}*"}
+    for role in (api, ingest):
+        assert role["s3:ListBucketVersions"] == {bucket}
+        assert role["s3:DeleteObjectVersion"] == files
+        assert role["s3:DeleteObject"] == files
 
 
 @pytest.mark.parametrize("key", ["api", "agent", "ingest"])
