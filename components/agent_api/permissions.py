@@ -181,7 +181,6 @@ def agent_policy(
             "DeleteItem",
             "Query",
             "BatchWriteItem",
-            "ConditionCheckItem",
         ),
         {
             "Sid": "ReadDerived",

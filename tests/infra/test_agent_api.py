@@ -117,6 +117,9 @@ def test_roles_differ_by_what_each_function_does(stack: StackRun) -> None:
     assert not any(action.startswith("sqs:") for action in api | agent)
     assert "sqs:DeleteMessage" in ingest
     assert not {"s3:PutObject", "s3:DeleteObject"} & agent.keys()
+    # TransactWriteItems is authorised per item: the message Put and the conversation Update.
+    assert {"dynamodb:PutItem", "dynamodb:UpdateItem"} <= agent.keys()
+    assert "dynamodb:ConditionCheckItem" not in agent
     assert "dynamodb:DeleteItem" not in ingest
     bucket = stack.named("store-documents").outputs["arn"]
     assert ingest["s3:PutObject"] == {f"{bucket}/{layout.DERIVED_PREFIX}*"}
