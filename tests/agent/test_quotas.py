@@ -91,3 +91,30 @@ def test_token_usage_counts_against_the_daily_token_limit(
     # 120 < 150: the second is allowed; 240 >= 150: the third is refused
     assert (first.status, second.status, third.status) == (200, 200, 429)
     assert len(use_openai.calls("/v1/chat/completions")) == 2
+
+
+def test_a_question_that_fails_unexpectedly_is_given_back(
+    call_agent: CallAgent,
+    library: Library,
+    table: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a question whose answering breaks after the quota was reserved (not an LLM error)
+    from handlers.core.conversations.table import ConversationTable
+
+    library.add(USER_A, "terms.txt", ["The warranty covers two years."])
+    conversation_id = start_conversation(call_agent)["conversationId"]
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("history unavailable")
+
+    monkeypatch.setattr(ConversationTable, "recent_messages", broken)
+
+    # When it is asked
+    result = ask_in(call_agent, conversation_id, "warranty")
+
+    # Then it is a 500, and the question does not count against today's limit
+    assert result.status == 500
+    assert result.body["error"]["code"] == "internal_error"
+    quota = DailyQuota(table, question_limit=50, token_limit=100000)
+    assert quota.usage(USER_A, datetime.now(UTC)) == (0, 0)

@@ -130,6 +130,10 @@ def ask_question(
         record_count(names.LLM_ERRORS)
         logger.warning("llm unavailable", code=exc.code, retry_after=exc.retry_after_seconds)
         raise
+    except Exception:
+        # Not answered (a 500): the question must not count against today's limit either.
+        ctx.quota.release_question(user_id, ctx.clock())
+        raise
     tokens = draft.prompt_tokens + draft.completion_tokens
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
     _record_usage(draft)
