@@ -267,3 +267,32 @@ def test_recall_at_5_bm25_only_fallback(library: Library, capsys: Any) -> None:
     with capsys.disabled():
         print(f"\nrecall@5 BM25 only (embedding model mismatch): {recall:.2f}")
     assert recall >= RECALL_FLOOR - 0.1
+
+
+def test_a_denied_derived_file_counts_as_missing_like_s3_says_to_callers_without_list() -> None:
+    # Given S3 as AWS answers the agent (no s3:ListBucket): 403 for a key that does not exist
+    from botocore.exceptions import ClientError
+
+    class DenyingS3:
+        def get_object(self, **_: object) -> object:
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"}}, "GetObject")
+
+        def head_object(self, **_: object) -> object:
+            raise ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadObject")
+
+    source = S3DocumentSource(DenyingS3(), BUCKET, DocumentCache())
+    # When a derived file is read, then it is missing (the document is skipped), not an error
+    assert source._get("derived/u/d/bm25.npz") is None
+    assert source._etag("derived/u/d/chunks.json") is None
+
+
+def test_other_s3_errors_still_fail_loudly() -> None:
+    from botocore.exceptions import ClientError
+
+    class ThrottledS3:
+        def get_object(self, **_: object) -> object:
+            raise ClientError({"Error": {"Code": "SlowDown", "Message": "slow"}}, "GetObject")
+
+    source = S3DocumentSource(ThrottledS3(), BUCKET, DocumentCache())
+    with pytest.raises(ClientError):
+        source._get("derived/u/d/chunks.json")

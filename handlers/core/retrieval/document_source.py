@@ -256,8 +256,19 @@ class S3DocumentSource:
         return found
 
 
+_MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+# S3 answers 403, not 404, for a missing key to a caller without s3:ListBucket, and the
+# agent has none on purpose (it must not list other users' keys). Its role may read every
+# derived file, so a 403 means "not there" (or a broken key policy: logged as a warning).
+_DENIED_CODES = frozenset({"403", "AccessDenied"})
+
+
 def _is_missing(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+    code = exc.response.get("Error", {}).get("Code")
+    if code in _DENIED_CODES:
+        logger.warning("derived file unreadable, treated as missing", code=code)
+        return True
+    return code in _MISSING_CODES
 
 
 def _space_tag(record: DocumentRecord, space: EmbeddingSpace) -> str:
