@@ -30,6 +30,7 @@ from handlers.core.conversations.models import (
 )
 from handlers.core.errors import AppError
 from handlers.core.http_errors import error_responses, register_error_handlers
+from handlers.core.llm.deadline import Deadline
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -146,7 +147,10 @@ def delete_conversation(conversationId: ConversationId) -> Response[None]:
 )
 def post_message(conversationId: ConversationId, request: AskRequest) -> Message:
     try:
-        message = service.ask_question(agent_context(), _user_id(), conversationId, request)
+        deadline = Deadline.from_remaining_millis(app.lambda_context.get_remaining_time_in_millis())
+        message = service.ask_question(
+            agent_context(), _user_id(), conversationId, request, deadline
+        )
     except AppError as exc:
         # A stable code (quota_exceeded, llm_unavailable, not_found...): searchable in X-Ray.
         tracer.put_annotation("outcome", exc.code)

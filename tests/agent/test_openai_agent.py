@@ -16,6 +16,7 @@ from tests.agent.conftest import API_KEY, DIMENSIONS, CallAgent, ConfigureAgent,
 from tests.agent.fake_openai import FakeOpenAI, answer_message, fake_embedding, tool_call_message
 from tests.support.conversations import ask
 from tests.support.events import USER_A
+from tests.support.lambda_context import FakeLambdaContext
 
 CHAT = "/v1/chat/completions"
 EMBEDDINGS = "/v1/embeddings"
@@ -242,3 +243,33 @@ def test_missing_secret_is_503_not_configured(
     assert result.body["error"]["code"] == "llm_not_configured"
     assert int(result.headers["Retry-After"]) > 0
     assert use_openai.requests == []
+
+
+def test_a_slow_model_is_cut_off_before_the_function_runs_out(
+    use_openai: FakeOpenAI,
+    call_agent: CallAgent,
+    library: Library,
+    table: Any,
+    configure_agent: ConfigureAgent,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a function with 4.5 s left, a client allowed 20 s x 4 tries, and a model that
+    # takes 6 s
+    configure_agent(LLM_TIMEOUT_SECONDS="20", LLM_MAX_RETRIES="3")
+    monkeypatch.setattr(FakeLambdaContext, "get_remaining_time_in_millis", lambda _: 4500)
+    library.add(USER_A, "terms.txt", TERMS)
+    use_openai.delay(CHAT, 6, times=None)
+
+    # When a question is asked
+    result, _ = ask(call_agent, "How long is the warranty?")
+
+    # Then the one call that fits is cut short and the caller gets a 503 to retry, not a 504
+    assert result.status == 503
+    assert result.body["error"]["code"] == "llm_unavailable"
+    assert "Retry-After" in result.headers
+    assert len(use_openai.calls(CHAT)) == 1
+    # And the question is given back to the quota
+    from datetime import UTC, datetime
+
+    quota = DailyQuota(table, question_limit=50, token_limit=100000)
+    assert quota.usage(USER_A, datetime.now(UTC)) == (0, 0)

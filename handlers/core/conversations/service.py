@@ -34,6 +34,7 @@ from handlers.core.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
 from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
+from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmError
 from handlers.core.llm.tools import AgentTools, excerpt
@@ -102,7 +103,11 @@ def delete_conversation(ctx: AgentContext, user_id: str, conversation_id: str) -
 
 
 def ask_question(
-    ctx: AgentContext, user_id: str, conversation_id: str, request: AskRequest
+    ctx: AgentContext,
+    user_id: str,
+    conversation_id: str,
+    request: AskRequest,
+    deadline: Deadline | None = None,
 ) -> Message:
     conversation = _require_conversation(ctx, user_id, conversation_id)
     documents = _documents_in_scope(ctx, user_id, conversation)
@@ -122,7 +127,7 @@ def ask_question(
             Exchange(question=m.question, answer=m.answer)
             for m in ctx.conversations.recent_messages(user_id, conversation_id, HISTORY_MESSAGES)
         ]
-        draft = answerer.answer(request.question, tools, history)
+        draft = answerer.answer(request.question, tools, history, deadline)
     except LlmError as exc:
         ctx.quota.release_question(user_id, ctx.clock())
         # Both, so the error-rate alarm (LlmErrors / LlmRequests) sees an outage.

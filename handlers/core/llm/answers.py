@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.tools import AgentTools
 
 
@@ -32,7 +33,14 @@ class Answerer(Protocol):
     def model(self) -> str: ...
 
     def answer(
-        self, question: str, tools: AgentTools, history: Sequence[Exchange] = ()
+        self,
+        question: str,
+        tools: AgentTools,
+        history: Sequence[Exchange] = (),
+        deadline: Deadline | None = None,
     ) -> DraftAnswer:
-        """Answer from what `tools` return; the passages used are in `tools.retrieved`."""
+        """Answer from what `tools` return; the passages used are in `tools.retrieved`.
+
+        With a `deadline`, give up (LlmUnavailableError) rather than run past it.
+        """
         ...

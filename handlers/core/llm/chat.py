@@ -17,6 +17,8 @@ from aws_lambda_powertools import Logger
 
 from handlers.core.llm.answers import DraftAnswer, Exchange
 from handlers.core.llm.client import call_openai
+from handlers.core.llm.deadline import MIN_CALL_SECONDS, Deadline
+from handlers.core.llm.errors import LlmUnavailableError
 from handlers.core.llm.prompts import FINAL_ROUND_NOTE, SYSTEM_PROMPT
 from handlers.core.llm.tools import TOOL_SPECS, AgentTools
 from handlers.core.tracing import tracer
@@ -43,7 +45,11 @@ class OpenAIAnswerer:
         return self._model
 
     def answer(
-        self, question: str, tools: AgentTools, history: Sequence[Exchange] = ()
+        self,
+        question: str,
+        tools: AgentTools,
+        history: Sequence[Exchange] = (),
+        deadline: Deadline | None = None,
     ) -> DraftAnswer:
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
         for exchange in list(history)[-HISTORY_EXCHANGES:]:
@@ -56,7 +62,7 @@ class OpenAIAnswerer:
             final = round_number == self._max_rounds
             if final:
                 messages.append({"role": "system", "content": FINAL_ROUND_NOTE})
-            completion = self._complete(messages, usage, with_tools=not final)
+            completion = self._complete(messages, usage, with_tools=not final, deadline=deadline)
             message = completion.choices[0].message
             tool_calls = [call for call in message.tool_calls or [] if call.type == "function"]
             if final or not tool_calls:
@@ -75,14 +81,20 @@ class OpenAIAnswerer:
 
     @tracer.capture_method(capture_response=False)
     def _complete(
-        self, messages: list[dict[str, Any]], usage: _Usage, *, with_tools: bool
+        self,
+        messages: list[dict[str, Any]],
+        usage: _Usage,
+        *,
+        with_tools: bool,
+        deadline: Deadline | None,
     ) -> ChatCompletion:
         # The last round keeps the tool specs (the history holds tool calls) but forbids them.
         options = {"tools": TOOL_SPECS, "tool_choice": "auto" if with_tools else "none"}
+        client = self._within(deadline)
         started = time.perf_counter()
         completion: ChatCompletion = call_openai(
             partial(
-                self._client.chat.completions.create,
+                client.chat.completions.create,
                 model=self._model,
                 messages=messages,  # type: ignore[arg-type]
                 max_completion_tokens=MAX_COMPLETION_TOKENS,
@@ -91,6 +103,21 @@ class OpenAIAnswerer:
         )
         usage.add(completion, (time.perf_counter() - started) * 1000)
         return completion
+
+    def _within(self, deadline: Deadline | None) -> OpenAI:
+        """The client, with its timeout and retries cut to what the deadline leaves."""
+        if deadline is None:
+            return self._client
+        left = deadline.remaining()
+        if left < MIN_CALL_SECONDS:
+            raise LlmUnavailableError("The language model took too long to answer.")
+        per_try = (
+            float(self._client.timeout) if isinstance(self._client.timeout, int | float) else left
+        )
+        if left >= per_try * (self._client.max_retries + 1):
+            return self._client
+        # Not enough time for every retry at the full timeout: one try, with what is left.
+        return self._client.with_options(timeout=left, max_retries=0)
 
 
 class _Usage:

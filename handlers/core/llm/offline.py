@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from handlers.core.llm.answers import DraftAnswer, Exchange
+from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.embeddings import tokenize
 from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.passages import Passage
@@ -94,7 +95,11 @@ class OfflineAnswerer:
 
     @tracer.capture_method(capture_response=False)
     def answer(
-        self, question: str, tools: AgentTools, history: Sequence[Exchange] = ()
+        self,
+        question: str,
+        tools: AgentTools,
+        history: Sequence[Exchange] = (),
+        deadline: Deadline | None = None,
     ) -> DraftAnswer:
         hits = [(n, p) for n, p in tools.search(question, SEARCH_TOP_K) if p.lexical_score > 0]
         terms = {token for token in tokenize(question) if token not in _STOPWORDS}
