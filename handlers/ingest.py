@@ -130,9 +130,9 @@ def _record_metrics(result: IngestResult) -> None:
         record_milliseconds(metric_names.INGEST_DURATION_MS, result.duration_ms)
 
 
-def _try_fail_after_retries(ctx: IngestContext, key: str) -> None:
+def _try_fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> None:
     try:
-        fail_after_retries(ctx, key)
+        fail_after_retries(ctx, key, error)
     except Exception:
         logger.exception("could not mark the document failed after the last retry")
 
@@ -150,12 +150,12 @@ def ingest_upload(ctx: IngestContext, created: ObjectCreated) -> IngestResult:
 def _handle_upload(ctx: IngestContext, record: SQSRecord, created: ObjectCreated) -> None:
     try:
         result = ingest_upload(ctx, created)
-    except Exception:
+    except Exception as exc:
         receives = int(record.attributes.approximate_receive_count or 1)
         logger.exception("ingest failed; the message will be retried", receive_count=receives)
         if receives >= MAX_RECEIVE_COUNT:
             # The message goes to the DLQ next; the user should not wait forever.
-            _try_fail_after_retries(ctx, created.key)
+            _try_fail_after_retries(ctx, created.key, exc)
         raise
     _record_metrics(result)
 

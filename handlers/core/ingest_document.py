@@ -27,12 +27,17 @@ from handlers.core.documents.table import DocumentTable
 from handlers.core.extraction import ExtractionError, ExtractionLimits, Page, extract_pages
 from handlers.core.layout import SUPPORTED_CONTENT_TYPES, parse_raw_key, raw_key
 from handlers.core.llm.embeddings import Embedder
+from handlers.core.llm.errors import LlmNotConfiguredError
 from handlers.core.settings import IngestSettings
 
 logger = Logger(child=True)
 
 RETRIES_EXHAUSTED_REASON = (
     "The document could not be processed because a service kept failing. Upload it again later."
+)
+NOT_CONFIGURED_REASON = (
+    "The document could not be indexed because the language model is not configured yet. "
+    "Upload it again once an administrator has set it up."
 )
 
 
@@ -138,13 +143,16 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
     )
 
 
-def fail_after_retries(ctx: IngestContext, key: str) -> None:
+def fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> None:
     """The last delivery failed too: tell the user instead of leaving the document PENDING."""
     parsed = parse_raw_key(key)
     if parsed is not None:
-        ctx.table.mark_failed(
-            parsed.user_id, parsed.document_id, reason=RETRIES_EXHAUSTED_REASON, now=utc_now()
+        reason = (
+            NOT_CONFIGURED_REASON
+            if isinstance(error, LlmNotConfiguredError)
+            else RETRIES_EXHAUSTED_REASON
         )
+        ctx.table.mark_failed(parsed.user_id, parsed.document_id, reason=reason, now=utc_now())
 
 
 def _read_pages(

@@ -13,9 +13,9 @@ import pytest
 from handlers import ingest
 from handlers.core.documents.derived import read_chunks, read_embeddings
 from handlers.core.documents.files import DocumentFiles
-from handlers.core.ingest_document import RETRIES_EXHAUSTED_REASON
+from handlers.core.ingest_document import NOT_CONFIGURED_REASON, RETRIES_EXHAUSTED_REASON
 from handlers.core.layout import MAX_RECEIVE_COUNT, chunks_key, derived_prefix
-from handlers.core.llm.errors import LlmUnavailableError
+from handlers.core.llm.errors import LlmNotConfiguredError, LlmUnavailableError
 from tests.handlers import samples
 from tests.handlers.conftest import MAX_UPLOAD_BYTES
 from tests.support.aws import BUCKET
@@ -459,3 +459,22 @@ def test_document_deleted_during_ingestion_leaves_no_derived_files(
     assert call_api("GET", f"/documents/{item.document_id}").status == 404
     prefix = derived_prefix(item.user_id, item.document_id)
     assert s3_client.list_object_versions(Bucket=BUCKET, Prefix=prefix).get("Versions", []) == []
+
+
+def test_last_failed_delivery_without_a_model_key_says_so(upload, deliver, document, monkeypatch):
+    # Given the openai provider is selected but its key was never set
+    item = upload("notes.txt", samples.TEXT, b"hello there")
+
+    def not_configured(*args: Any, **kwargs: Any) -> Any:
+        raise LlmNotConfiguredError("The language model is not configured.")
+
+    monkeypatch.setattr(ingest.ingest_context(), "embedder_factory", not_configured)
+
+    # When the last delivery fails too
+    response = deliver(item, receive_count=MAX_RECEIVE_COUNT)
+
+    # Then the user is told what is missing, not that "a service kept failing"
+    assert response == {"batchItemFailures": [{"itemIdentifier": "message-0"}]}
+    doc = document(item)
+    assert doc["status"] == "FAILED"
+    assert doc["failureReason"] == NOT_CONFIGURED_REASON
