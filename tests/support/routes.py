@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.support.events import rest_proxy_event
+from tests.support.invocations import function_of, invoking
 from tests.support.lambda_context import FakeLambdaContext
 
 
@@ -37,7 +38,11 @@ def route_caller(handler: Handler, context: FakeLambdaContext) -> CallRoute:
     """`call(method, path, *, user=, body=, query=, origin=)` through `handler`, see
     `rest_proxy_event` for the keywords."""
 
+    function = function_of(handler)
+
     def call(method: str, path: str, **event: Any) -> ApiResult:
-        return read_proxy_response(handler(rest_proxy_event(method, path, **event), context))
+        with invoking(function):
+            response = handler(rest_proxy_event(method, path, **event), context)
+        return read_proxy_response(response)
 
     return call
