@@ -212,8 +212,14 @@ def _extract_code(package: FunctionPackage) -> Path:
 
 def _host_dependency_set(function: str) -> Path:
     """The function's requirements for this machine, reinstalled only when they change."""
-    requirements = REPO_ROOT / "handlers" / "requirements" / f"{function}.txt"
-    return _host_install(function, requirements.read_bytes())
+    folder = REPO_ROOT / "handlers" / "requirements"
+    constraints = folder / "constraints.txt"
+    # The copy is installed from elsewhere: point its `-c` at the real file, and let the
+    # constraints' content decide staleness too.
+    text = (folder / f"{function}.txt").read_text()
+    text = text.replace("-c constraints.txt", f"-c {constraints}")
+    text += f"# constraints {hashlib.sha256(constraints.read_bytes()).hexdigest()}\n"
+    return _host_install(function, text.encode())
 
 
 def _runtime_sdk() -> Path:

@@ -56,7 +56,9 @@ def write_source_tree(root: Path) -> Path:
         path.write_text(text)
     requirements = root / "handlers" / "requirements"
     requirements.mkdir()
-    shutil.copy(REPO_ROOT / "handlers" / "requirements" / "api.txt", requirements / "api.txt")
+    # The function's file and the constraints file it includes with -c.
+    for name in ("api.txt", "constraints.txt"):
+        shutil.copy(REPO_ROOT / "handlers" / "requirements" / name, requirements / name)
     return root
 
 
