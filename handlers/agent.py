@@ -29,7 +29,7 @@ from handlers.core.conversations.models import (
     Message,
 )
 from handlers.core.errors import AppError
-from handlers.core.http_errors import error_responses, register_error_handlers
+from handlers.core.http_errors import register_error_handlers, route_responses
 from handlers.core.llm.deadline import Deadline
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
@@ -90,11 +90,12 @@ def _user_id() -> str:
 
 @app.post(
     "/conversations",
+    operation_id="createConversation",
     status_code=201,
     tags=TAGS,
     summary="Start a conversation",
     description="Optionally limited to some documents; by default it searches all READY ones.",
-    responses=error_responses(400, 401, 404),
+    responses=route_responses(201, "Created", 400, 401, 404),
 )
 def post_conversation(request: CreateConversationRequest) -> Conversation:
     return service.create_conversation(agent_context(), _user_id(), request)
@@ -102,9 +103,10 @@ def post_conversation(request: CreateConversationRequest) -> Conversation:
 
 @app.get(
     "/conversations",
+    operation_id="listConversations",
     tags=TAGS,
     summary="List the caller's conversations, newest first",
-    responses=error_responses(400, 401),
+    responses=route_responses(200, "A page of conversations", 400, 401),
 )
 def get_conversations(
     limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
@@ -115,9 +117,10 @@ def get_conversations(
 
 @app.get(
     "/conversations/<conversationId>",
+    operation_id="getConversation",
     tags=TAGS,
     summary="A conversation with its messages and their citations",
-    responses=error_responses(401, 404),
+    responses=route_responses(200, "The conversation", 401, 404),
 )
 def get_conversation(conversationId: ConversationId) -> ConversationDetails:
     return service.get_conversation(agent_context(), _user_id(), conversationId)
@@ -125,10 +128,11 @@ def get_conversation(conversationId: ConversationId) -> ConversationDetails:
 
 @app.delete(
     "/conversations/<conversationId>",
+    operation_id="deleteConversation",
     status_code=204,
     tags=TAGS,
     summary="Delete a conversation and its messages",
-    responses=error_responses(401, 404),
+    responses=route_responses(204, "Deleted", 401, 404, empty=True),
 )
 def delete_conversation(conversationId: ConversationId) -> Response[None]:
     service.delete_conversation(agent_context(), _user_id(), conversationId)
@@ -137,13 +141,14 @@ def delete_conversation(conversationId: ConversationId) -> Response[None]:
 
 @app.post(
     "/conversations/<conversationId>/messages",
+    operation_id="askQuestion",
     tags=TAGS,
     summary="Ask a question; the answer cites passages of the caller's documents",
     description=(
         "429 with Retry-After when today's question or token quota is used up; 503 with "
         "Retry-After when the language model is unavailable or not configured."
     ),
-    responses=error_responses(400, 401, 404, 429, 503),
+    responses=route_responses(200, "The answer", 400, 401, 404, 429, 503),
 )
 def post_message(conversationId: ConversationId, request: AskRequest) -> Message:
     try:

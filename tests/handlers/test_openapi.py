@@ -84,6 +84,21 @@ def test_document_describes_the_documents_contract():
     assert document["components"]["securitySchemes"]["cognito"]["name"] == "Authorization"
 
 
+def test_every_operation_documents_its_success_response():
+    # Powertools lists only the statuses a route passes in `responses`: a route built with
+    # error statuses alone would have no success response in the document.
+    document = json.loads(COMMITTED.read_text())
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            successes = [status for status in operation["responses"] if status.startswith("2")]
+            assert len(successes) == 1, f"{method.upper()} {path}"
+            if successes[0] != "204":
+                body = operation["responses"][successes[0]]["content"]["application/json"]
+                assert "$ref" in body["schema"], f"{method.upper()} {path}"
+            assert "_" not in operation["operationId"], f"{method.upper()} {path}"
+
+
 def test_merging_two_resolvers_with_the_same_route_fails():
     first, second = APIGatewayRestResolver(), APIGatewayRestResolver()
 
