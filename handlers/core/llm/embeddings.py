@@ -34,7 +34,8 @@ OFFLINE_MODEL_ID = "offline-hash-v1"
 # OpenAI accepts up to 2048 inputs per request; smaller batches keep each request (and a
 # retry of it) well inside the timeout.
 OPENAI_BATCH_SIZE = 128
-# text-embedding-3 models take at most 8192 tokens per input; ~4 characters per token.
+# text-embedding-3 models take at most 8192 tokens per input. English averages ~4
+# characters per token; counting 3 leaves room for denser text (digits, other scripts).
 OPENAI_MAX_INPUT_CHARS = 8192 * 3
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
