@@ -71,9 +71,8 @@ def test_a_deleted_document_is_gone(alice: User):
     assert alice.api.get(f"/documents/{document_id}").status == 404
     listed = [item["documentId"] for item in alice.api.get("/documents").json["items"]]
     assert document_id not in listed
-    # And deleting it again changes nothing (idempotent: the api answers 404 for a document
-    # that is no longer there)
-    assert alice.api.delete(f"/documents/{document_id}").status in (204, 404)
+    # And deleting it again is a 404: the document is no longer there
+    assert alice.api.delete(f"/documents/{document_id}").status == 404
     assert alice.api.get(f"/documents/{document_id}").status == 404
 
 
