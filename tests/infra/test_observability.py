@@ -11,8 +11,7 @@ import pytest
 from components.config import StackConfig, parse_config
 from components.observability.notifications import BUDGET_THRESHOLDS
 from handlers.core import metric_names
-from tests.infra.observed import observability_program
-from tests.infra.program import ROOT, STACKS, MockedPulumi, StackRun, stack_config
+from tests.infra.program import ROOT, MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import ACCOUNT_ID, Registered
 from tests.infra.resources import as_list, denies_insecure_transport, policy, statements, takes_tags
 
@@ -29,24 +28,10 @@ BUSINESS_METRICS = {
 } - {metric_names.SERVICE_DIMENSION}
 
 
-def _observe(pulumi_mocks: MockedPulumi, stack: str, config: StackConfig | None = None) -> StackRun:
-    resolved = config or parse_config(stack_config(stack))
-    return pulumi_mocks.run_function(
-        lambda: observability_program(stack, resolved), stack=stack, config=stack_config(stack)
-    )
-
-
-def _program_wires_observability() -> bool:
-    return "Observability(" in (ROOT / "__main__.py").read_text()
-
-
-@pytest.fixture(params=STACKS)
-def observed(request: pytest.FixtureRequest, pulumi_mocks: MockedPulumi) -> StackRun:
-    """The real program for each stack once it wires Observability; until then the
-    component built directly, with stand-ins for what it watches (tests/infra/observed.py)."""
-    if _program_wires_observability():
-        return pulumi_mocks.run(request.param)
-    return _observe(pulumi_mocks, request.param)
+@pytest.fixture
+def observed(stack: StackRun) -> StackRun:
+    """The real program for each stack (the session's shared run)."""
+    return stack
 
 
 def _config(run: StackRun) -> StackConfig:
@@ -117,15 +102,14 @@ def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -
     assert len(set(names)) == len(names)
 
 
-def test_every_alarm_points_to_its_runbook_section() -> None:
+def test_every_alarm_points_to_its_runbook_section(observed: StackRun) -> None:
     # Given the anchors of docs/operations.md's headings (GitHub's slug rules)
     text = (ROOT / "docs" / "operations.md").read_text()
     anchors = {
         re.sub(r"[^a-z0-9 -]", "", heading.strip().lower()).replace(" ", "-")
         for heading in re.findall(r"^#+ (.+)$", text, flags=re.MULTILINE)
     }
-    run = _observe(MockedPulumi(), "dev")
-    for alarm in run.of_type(ALARM):
+    for alarm in observed.of_type(ALARM):
         # Then every alarm's description links to one that exists
         (anchor,) = re.findall(
             r"docs/operations\.md#([a-z0-9-]+)", alarm.inputs["alarmDescription"]
@@ -267,15 +251,11 @@ def test_budget_has_the_limit_the_tag_filter_and_exactly_four_notifications(
 
 def test_budget_without_any_email_notifies_the_alarm_topic(pulumi_mocks: MockedPulumi) -> None:
     # Given a stack with neither budget nor alarm e-mails
-    base = parse_config(stack_config("dev"))
-    config = base.model_copy(
-        update={
-            "alarms": base.alarms.model_copy(update={"emails": ()}),
-            "budget": base.budget.model_copy(update={"emails": ()}),
-        }
-    )
-    # When the component is built
-    run = _observe(pulumi_mocks, "dev", config)
+    config = stack_config("dev")
+    for key in ("doc-agent:alarms", "doc-agent:budget"):
+        config[key] = json.dumps({**json.loads(config[key]), "emails": []})
+    # When the program runs for it
+    run = pulumi_mocks.run("dev", config)
     # Then every budget notification goes to the topic, and nobody is subscribed by e-mail
     (budget,) = run.of_type(BUDGET)
     topic_arn = _topic(run).outputs["arn"]
