@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from handlers.core.routes import STAGE_NAME
 from local.cognito_proxy import CognitoProxy
 from local.gateway import ApiGateway
 from local.http_types import HttpRequest, HttpResponse
-from local.proxy_event import STAGE
 from local.site import StaticSite
 
-API_PREFIX = f"/{STAGE}"
+API_PREFIX = f"/{STAGE_NAME}"
 COGNITO_PREFIX = "/cognito"
 
 

@@ -13,7 +13,6 @@ from urllib.parse import parse_qsl
 from handlers.core.routes import STAGE_NAME
 from local.http_types import HttpRequest, HttpResponse
 
-STAGE = STAGE_NAME
 ACCOUNT_ID = "123456789012"
 API_ID = "local"
 _TEXT_TYPES = ("text/", "application/json", "application/x-www-form-urlencoded")
@@ -58,10 +57,10 @@ def proxy_event(
             "extendedRequestId": request_id,
             "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "requestTimeEpoch": int(time.time() * 1000),
-            "path": f"/{STAGE}{stage_path}",
+            "path": f"/{STAGE_NAME}{stage_path}",
             "accountId": ACCOUNT_ID,
             "protocol": "HTTP/1.1",
-            "stage": STAGE,
+            "stage": STAGE_NAME,
             "domainPrefix": "127",
             "domainName": request.header("Host") or "127.0.0.1",
             "requestId": request_id,

@@ -25,14 +25,13 @@ from moto.server import ThreadedMotoServer
 
 from handlers.core import layout
 from local import defaults
-from local.app import COGNITO_PREFIX, LocalApp, SiteConfig
+from local.app import API_PREFIX, COGNITO_PREFIX, LocalApp, SiteConfig
 from local.authorizer import CognitoAuthorizer
 from local.cognito_proxy import CognitoProxy
 from local.environment import applied, aws_environment, check_settings, handler_environment
 from local.functions import LocalFunctions
 from local.gateway import ApiGateway
 from local.http_server import LocalHttpServer
-from local.proxy_event import STAGE
 from local.resources import StackResources, create_demo_user, create_resources
 from local.site import StaticSite
 from local.sqs_poller import SqsPoller
@@ -127,7 +126,7 @@ class LocalStack:
         functions = LocalFunctions(self._region)
         site = StaticSite(self._site_dir)
         config = SiteConfig(
-            apiUrl=f"{url}/{STAGE}",
+            apiUrl=f"{url}{API_PREFIX}",
             region=self._region,
             userPoolId=resources.user_pool_id,
             userPoolClientId=resources.user_pool_client_id,
