@@ -1,4 +1,5 @@
-"""moto-backed AWS for the `api` and `ingest` functions, and the in-process `api` caller.
+"""moto-backed AWS for the `api` and `ingest` functions, and the in-process `api` and
+`agent` callers.
 
 The store, events and Lambda context come from `tests.support`; `table`, `s3_client` and
 `lambda_context` from `tests/conftest.py`.
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.handlers.document_flow import agent_caller
 from tests.support.aws import mocked_document_store, use_function_env
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import CallRoute, route_caller
@@ -53,3 +55,12 @@ def call_api(aws: None, lambda_context: FakeLambdaContext) -> CallRoute:
     from handlers import api
 
     return route_caller(api.lambda_handler, lambda_context)
+
+
+@pytest.fixture
+def call_agent(
+    aws: None, lambda_context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CallRoute]:
+    """Call `handlers.agent.lambda_handler` (offline provider) in the same moto account."""
+    with agent_caller(lambda_context, monkeypatch) as call:
+        yield call

@@ -21,7 +21,7 @@ from handlers.core.documents import service as documents_service
 from handlers.core.llm import chat
 from handlers.core.llm.errors import LlmUnavailableError
 from handlers.core.retrieval import document_source
-from tests.handlers.document_flow import agent_caller, ask, deliver, upload
+from tests.handlers.document_flow import ask, deliver, upload
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import CallRoute
 
@@ -87,14 +87,6 @@ def log_lines(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str
         return [line for line in lines if "_aws" not in line]
 
     return read
-
-
-@pytest.fixture
-def call_agent(
-    aws: None, lambda_context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CallRoute]:
-    with agent_caller(lambda_context, monkeypatch) as call:
-        yield call
 
 
 def _lines(lines: list[dict[str, Any]], message: str) -> list[dict[str, Any]]:

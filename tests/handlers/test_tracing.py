@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from aws_xray_sdk.core.context import Context  # type: ignore[import-untyped]
 
 from handlers import agent, api, ingest
 from handlers.core import tracing
-from tests.handlers.document_flow import agent_caller, deliver, upload
+from tests.handlers.document_flow import deliver, upload
 from tests.support.events import USER_A
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import CallRoute
@@ -92,14 +92,6 @@ def traced(monkeypatch: pytest.MonkeyPatch) -> Traced:
         return trace
 
     return run
-
-
-@pytest.fixture
-def call_agent(
-    aws: None, lambda_context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CallRoute]:
-    with agent_caller(lambda_context, monkeypatch) as call:
-        yield call
 
 
 def _assert_no_user_content(trace: Trace, *private: str) -> None:
