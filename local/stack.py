@@ -82,7 +82,6 @@ class LocalStack:
         self._region = region
         self._log_requests = log_requests
         self._stack = contextlib.ExitStack()
-        self.info: StackInfo | None = None
 
     def start(self) -> StackInfo:
         try:
@@ -94,7 +93,6 @@ class LocalStack:
     def stop(self) -> None:
         """Stop the poller, the HTTP server and moto; restore the environment."""
         self._stack.close()
-        self.info = None
 
     def __enter__(self) -> StackInfo:
         return self.start()
@@ -137,7 +135,7 @@ class LocalStack:
         self._stack.callback(http.stop)
         self._start_poller(session, resources, functions)
 
-        self.info = StackInfo(
+        return StackInfo(
             url=url,
             api_url=config.apiUrl,
             region=self._region,
@@ -155,7 +153,6 @@ class LocalStack:
             site_built=site.built,
             site_dir=str(self._site_dir),
         )
-        return self.info
 
     def _start_moto(self) -> str:
         """Start the embedded AWS on a free port; returns its endpoint URL."""
