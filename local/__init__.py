@@ -1,5 +1,5 @@
 """The local stack: the whole product on 127.0.0.1, against an embedded AWS (moto).
 
-`python -m local` (or `make dev`) starts it; `local.stack.LocalStack` starts it from code
-(the end-to-end and browser tests use it).
+`python -m local` (or `make dev`) starts it (the end-to-end and browser tests run it in a
+child process); `local.stack.LocalStack` starts it from code, in this process.
 """

@@ -1,4 +1,4 @@
-"""`LocalStack` from code, as the browser tests and scripts use it: start, serve, stop, clean up."""
+"""`LocalStack` from code (what `python -m local` runs): start, serve, stop, clean up."""
 
 from __future__ import annotations
 
