@@ -70,7 +70,11 @@ def _imported_handler_modules(path: Path, package: str) -> list[str]:
             base = _absolute(node.module, node.level, package)
             found.append(base)
             found.extend(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-    return [name for name in found if name == HANDLERS_PACKAGE or name.startswith("handlers.")]
+    return [
+        name
+        for name in found
+        if name == HANDLERS_PACKAGE or name.startswith(f"{HANDLERS_PACKAGE}.")
+    ]
 
 
 def _absolute(module: str | None, level: int, package: str) -> str:
