@@ -93,14 +93,16 @@ class SqsPoller:
         messages: list[dict[str, Any]] = []
         deadline: float | None = None
         while len(messages) < self._batch_size and not self._stopping.is_set():
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                break
-            wait = self._wait_seconds if remaining is None else math.ceil(remaining)
+            wait = self._wait_seconds
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                wait = min(wait, math.ceil(remaining))
             received = self._sqs.receive_message(
                 QueueUrl=self._queue_url,
                 MaxNumberOfMessages=min(10, self._batch_size - len(messages)),
-                WaitTimeSeconds=min(self._wait_seconds, wait),
+                WaitTimeSeconds=wait,
                 MessageSystemAttributeNames=["All"],
                 MessageAttributeNames=["All"],
             ).get("Messages", [])
