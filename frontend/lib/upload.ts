@@ -1,11 +1,6 @@
 // Upload straight to S3 with the presigned POST: XHR (not fetch) because only XHR reports
 // upload progress. The policy's fields go first and the file last, as S3 requires.
 
-export interface UploadHandle {
-  done: Promise<void>;
-  abort(): void;
-}
-
 export class UploadError extends Error {}
 
 export function postToPresignedUrl(
@@ -13,9 +8,9 @@ export function postToPresignedUrl(
   fields: Record<string, string>,
   file: Blob,
   onProgress: (fraction: number) => void,
-): UploadHandle {
-  const xhr = new XMLHttpRequest();
-  const done = new Promise<void>((resolve, reject) => {
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
     const form = new FormData();
     for (const [key, value] of Object.entries(fields)) form.append(key, value);
     form.append("file", file);
@@ -33,9 +28,9 @@ export function postToPresignedUrl(
     xhr.addEventListener("error", () =>
       reject(new UploadError("The upload failed: network error.")),
     );
+    // Nothing here aborts, but the browser can (window.stop()): settle rather than hang.
     xhr.addEventListener("abort", () => reject(new UploadError("The upload was cancelled.")));
     xhr.open("POST", url);
     xhr.send(form);
   });
-  return { done, abort: () => xhr.abort() };
 }

@@ -32,10 +32,9 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
       documentId = ticket.document.documentId;
       patch(key, { documentId });
       await reload(); // the new PENDING row appears at once
-      const handle = postToPresignedUrl(ticket.upload.url, ticket.upload.fields, file, (f) =>
+      await postToPresignedUrl(ticket.upload.url, ticket.upload.fields, file, (f) =>
         patch(key, { progress: f }),
       );
-      await handle.done;
       drop(key);
       await reload();
     } catch (caught) {
