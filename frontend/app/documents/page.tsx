@@ -53,28 +53,16 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
     for (const file of files) {
       const key = `${file.name}-${file.size}-${Date.now()}-${Math.random()}`;
       const check = checkFile(file.name, file.size, maxBytes);
-      if (!check.ok) {
-        started.push({
-          key,
-          name: file.name,
-          size: file.size,
-          progress: 0,
-          state: "rejected",
-          message: check.reason,
-          documentId: null,
-        });
-        continue;
-      }
       started.push({
         key,
         name: file.name,
         size: file.size,
         progress: 0,
-        state: "uploading",
-        message: null,
+        state: check.ok ? "uploading" : "rejected",
+        message: check.ok ? null : check.reason,
         documentId: null,
       });
-      void upload(file, key, check.contentType);
+      if (check.ok) void upload(file, key, check.contentType);
     }
     setUploads((current) => [...current, ...started]);
   }
