@@ -6,6 +6,7 @@ import { Suspense, useEffect, useState, type FormEvent } from "react";
 
 import { useAuth } from "@/components/AuthProvider";
 import { Field } from "@/components/Field";
+import { FormError } from "@/components/FormError";
 import { Spinner } from "@/components/Spinner";
 import { safeNextPath } from "@/lib/storage";
 
@@ -81,11 +82,7 @@ function SignIn() {
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
-        {error && (
-          <p className="alert alert-error" role="alert" data-testid="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from "react";
 
 import { useAuth } from "@/components/AuthProvider";
 import { Field } from "@/components/Field";
+import { FormError } from "@/components/FormError";
 
 type Step = "details" | "confirm";
 
@@ -78,11 +79,7 @@ export default function SignUpPage() {
             value={password}
             onChange={(event) => setPassword(event.target.value)}
           />
-          {error && (
-            <p className="alert alert-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? "Creating…" : "Create account"}
           </button>
@@ -101,11 +98,7 @@ export default function SignUpPage() {
             value={code}
             onChange={(event) => setCode(event.target.value)}
           />
-          {error && (
-            <p className="alert alert-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? "Confirming…" : "Confirm and sign in"}
           </button>
