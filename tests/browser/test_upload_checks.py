@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, Request, expect
+import re
+from typing import Any
+
+from playwright.sync_api import Page, Request, Route, expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.pages import drop_file
@@ -52,3 +55,29 @@ def test_a_document_that_cannot_be_read_shows_failed_with_the_reason(signed_in: 
     expect(row).to_have_attribute("data-status", "FAILED")
     expect(row.get_by_test_id("document-failure")).not_to_be_empty()
     screenshot(page, "13-document-failed")
+
+
+def test_an_upload_storage_refuses_is_explained_and_leaves_no_document(
+    signed_in: Page, site: dict[str, Any]
+) -> None:
+    page = signed_in
+
+    # Given storage refuses the presigned POST (the API has already created the document),
+    def refuse(route: Route) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        route.fulfill(status=403, body="<Error><Code>AccessDenied</Code></Error>")
+
+    page.route(re.compile(re.escape(site["moto_endpoint"]) + r"/.*"), refuse)
+
+    # When the user drops a file,
+    drop_file(page, "refused.txt", "These bytes never arrive.\n")
+
+    # Then the upload says why it failed, and its PENDING document is deleted, not left behind.
+    expect(page.get_by_test_id("upload-error")).to_have_text(
+        "The storage service refused the upload (HTTP 403)."
+    )
+    expect(page.get_by_test_id("documents-empty")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("documents-empty")).to_be_visible()
