@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -49,10 +49,9 @@ class Api:
 
     base_url: str
     token: str | None
-    extra_headers: dict[str, str] = field(default_factory=dict)
 
     def call(self, method: str, path: str, payload: Any = None) -> Reply:
-        headers = dict(self.extra_headers)
+        headers: dict[str, str] = {}
         if self.token is not None:
             headers["Authorization"] = self.token
         body = None
