@@ -154,7 +154,7 @@ def library(alice: User) -> dict[str, dict[str, Any]]:
     return upload_library(alice)
 
 
-def upload_library(alice: User) -> dict[str, dict[str, Any]]:
+def upload_library(user: User) -> dict[str, dict[str, Any]]:
     """Upload the PDF and the DOCX; returns each document (and its bytes) once ingested."""
     manual = documents.pdf(
         [
@@ -165,11 +165,11 @@ def upload_library(alice: User) -> dict[str, dict[str, Any]]:
     )
     notes = documents.docx([documents.filler(200, seed=7), DOCX_FACT, documents.filler(200, 9)])
     ids = {
-        "pdf": upload_document(alice, "vault-manual.pdf", manual, PDF_CONTENT_TYPE),
-        "docx": upload_document(alice, "lighthouse-notes.docx", notes, DOCX_CONTENT_TYPE),
+        "pdf": upload_document(user, "vault-manual.pdf", manual, PDF_CONTENT_TYPE),
+        "docx": upload_document(user, "lighthouse-notes.docx", notes, DOCX_CONTENT_TYPE),
     }
     return {
-        kind: {**alice.api.wait_for_status(document_id), "content": content}
+        kind: {**user.api.wait_for_status(document_id), "content": content}
         for (kind, document_id), content in zip(ids.items(), (manual, notes), strict=True)
     }
 
