@@ -159,3 +159,53 @@ def test_an_upload_under_raw_notifies_the_queue_and_derived_files_do_not(
     keys = [json.loads(m["Body"])["Records"][0]["s3"]["object"]["key"] for m in messages]
     # (moto URL-encodes the slashes too; the worker parses keys with parse_raw_key)
     assert [layout.parse_raw_key(key) for key in keys] == [layout.parse_raw_key(raw)]
+
+
+class ScriptedSqs:
+    """An SQS client whose receives answer from a script, one list of messages per call."""
+
+    def __init__(self, *receives: list[str]) -> None:
+        self.receives = list(receives)
+        self.receive_calls: list[dict[str, Any]] = []
+        self.deleted: list[str] = []
+
+    def receive_message(self, **kwargs: Any) -> dict[str, Any]:
+        self.receive_calls.append(kwargs)
+        bodies = self.receives.pop(0) if self.receives else []
+        return {
+            "Messages": [
+                {"MessageId": body, "ReceiptHandle": body, "Body": body, "MD5OfBody": "-"}
+                for body in bodies
+            ]
+        }
+
+    def delete_message(self, QueueUrl: str, ReceiptHandle: str) -> None:
+        self.deleted.append(ReceiptHandle)
+
+
+def test_messages_that_arrive_within_the_window_join_the_batch():
+    # Given a queue that yields one message, then another one a receive later
+    sqs = ScriptedSqs(["first"], ["second"])
+    handler = RecordingHandler()
+    poller = SqsPoller(
+        sqs=sqs,
+        queue_url="queue",
+        queue_arn="arn",
+        region=REGION,
+        invoke=handler,
+        batch_size=2,
+        window_seconds=60,
+        retry_visibility_seconds=0,
+        wait_seconds=1,
+    )
+
+    # When the poller takes one batch
+    taken = poller.poll_once()
+
+    # Then both went to the function as one event, and the batch stopped once full
+    assert taken == 2
+    (event,) = handler.events
+    assert [record["body"] for record in event["Records"]] == ["first", "second"]
+    assert [call["MaxNumberOfMessages"] for call in sqs.receive_calls] == [2, 1]
+    assert [call["WaitTimeSeconds"] for call in sqs.receive_calls] == [1, 1]
+    assert sqs.deleted == ["first", "second"]
