@@ -4,34 +4,24 @@ leaves them, and SQS batches of S3 upload notifications."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import quote_plus
 
+from handlers.core.routes import STAGE_NAME
+from local.routes import match_route
 from tests.support.aws import BUCKET, ORIGIN, REGION
 
 USER_A = "11111111-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 USER_B = "22222222-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:123456789012:ingest"
 
-# The REST API's resources with path parameters; any other path is its own resource.
-_RESOURCES = (
-    "/documents/{documentId}",
-    "/conversations/{conversationId}",
-    "/conversations/{conversationId}/messages",
-)
-_ROUTES = tuple(
-    (re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", resource) + "$"), resource)
-    for resource in _RESOURCES
-)
-
 
 def _resource_of(path: str) -> tuple[str, dict[str, str] | None]:
-    for pattern, resource in _ROUTES:
-        match = pattern.match(path)
-        if match:
-            return resource, match.groupdict()
-    return path, None
+    """The resource template and path parameters API Gateway would give `path`."""
+    matched = match_route(path)
+    if matched is None:
+        return path, None
+    return matched.route.path, matched.path_parameters or None
 
 
 def rest_proxy_event(
@@ -66,8 +56,8 @@ def rest_proxy_event(
         "requestContext": {
             "resourcePath": resource,
             "httpMethod": method,
-            "path": f"/api{path}",
-            "stage": "api",
+            "path": f"/{STAGE_NAME}{path}",
+            "stage": STAGE_NAME,
             "requestId": "test-request",
             "authorizer": authorizer,
             "identity": {"sourceIp": "127.0.0.1"},
