@@ -16,7 +16,7 @@ import {
 
 import { ApiClient } from "@/lib/api";
 import * as cognito from "@/lib/cognito";
-import { loadConfig, type SiteConfig } from "@/lib/config";
+import { siteConfig, type SiteConfig } from "@/lib/config";
 import { readRefreshToken, writeRefreshToken } from "@/lib/storage";
 
 // "expired": the session ended while in use (a 401 the refresh token could not cure); the
@@ -94,7 +94,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (async () => {
       let cfg: SiteConfig;
       try {
-        cfg = await loadConfig();
+        cfg = await siteConfig();
       } catch (error) {
         if (!cancelled) {
           setConfigError(error instanceof Error ? error.message : String(error));
@@ -140,29 +140,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       configError,
       email,
       api,
+      // A form can be sent before /config.json has arrived: these wait for it.
       async signIn(userEmail, password) {
-        if (!config) throw new Error("The site is not configured.");
-        adopt(
-          await cognito.signIn(
-            config.cognitoEndpoint,
-            config.userPoolClientId,
-            userEmail,
-            password,
-          ),
-        );
+        const { cognitoEndpoint, userPoolClientId } = await siteConfig();
+        adopt(await cognito.signIn(cognitoEndpoint, userPoolClientId, userEmail, password));
       },
       async signUp(userEmail, password) {
-        if (!config) throw new Error("The site is not configured.");
-        return cognito.signUp(config.cognitoEndpoint, config.userPoolClientId, userEmail, password);
+        const { cognitoEndpoint, userPoolClientId } = await siteConfig();
+        return cognito.signUp(cognitoEndpoint, userPoolClientId, userEmail, password);
       },
       async confirmSignUp(userEmail, code) {
-        if (!config) throw new Error("The site is not configured.");
-        await cognito.confirmSignUp(
-          config.cognitoEndpoint,
-          config.userPoolClientId,
-          userEmail,
-          code,
-        );
+        const { cognitoEndpoint, userPoolClientId } = await siteConfig();
+        await cognito.confirmSignUp(cognitoEndpoint, userPoolClientId, userEmail, code);
       },
       async signOut() {
         const accessToken = tokens.current?.accessToken;

@@ -46,7 +46,17 @@ export function parseConfig(raw: unknown): SiteConfig {
   };
 }
 
-export async function loadConfig(): Promise<SiteConfig> {
+let loading: Promise<SiteConfig> | null = null;
+
+/** The config, fetched once per page load: callers that need it before it arrives wait for
+ * the same request (a form submitted early must not fail), and a failure stays a failure
+ * until the page is reloaded. */
+export function siteConfig(): Promise<SiteConfig> {
+  loading ??= loadConfig();
+  return loading;
+}
+
+async function loadConfig(): Promise<SiteConfig> {
   const response = await fetch("/config.json", { cache: "no-store" });
   if (!response.ok) {
     throw new ConfigError(`could not load /config.json (HTTP ${response.status})`);

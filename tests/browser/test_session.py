@@ -1,5 +1,6 @@
 """Sessions: an expired session sends the user to sign in without losing their question;
-the site explains a missing /config.json instead of breaking."""
+the site explains a missing /config.json instead of breaking, and a form sent before the
+config has arrived waits for it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fresh_credentials, screenshot
 
 
 def test_expired_session_returns_to_sign_in_and_keeps_the_draft(
@@ -72,3 +73,22 @@ def test_missing_config_is_explained(page: Page) -> None:
     alert = page.get_by_role("alert").filter(has_text="not configured")
     expect(alert.get_by_role("heading", name="The site is not configured")).to_be_visible()
     expect(alert).to_contain_text("HTTP 404")
+
+
+def test_a_form_sent_before_the_config_arrives_waits_for_it(page: Page) -> None:
+    # Given a /config.json that is slow to arrive (held until released below),
+    held: list[Route] = []
+    page.route(re.compile(r".*/config\.json$"), lambda route: held.append(route))
+    with page.expect_request(re.compile(r".*/config\.json$")):
+        page.goto("/signup/")
+    # when a visitor sends the sign-up form before it has,
+    email, password = fresh_credentials()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("button", name="Creating…")).to_be_disabled()
+    # then the account is created once it comes, and the visitor is signed in.
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page).to_have_url(re.compile(r"/documents/$"))
+    expect(page.get_by_test_id("account-email")).to_have_text(email)
