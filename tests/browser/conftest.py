@@ -19,6 +19,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 
@@ -36,6 +37,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Actions and assertions wait as long as each other: on a loaded 2-core CI machine the
+# stack, the site and chromium share the cores, and 5 s (expect's default) proved short.
+WAIT_MS = 15_000
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
@@ -55,6 +59,7 @@ def site_built() -> None:
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as driver:
         yield driver
 
@@ -77,7 +82,7 @@ def site(site_built: None, stack: dict[str, Any]) -> dict[str, Any]:  # noqa: F8
 @pytest.fixture
 def context(browser: Browser, site: dict[str, Any]) -> Iterator[BrowserContext]:
     ctx = browser.new_context(base_url=site["url"], viewport=DESKTOP, locale="en-GB")
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(WAIT_MS)
     yield ctx
     ctx.close()
 
