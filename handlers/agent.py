@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -31,6 +31,7 @@ from handlers.core.conversations.models import (
 from handlers.core.errors import AppError
 from handlers.core.http_errors import register_error_handlers, route_responses
 from handlers.core.llm.deadline import Deadline
+from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -109,8 +110,8 @@ def post_conversation(request: CreateConversationRequest) -> Conversation:
     responses=route_responses(200, "A page of conversations", 400, 401),
 )
 def get_conversations(
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
-    cursor: Annotated[str | None, Query(max_length=512, description="From nextCursor.")] = None,
+    limit: PageLimit = DEFAULT_PAGE_LIMIT,
+    cursor: PageCursor = None,
 ) -> ConversationPage:
     return service.list_conversations(agent_context(), _user_id(), limit=limit, cursor=cursor)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -32,6 +32,7 @@ from handlers.core.http_errors import (
     route_responses,
 )
 from handlers.core.invocation_metrics import record_count
+from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import ApiSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -98,8 +99,8 @@ def post_document(request: CreateDocumentRequest) -> CreateDocumentResponse:
     responses=route_responses(200, "A page of documents", 400, 401),
 )
 def get_documents(
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size.")] = 20,
-    cursor: Annotated[str | None, Query(max_length=512, description="From nextCursor.")] = None,
+    limit: PageLimit = DEFAULT_PAGE_LIMIT,
+    cursor: PageCursor = None,
 ) -> DocumentPage:
     return service.list_documents(documents_context(), _user_id(), limit=limit, cursor=cursor)
 
