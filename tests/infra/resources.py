@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.pulumi_mocks import Registered
 
 
@@ -12,15 +13,6 @@ def policy(resource: Registered, key: str = "policy") -> dict[str, Any]:
     value = resource.inputs[key]
     parsed: dict[str, Any] = json.loads(value) if isinstance(value, str) else value
     return parsed
-
-
-def statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    found = doc["Statement"]
-    return found if isinstance(found, list) else [found]
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def denies_insecure_transport(doc: dict[str, Any], resource_arn: str) -> bool:

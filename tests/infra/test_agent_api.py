@@ -11,9 +11,10 @@ from components.config import parse_config
 from handlers.core import layout
 from handlers.core.routes import ROUTES, STAGE_NAME
 from handlers.core.settings import AgentSettings, ApiSettings, IngestSettings, StorageSettings
+from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import as_list, policy, statements
+from tests.infra.resources import policy
 
 FUNCTION = "aws:lambda/function:Function"
 METHOD = "aws:apigateway/method:Method"

@@ -7,9 +7,10 @@ import json
 from components.config import parse_config
 from handlers.core import layout
 from policy.doc_agent_guardrails.taggable import takes_tags
+from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import as_list, denies_insecure_transport, policy, statements
+from tests.infra.resources import denies_insecure_transport, policy
 
 BUCKET = "aws:s3/bucket:Bucket"
 QUEUE = "aws:sqs/queue:Queue"

@@ -15,9 +15,10 @@ from components.config import CustomDomain
 from components.frontend_site import FrontendSite, FrontendSiteArgs, SiteNotBuiltError
 from components.tags import stack_tags
 from policy.doc_agent_guardrails.taggable import takes_tags
+from policy.doc_agent_guardrails.values import statements
 from tests.infra.program import MockedPulumi, StackRun
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import denies_insecure_transport, policy, statements
+from tests.infra.resources import denies_insecure_transport, policy
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"

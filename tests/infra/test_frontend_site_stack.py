@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from components.config import parse_config
+from policy.doc_agent_guardrails.values import statements
 from tests.infra.program import StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import policy, statements
+from tests.infra.resources import policy
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 

@@ -12,9 +12,10 @@ from components.config import StackConfig, parse_config
 from components.observability.notifications import BUDGET_THRESHOLDS
 from handlers.core import metric_names
 from policy.doc_agent_guardrails.taggable import takes_tags
+from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import ROOT, MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import ACCOUNT_ID, Registered
-from tests.infra.resources import as_list, denies_insecure_transport, policy, statements
+from tests.infra.resources import denies_insecure_transport, policy
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FUNCTION = "aws:lambda/function:Function"
