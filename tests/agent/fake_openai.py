@@ -70,6 +70,7 @@ class _Fault:
     status: int | None
     delay: float
     remaining: int | None
+    retry_after: str | None = None
 
 
 @dataclass
@@ -86,8 +87,11 @@ class FakeOpenAI:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/v1"
 
-    def fail(self, path: str, status: int, times: int | None = 1) -> None:
-        self._faults.setdefault(path, deque()).append(_Fault(status, 0.0, times))
+    def fail(
+        self, path: str, status: int, times: int | None = 1, *, retry_after: str | None = None
+    ) -> None:
+        """Answer `status` `times` times (None: always), with `retry-after` when given."""
+        self._faults.setdefault(path, deque()).append(_Fault(status, 0.0, times, retry_after))
 
     def delay(self, path: str, seconds: float, times: int | None = 1) -> None:
         self._faults.setdefault(path, deque()).append(_Fault(None, seconds, times))
@@ -109,10 +113,15 @@ class FakeOpenAI:
                 if fault is not None and fault.delay:
                     time.sleep(fault.delay)
                 if fault is not None and fault.status is not None:
+                    # The client waits retry-after-ms (so tests stay fast); the handler
+                    # passes retry-after on to the user.
+                    headers = {"retry-after-ms": "5"}
+                    if fault.retry_after is not None:
+                        headers["retry-after"] = fault.retry_after
                     self._send(
                         fault.status,
                         {"error": {"message": "scripted failure", "type": "server_error"}},
-                        {"retry-after-ms": "5"},
+                        headers,
                     )
                     return
                 if path == "/v1/embeddings":

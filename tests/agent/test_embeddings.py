@@ -124,6 +124,24 @@ def test_openai_embedder_gives_up_on_persistent_500(
     assert raised.value.retry_after_seconds > 0
 
 
+@pytest.mark.parametrize(
+    ("retry_after", "expected"),
+    [("120", 120), ("2.5", 2), (None, 30), ("soon", 30), ("0", 1), ("86400", 3600)],
+)
+def test_rate_limited_to_the_end_passes_the_providers_retry_after_on(
+    openai_secret_arn: str, fake_openai: FakeOpenAI, retry_after: str | None, expected: int
+) -> None:
+    # Given a provider that answers 429 to every try, with this Retry-After,
+    fake_openai.fail("/v1/embeddings", 429, times=None, retry_after=retry_after)
+    embedder = make_embedder(openai_settings(openai_secret_arn, fake_openai.base_url))
+    # the user is told to come back when the provider said (bounded to 1 s..1 h, else 30 s).
+    with pytest.raises(LlmUnavailableError, match="rate limited") as raised:
+        embedder.embed(["x"])
+    assert raised.value.retry_after_seconds == expected
+    assert raised.value.headers["Retry-After"] == str(expected)
+    assert len(fake_openai.calls("/v1/embeddings")) == 3
+
+
 def test_openai_provider_without_a_secret_is_not_configured(aws: None) -> None:
     with pytest.raises(LlmNotConfiguredError):
         make_embedder(openai_settings(None, "http://127.0.0.1:9/v1"))
