@@ -24,6 +24,14 @@ def failure(data: bytes, kind: str, limits: ExtractionLimits = LIMITS) -> Extrac
     return raised.value
 
 
+def _zip_of(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
@@ -95,6 +103,49 @@ def test_docx_uses_word_rendered_page_breaks_when_present():
     pages = extract_pages(buffer.getvalue(), "docx", LIMITS)
 
     assert [(page.number, page.text) for page in pages] == [(1, "alpha"), (2, "beta"), (3, "gamma")]
+
+
+def test_docx_tabs_separate_words_and_soft_breaks_stay_on_the_page():
+    document = docx.Document()
+    paragraph = document.add_paragraph("Name")
+    paragraph.add_run().add_tab()
+    paragraph.add_run("Total")
+    paragraph.add_run().add_break()  # a soft line break, not a page break
+    paragraph.add_run("due")
+    document.add_paragraph("next")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    pages = extract_pages(buffer.getvalue(), "docx", LIMITS)
+
+    # (whitespace inside a line is normalised to one space)
+    assert [(page.number, page.text) for page in pages] == [(1, "Name Total\ndue\nnext")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        samples.docx_bytes([["whole"]])[:200],  # cut short: no zip directory
+        _zip_of({"notes.txt": "a zip, but not a Word document"}),
+    ],
+    ids=["truncated", "not-word"],
+)
+def test_a_zip_that_is_not_a_readable_docx_is_refused_by_type(data: bytes) -> None:
+    error = failure(data, "docx")
+
+    assert error.code == "type_mismatch"
+    assert error.reason.startswith("The file is not a Word document: its content looks like a ZIP")
+
+
+def test_a_docx_with_broken_xml_is_refused_as_corrupt() -> None:
+    data = _zip_of({"[Content_Types].xml": "<not-xml", "word/document.xml": "<w:document/>"})
+
+    error = failure(data, "docx")
+
+    assert (error.code, error.reason) == (
+        "corrupt",
+        "The Word document could not be read: it is damaged.",
+    )
 
 
 def test_text_falls_back_to_windows_1252_and_reads_utf16():
