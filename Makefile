@@ -61,9 +61,10 @@ $(FRONTEND)/out/index.html: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
 	cd $(FRONTEND) && npm run --silent size
 	touch $@
 
-$(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
+$(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES) $(FRONTEND)/vitest.config.mts
 	cd $(FRONTEND) && npm run lint
 	cd $(FRONTEND) && npm run typecheck
+	cd $(FRONTEND) && npm test
 	touch $@
 
 site: $(FRONTEND)/out/index.html
