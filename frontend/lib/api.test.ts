@@ -127,6 +127,19 @@ describe("ApiClient.request", () => {
     expect(expired).toHaveBeenCalledTimes(1);
   });
 
+  it("ends the session when no token can be had at all, without a request", async () => {
+    // The id token lapsed while the tab was idle and the refresh token is refused.
+    const { source, idToken, expired } = tokenSource(null);
+    const fetch = replies();
+
+    await expect(new ApiClient(BASE, source).request("GET", "/x")).rejects.toBeInstanceOf(
+      SessionExpiredError,
+    );
+    expect(idToken).toHaveBeenCalledTimes(1);
+    expect(fetch).not.toHaveBeenCalled();
+    expect(expired).toHaveBeenCalledTimes(1);
+  });
+
   it("maps the API's error body to an ApiError", async () => {
     replies(status(404, { error: { code: "not_found", message: "No such document." } }));
     const error = await new ApiClient(BASE, tokenSource("t").source)

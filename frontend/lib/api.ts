@@ -77,18 +77,18 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response = await this.send(method, path, body, false);
+    let response: Response;
+    try {
+      // No token at all (it lapsed and the refresh failed) ends the session as a second 401 does.
+      response = await this.send(method, path, body, false);
+      if (response.status === 401) response = await this.send(method, path, body, true);
+    } catch (error) {
+      if (error instanceof SessionExpiredError) this.tokens.expired();
+      throw error;
+    }
     if (response.status === 401) {
-      try {
-        response = await this.send(method, path, body, true);
-      } catch (error) {
-        if (error instanceof SessionExpiredError) this.tokens.expired();
-        throw error;
-      }
-      if (response.status === 401) {
-        this.tokens.expired();
-        throw new SessionExpiredError();
-      }
+      this.tokens.expired();
+      throw new SessionExpiredError();
     }
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204) return undefined as T;
