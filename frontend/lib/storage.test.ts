@@ -123,6 +123,10 @@ describe("safeNextPath", () => {
     ["a protocol-relative URL", "//evil.example/"],
     ["a backslash (read as a slash)", "/\\evil.example/"],
     ["a javascript: URL", "javascript:alert(1)"],
+    ["a tab that URL parsing drops (/\\t/ is //)", "/\t/evil.example/"],
+    ["a newline that URL parsing drops", "/\n/evil.example/"],
+    ["a carriage return that URL parsing drops", "/\r/evil.example/"],
+    ["a dropped tab before a host that does not parse", "/\t/evil example/"],
   ])("sends %s to /documents/", (_case, raw) => {
     expect(safeNextPath(raw)).toBe("/documents/");
   });

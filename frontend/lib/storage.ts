@@ -44,8 +44,16 @@ export function writeDraft(name: string, text: string): void {
 
 /** A same-site path to return to after sign-in; anything else (another origin) is refused. */
 export function safeNextPath(raw: string | null | undefined): string {
+  const fallback = "/documents/";
   if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.includes("\\")) {
-    return "/documents/";
+    return fallback;
   }
-  return raw;
+  // URL parsing drops tabs and newlines, so "/\t/evil.example" is "//evil.example": ask the
+  // parser itself whether the path stays on this origin.
+  const here = "https://site.invalid";
+  try {
+    return new URL(raw, here).origin === here ? raw : fallback;
+  } catch {
+    return fallback; // e.g. "/\t/a b": a host that does not parse
+  }
 }
