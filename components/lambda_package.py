@@ -3,8 +3,10 @@
 `ensure_built("api")` returns the function's `FunctionPackage`, rebuilding only what is
 missing or stale: the layer when its requirements file or the target platform changed,
 the code archive when a module the function imports changed (each archive holds only
-the `handlers` modules its handler can import). Archives are deterministic, so an
-unchanged function keeps its `source_code_hash` and Pulumi does not redeploy it.
+the `handlers` modules its handler can import). Both carry Python 3.13 bytecode when a
+3.13 interpreter is at hand (`components/packaging/bytecode.py`). Archives are
+deterministic, so an unchanged function keeps its `source_code_hash` and Pulumi does not
+redeploy it.
 
 Layout under `.build/{function}/`: `layer.zip` (+ `layer.json`, its manifest) and
 `code.zip` (+ `code.json`). `make build` runs the CLI: `python -m components.lambda_package`.
@@ -23,6 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from components.packaging.bytecode import (
+    SOURCE_ONLY,
+    BytecodeCompiler,
+    compile_tree,
+    find_compiler,
+)
 from components.packaging.code_archive import function_sources, sources_digest
 from components.packaging.dependency_set import (
     LAMBDA_IMPLEMENTATION,
@@ -47,9 +55,13 @@ LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000
 # A zip sent inline in the API call; past this the archive must go through S3.
 DIRECT_UPLOAD_LIMIT_BYTES = 50 * 1_048_576
 # Bump when the build's output changes for the same inputs, so old builds count as stale.
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
+# Where Lambda puts the code archive and the layer's `python/` folder.
+TASK_ROOT = "/var/task"
+LAYER_PYTHON_ROOT = "/opt/python"
 
 Report = Callable[[str], None]
+FindCompiler = Callable[[], BytecodeCompiler | None]
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,25 @@ class FunctionPackage:
 
 
 @dataclass(frozen=True)
+class _Job:
+    """One function's build: where from, where to, and how."""
+
+    function: str
+    source_root: Path
+    output: Path
+    force: bool
+    compiler: BytecodeCompiler | None
+    say: Report
+
+    @property
+    def bytecode(self) -> str:
+        return _bytecode_identity(self.compiler)
+
+    def fresh(self, archive: Path, manifest: Path, inputs: str) -> _Artifact | None:
+        return None if self.force else _fresh_artifact(archive, manifest, inputs)
+
+
+@dataclass(frozen=True)
 class _Artifact:
     archive: Path
     sha256: str
@@ -98,19 +129,21 @@ def ensure_built(
     build_root: Path | None = None,
     force: bool = False,
     report: Report | None = None,
+    bytecode: FindCompiler = find_compiler,
 ) -> FunctionPackage:
     """Build what is missing or stale for `function` and return its package.
 
-    Raises PackagingError (with the function's name) when the requirements file is
+    `bytecode` finds the interpreter that compiles the archives' `.pyc` (None: source
+    only). Raises PackagingError (with the function's name) when the requirements file is
     missing, pip fails, or the unzipped total passes Lambda's 250 MB limit.
     """
-    say = report or _stderr
     output = (build_root or source_root / ".build") / function
     output.mkdir(parents=True, exist_ok=True)
+    job = _Job(function, source_root, output, force, bytecode(), report or _stderr)
     # The program, `make build` and the tests may build the same function at once.
     with _exclusive(output / ".lock"):
-        layer = _ensure_layer(function, source_root, output, force, say)
-        code = _ensure_code(function, source_root, output, force, say)
+        layer = _ensure_layer(job)
+        code = _ensure_code(job)
     package = FunctionPackage(
         function=function,
         code_archive=code.archive,
@@ -126,10 +159,11 @@ def ensure_built(
     return package
 
 
-def dependency_inputs_digest(requirements: Path) -> str:
-    """Everything the layer's bytes depend on: the requirements and the target platform."""
+def dependency_inputs_digest(requirements: Path, compiler: BytecodeCompiler | None) -> str:
+    """Everything the layer's bytes depend on: requirements, target platform, bytecode."""
     payload = {
         "format": BUILD_FORMAT,
+        "bytecode": _bytecode_identity(compiler),
         "requirements": [
             hashlib.sha256(path.read_bytes()).hexdigest()
             for path in requirement_files(requirements)
@@ -142,39 +176,58 @@ def dependency_inputs_digest(requirements: Path) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _ensure_layer(
-    function: str, source_root: Path, output: Path, force: bool, say: Report
-) -> _Artifact:
-    requirements = requirements_path(function, source_root)
+def _ensure_layer(job: _Job) -> _Artifact:
+    requirements = requirements_path(job.function, job.source_root)
     if not requirements.is_file():
-        raise PackagingError(f"function {function!r} has no dependency set: {requirements}")
-    inputs = dependency_inputs_digest(requirements)
-    archive = output / "layer.zip"
-    fresh = None if force else _fresh_artifact(archive, output / "layer.json", inputs)
-    if fresh is not None:
+        raise PackagingError(f"function {job.function!r} has no dependency set: {requirements}")
+    inputs = dependency_inputs_digest(requirements, job.compiler)
+    archive = job.output / "layer.zip"
+    if fresh := job.fresh(archive, job.output / "layer.json", inputs):
         return fresh
-    say(f"building the dependency layer of {function} (pip, {LAMBDA_PYTHON_VERSION}/arm64)")
-    staging = output / "layer-staging"
+    job.say(
+        f"building the dependency layer of {job.function} "
+        f"(pip, {LAMBDA_PYTHON_VERSION}/arm64, {job.bytecode})"
+    )
+    staging = job.output / "layer-staging"
     try:
-        target = install_dependency_set(function, requirements, staging)
+        target = install_dependency_set(job.function, requirements, staging)
+        if job.compiler is not None:
+            compile_tree(job.compiler, target, LAYER_PYTHON_ROOT, strict=False)
         write_deterministic_zip(layer_entries(target), archive)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return _record(archive, output / "layer.json", inputs)
+    return _record(archive, job.output / "layer.json", inputs)
 
 
-def _ensure_code(
-    function: str, source_root: Path, output: Path, force: bool, say: Report
-) -> _Artifact:
-    entries = function_sources(source_root, function)
-    inputs = sources_digest(entries, BUILD_FORMAT)
-    archive = output / "code.zip"
-    fresh = None if force else _fresh_artifact(archive, output / "code.json", inputs)
-    if fresh is not None:
+def _ensure_code(job: _Job) -> _Artifact:
+    entries = function_sources(job.source_root, job.function)
+    inputs = sources_digest(entries, BUILD_FORMAT, job.bytecode)
+    archive = job.output / "code.zip"
+    if fresh := job.fresh(archive, job.output / "code.json", inputs):
         return fresh
-    say(f"building the code archive {archive}")
-    write_deterministic_zip(entries, archive)
-    return _record(archive, output / "code.json", inputs)
+    job.say(f"building the code archive {archive} ({job.bytecode})")
+    if job.compiler is None:
+        write_deterministic_zip(entries, archive)
+    else:
+        staging = job.output / "code-staging"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            for name, path in entries:
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, staging / name)
+            compile_tree(job.compiler, staging, TASK_ROOT, strict=True)
+            write_deterministic_zip(_files_under(staging), archive)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return _record(archive, job.output / "code.json", inputs)
+
+
+def _files_under(root: Path) -> list[tuple[str, Path]]:
+    return [(path.relative_to(root).as_posix(), path) for path in root.rglob("*") if path.is_file()]
+
+
+def _bytecode_identity(compiler: BytecodeCompiler | None) -> str:
+    return SOURCE_ONLY if compiler is None else f"bytecode {compiler.identity}"
 
 
 def _fresh_artifact(archive: Path, manifest: Path, inputs: str) -> _Artifact | None:

@@ -33,10 +33,13 @@ def function_sources(source_root: Path, function: str) -> list[tuple[str, Path]]
     return sorted((path.relative_to(source_root).as_posix(), path) for path in files)
 
 
-def sources_digest(entries: list[tuple[str, Path]], build_format: int) -> str:
-    """A digest of names and contents: it changes exactly when the archive would."""
+def sources_digest(entries: list[tuple[str, Path]], build_format: int, bytecode: str) -> str:
+    """A digest of names, contents and the bytecode they are compiled to: it changes
+    exactly when the archive would."""
     listing = [(name, hashlib.sha256(path.read_bytes()).hexdigest()) for name, path in entries]
-    payload = json.dumps({"format": build_format, "files": listing}, sort_keys=True)
+    payload = json.dumps(
+        {"format": build_format, "bytecode": bytecode, "files": listing}, sort_keys=True
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 
 from components.lambda_package import REPO_ROOT, FunctionPackage, ensure_built
+from components.packaging.bytecode import current_interpreter
+
+# The tests compile bytecode with the interpreter running them (any Python will do), so
+# they exercise the same build on every machine, with or without a Python 3.13.
+COMPILER = current_interpreter
 
 SYNTHETIC_SOURCES = {
     "handlers/__init__.py": "",
@@ -65,7 +70,11 @@ def write_source_tree(root: Path) -> Path:
 def build_api(source_root: Path, build_root: Path) -> Build:
     messages: list[str] = []
     package = ensure_built(
-        "api", source_root=source_root, build_root=build_root, report=messages.append
+        "api",
+        source_root=source_root,
+        build_root=build_root,
+        report=messages.append,
+        bytecode=COMPILER,
     )
     return Build(source_root, build_root, package, tuple(messages))
 

@@ -13,22 +13,29 @@ from components.lambda_package import FUNCTIONS, REPO_ROOT
 from components.packaging.code_archive import function_sources
 from components.packaging.deterministic_zip import write_deterministic_zip
 from components.packaging.errors import PackagingError
-from tests.packaging.conftest import Build
+from tests.packaging.conftest import COMPILER, Build
 
 
 def test_code_archive_holds_what_the_handler_imports(first_build: Build):
     with zipfile.ZipFile(first_build.package.code_archive) as zf:
         names = sorted(zf.namelist())
 
-    # The module-level and the lazy (in-function) imports are followed; the other
-    # functions' handlers, tests, caches and notes are not in it
-    assert names == [
+    # The module-level and the lazy (in-function) imports are followed, each with the
+    # bytecode the build compiled for it; the other functions' handlers, tests, the
+    # source tree's stale caches and notes are not in it
+    sources = [
         "handlers/__init__.py",
         "handlers/api.py",
         "handlers/core/__init__.py",
         "handlers/core/clients.py",
         "handlers/core/layout.py",
     ]
+    assert names == sorted(sources + [_cached(source) for source in sources])
+
+
+def _cached(source: str) -> str:
+    folder, _, module = source.rpartition("/")
+    return f"{folder}/__pycache__/{module.removesuffix('.py')}.{COMPILER().cache_tag}.pyc"
 
 
 def test_each_function_gets_its_own_modules(source_tree: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -10,12 +11,16 @@ import pytest
 
 from components import lambda_package
 from components.lambda_package import FunctionPackage, ensure_built, format_table
-from tests.packaging.conftest import Build
+from tests.packaging.conftest import COMPILER, Build
 
 
 def _ensure(build: Build, messages: list[str]) -> FunctionPackage:
     return ensure_built(
-        "api", source_root=build.source_root, build_root=build.build_root, report=messages.append
+        "api",
+        source_root=build.source_root,
+        build_root=build.build_root,
+        report=messages.append,
+        bytecode=COMPILER,
     )
 
 
@@ -105,6 +110,26 @@ def test_a_changed_requirements_file_rebuilds_the_layer(warm_build: Build, fake_
     assert package.code_sha256 == warm_build.package.code_sha256
 
 
+def test_another_bytecode_compiler_rebuilds_both_archives(warm_build: Build, fake_installs):
+    # Given a build with bytecode, asked for again where there is no compiler
+    messages: list[str] = []
+    package = ensure_built(
+        "api",
+        source_root=warm_build.source_root,
+        build_root=warm_build.build_root,
+        report=messages.append,
+        bytecode=lambda: None,
+    )
+
+    # Then both archives are rebuilt, as source only
+    assert len(fake_installs) == 1
+    assert len(messages) == 2
+    assert all(message.endswith("source only)") for message in messages)
+    assert package.code_sha256 != warm_build.package.code_sha256
+    with zipfile.ZipFile(package.code_archive) as zf:
+        assert not [name for name in zf.namelist() if name.endswith(".pyc")]
+
+
 def test_a_tampered_archive_is_rebuilt(warm_build: Build, fake_installs):
     layer = warm_build.build_root / "api" / "layer.zip"
     layer.write_bytes(b"not the recorded archive")
@@ -128,6 +153,7 @@ def test_force_rebuilds_everything(warm_build: Build, fake_installs):
         build_root=warm_build.build_root,
         force=True,
         report=messages.append,
+        bytecode=COMPILER,
     )
     assert len(fake_installs) == 1
     assert len(messages) == 2
