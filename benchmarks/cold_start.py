@@ -1,20 +1,22 @@
 """Cold start per function: dependency-set size and the handler's import + init time.
 
-    .venv/bin/python -m benchmarks.cold_start [--runs 7] [--function api ...]
+    .venv/bin/python -m benchmarks.cold_start [--runs 7] [--function api ...] [--python PATH]
 
 Sizes are the arm64 layers `make build` deploys (unzipped, what Lambda's 250 MB limit
 counts). Timings need an interpreter that can load the wheels, and this machine is
-x86_64: the same requirement set is installed for the host into `.build/bench/`, and each
-run is a fresh `python -S` process whose path is laid out like Lambda's: the extracted
-code archive (only the modules the handler imports), the function's dependency set, then
-boto3 as the runtime provides it — no venv site-packages, so a missing dependency fails
-here as it would there.
+x86_64: the same requirement set is installed for the measuring interpreter (`--python`,
+default this one; pass a Python 3.13 to measure the runtime's version) into
+`.build/bench/<cache tag>/`, and each run is a fresh `python -S` process whose path is laid
+out like Lambda's: the extracted code archive (only the modules the handler imports), the
+function's dependency set, then boto3 as the runtime provides it — no venv site-packages,
+so a missing dependency fails here as it would there.
 
-Two modes: "as deployed" (no bytecode for the code and the layer, as our archives ship:
-/opt and /var/task are read-only on Lambda, so every cold start compiles them) and "with
-.pyc" (bytecode already there). Import = `import handlers.<function>`; init = calling its
-zero-argument cached factories (settings, clients) with a made-up environment and AWS
-calls pointed at a closed local port. Medians of --runs processes; the page cache is warm.
+Two modes: "source only" (no bytecode for the code and the layer: every cold start
+compiles them, as on Lambda when the build had no Python 3.13 to precompile with) and
+"with .pyc" (bytecode already there, as the archives ship it when built with 3.13). Import
+= `import handlers.<function>`; init = calling its zero-argument cached factories
+(settings, clients) with a made-up environment and AWS calls pointed at a closed local
+port. Medians of --runs processes; the page cache is warm.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from components.lambda_package import FUNCTIONS, REPO_ROOT, FunctionPackage, ensure_built
+from components.packaging.bytecode import BytecodeCompiler, probe
 from components.packaging.dependency_set import install_dependency_set, prune_installed
 from components.packaging.errors import PackagingError
 
@@ -80,21 +83,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7, help="processes per measurement (>= 5)")
     parser.add_argument("--function", choices=FUNCTIONS, action="append")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
     args = parser.parse_args()
     runs = max(args.runs, 5)
     functions = args.function or list(FUNCTIONS)
+    python = probe(args.python)
+    if python is None:
+        raise SystemExit(f"--python {args.python} does not run")
 
-    runtime = _runtime_sdk()
-    rows = [_baseline_row(runtime, runs)]
+    runtime = _runtime_sdk(python)
+    rows = [_baseline_row(python, runtime, runs)]
     for function in functions:
-        rows.append(_function_row(function, runtime, runs))
+        rows.append(_function_row(python, function, runtime, runs))
+    print(f"Measured with Python {python.version} ({python.executable})")
     print(_table(rows))
     print()
     print(_powertools_report())
     return 0
 
 
-def _function_row(function: str, runtime: Path, runs: int) -> list[str]:
+def _function_row(python: BytecodeCompiler, function: str, runtime: Path, runs: int) -> list[str]:
     if not (REPO_ROOT / "handlers" / f"{function}.py").is_file():
         return [function, "-", "-", "-", "missing", "missing", "missing"]
     try:
@@ -107,16 +115,16 @@ def _function_row(function: str, runtime: Path, runs: int) -> list[str]:
         f"{package.code_unzipped_bytes / 1024:.0f}",
     ]
     code = _extract_code(package)
-    deps = _host_dependency_set(function)
+    deps = _host_dependency_set(python, function)
     path = [code, deps, runtime]
-    cold = _measure(path, [function], runs, bytecode=False)
-    warm = _measure(path, [function], runs, bytecode=True)
+    cold = _measure(python, path, [function], runs, bytecode=False)
+    warm = _measure(python, path, [function], runs, bytecode=True)
     return [function, *sizes, *_timing_cells(cold, warm)]
 
 
-def _baseline_row(runtime: Path, runs: int) -> list[str]:
-    cold = _measure([runtime], [], runs, bytecode=False, probe=BASELINE_PROBE)
-    warm = _measure([runtime], [], runs, bytecode=True, probe=BASELINE_PROBE)
+def _baseline_row(python: BytecodeCompiler, runtime: Path, runs: int) -> list[str]:
+    cold = _measure(python, [runtime], [], runs, bytecode=False, probe=BASELINE_PROBE)
+    warm = _measure(python, [runtime], [], runs, bytecode=True, probe=BASELINE_PROBE)
     return ["(boto3 + client)", "-", "-", "-", *_timing_cells(cold, warm)]
 
 
@@ -131,15 +139,24 @@ def _timing_cells(cold: Timing, warm: Timing) -> list[str]:
 
 
 def _measure(
-    path: list[Path], argv: list[str], runs: int, *, bytecode: bool, probe: str = PROBE
+    python: BytecodeCompiler,
+    path: list[Path],
+    argv: list[str],
+    runs: int,
+    *,
+    bytecode: bool,
+    probe: str = PROBE,
 ) -> Timing:
     env = _probe_environment(path)
     if bytecode:
-        env["PYTHONPYCACHEPREFIX"] = str(BENCH_ROOT / "pycache")
-        _run_probe(env, probe, argv)  # writes the bytecode the measured runs read
+        # Bytecode for everything, from one cache that a first run writes.
+        env["PYTHONPYCACHEPREFIX"] = str(BENCH_ROOT / python.cache_tag / "pycache")
+        _run_probe(python, env, probe, argv)
     else:
+        # The stdlib's and the runtime SDK's bytecode is read, as on Lambda; nothing of
+        # the code or the dependency set has any, and none is written.
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    samples = [_run_probe(env, probe, argv) for _ in range(runs)]
+    samples = [_run_probe(python, env, probe, argv) for _ in range(runs)]
     return Timing(
         import_ms=statistics.median(s[0]["import"] for s in samples) * 1000,
         init_ms=statistics.median(s[0]["init"] for s in samples) * 1000,
@@ -148,13 +165,15 @@ def _measure(
     )
 
 
-def _run_probe(env: dict[str, str], probe: str, argv: list[str]) -> tuple[dict[str, Any], float]:
+def _run_probe(
+    python: BytecodeCompiler, env: dict[str, str], probe: str, argv: list[str]
+) -> tuple[dict[str, Any], float]:
     # -P and an empty working directory: nothing but `path` (and the stdlib) is importable.
     workdir = BENCH_ROOT / "workdir"
     workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-S", "-P", "-c", probe, *argv],
+        [python.executable, "-S", "-P", "-c", probe, *argv],
         cwd=workdir,
         env=env,
         capture_output=True,
@@ -206,11 +225,12 @@ def _extract_code(package: FunctionPackage) -> Path:
     target = BENCH_ROOT / "code" / package.function
     shutil.rmtree(target, ignore_errors=True)
     with zipfile.ZipFile(package.code_archive) as zf:
-        zf.extractall(target)
+        sources = [name for name in zf.namelist() if "/__pycache__/" not in name]
+        zf.extractall(target, members=sources)
     return target
 
 
-def _host_dependency_set(function: str) -> Path:
+def _host_dependency_set(python: BytecodeCompiler, function: str) -> Path:
     """The function's requirements for this machine, reinstalled only when they change."""
     folder = REPO_ROOT / "handlers" / "requirements"
     constraints = folder / "constraints.txt"
@@ -219,28 +239,30 @@ def _host_dependency_set(function: str) -> Path:
     text = (folder / f"{function}.txt").read_text()
     text = text.replace("-c constraints.txt", f"-c {constraints}")
     text += f"# constraints {hashlib.sha256(constraints.read_bytes()).hexdigest()}\n"
-    return _host_install(function, text.encode())
+    return _host_install(python, function, text.encode())
 
 
-def _runtime_sdk() -> Path:
+def _runtime_sdk(python: BytecodeCompiler) -> Path:
     """boto3 at the venv's version, with bytecode, as the Lambda runtime provides it."""
     pins = "".join(f"{name}=={version(name)}\n" for name in ("boto3", "botocore"))
-    target = _host_install("runtime", pins.encode(), keep_sdk=True)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(target)], check=True)
+    target = _host_install(python, "runtime", pins.encode(), keep_sdk=True)
+    subprocess.run([python.executable, "-m", "compileall", "-q", str(target)], check=True)
     return target
 
 
-def _host_install(name: str, requirements: bytes, *, keep_sdk: bool = False) -> Path:
-    target = BENCH_ROOT / name / "python"
-    stamp = BENCH_ROOT / name / "inputs.sha256"
-    digest = hashlib.sha256(requirements + sys.version.encode()).hexdigest()
+def _host_install(
+    python: BytecodeCompiler, name: str, requirements: bytes, *, keep_sdk: bool = False
+) -> Path:
+    target = BENCH_ROOT / python.cache_tag / name / "python"
+    stamp = target.parent / "inputs.sha256"
+    digest = hashlib.sha256(requirements + python.identity.encode()).hexdigest()
     if stamp.is_file() and stamp.read_text() == digest and target.is_dir():
         return target
     shutil.rmtree(target.parent, ignore_errors=True)
     target.mkdir(parents=True)
     requirements_file = target.parent / "requirements.txt"
     requirements_file.write_bytes(requirements)
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
+    command = [python.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
     command += ["--only-binary=:all:", "--target", str(target), "-r", str(requirements_file)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -301,8 +323,8 @@ def _table(rows: list[list[str]]) -> str:
         "deps MB",
         "layer zip MB",
         "code KB",
-        "no .pyc: import / +init ms",
-        ".pyc: import / +init ms",
+        "source only: import / +init ms",
+        "with .pyc: import / +init ms",
         "process ms (.pyc)",
         "init errors",
     ]
