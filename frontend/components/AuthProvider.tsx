@@ -77,7 +77,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
             );
             adopt(next);
             return next.idToken;
-          } catch {
+          } catch (error) {
+            // Only a refusal ends the session; a network failure or an outage fails this
+            // request with its reason and keeps the refresh token for the next one.
+            if (cognito.isTransient(error)) throw error;
             return null;
           } finally {
             refreshing.current = null;
@@ -104,7 +107,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       }
       if (cancelled) return;
       setConfig(cfg);
-      const token = readRefreshToken() ? await renew(cfg) : null;
+      let token: string | null = null;
+      try {
+        token = readRefreshToken() ? await renew(cfg) : null;
+      } catch {
+        // Cognito unreachable at start: signed out for now, the refresh token kept so a
+        // reload resumes the session once it is back.
+        if (!cancelled) setStatus("signedOut");
+        return;
+      }
       if (!cancelled && !token) clear("signedOut");
     })();
     return () => {

@@ -5,6 +5,7 @@ import {
   confirmSignUp,
   emailFromIdToken,
   globalSignOut,
+  isTransient,
   refresh,
   signIn,
   signUp,
@@ -225,6 +226,60 @@ describe("errors", () => {
       code: "NetworkError",
       message: "Cannot reach the sign-in service. Check your connection.",
     });
+  });
+});
+
+describe("replies that are not Cognito's", () => {
+  const failure = async (answer: () => Response) => {
+    replies(answer);
+    return refresh(ENDPOINT, "c", "r").then(
+      () => expect.unreachable("the call should fail"),
+      (error: unknown) => error as CognitoError,
+    );
+  };
+
+  it.each([
+    ["an HTML error page", () => new Response("<html>Bad Gateway</html>", { status: 502 })],
+    ["a JSON value that is not an object", () => new Response("[1]", { status: 200 })],
+    [
+      "truncated JSON on success",
+      () => new Response('{"AuthenticationResult": {', { status: 200 }),
+    ],
+  ])("are an UnexpectedResponse naming the status, not a parser error: %s", async (_, answer) => {
+    const error = await failure(answer);
+    expect(error).toBeInstanceOf(CognitoError);
+    expect(error.code).toBe("UnexpectedResponse");
+    expect(error.message).toMatch(/^The sign-in service answered unexpectedly \(HTTP \d+\)/);
+  });
+});
+
+describe("a refresh answered without tokens", () => {
+  it("is an UnexpectedResponse, not a crash reading them", async () => {
+    replies(json(200, {}));
+    await expect(refresh(ENDPOINT, "c", "r")).rejects.toMatchObject({
+      code: "UnexpectedResponse",
+      message: "The sign-in service answered unexpectedly (no tokens). Try again shortly.",
+    });
+  });
+});
+
+describe("isTransient", () => {
+  it.each([
+    ["NetworkError", true],
+    ["UnexpectedResponse", true],
+    ["InternalErrorException", true],
+    ["TooManyRequestsException", true],
+    ["LimitExceededException", true],
+    ["NotAuthorizedException", false],
+    ["UserNotFoundException", false],
+    ["UnknownError", false],
+  ])("%s → %s", (code, expected) => {
+    expect(isTransient(new CognitoError(code, "m"))).toBe(expected);
+  });
+
+  it("is false for anything that is not a CognitoError", () => {
+    expect(isTransient(new TypeError("Failed to fetch"))).toBe(false);
+    expect(isTransient("NetworkError")).toBe(false);
   });
 });
 

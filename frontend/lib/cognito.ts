@@ -48,8 +48,14 @@ async function call<T>(endpoint: string, action: string, body: object): Promise<
       "Cannot reach the sign-in service. Check your connection.",
     );
   }
-  const text = await response.text();
-  const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  const data = await jsonBody(response);
+  if (data === null) {
+    // e.g. a proxy's HTML error page in front of Cognito
+    throw new CognitoError(
+      "UnexpectedResponse",
+      `The sign-in service answered unexpectedly (HTTP ${response.status}). Try again shortly.`,
+    );
+  }
   if (!response.ok) {
     const rawType = String(data.__type ?? data.code ?? "UnknownError");
     const code = rawType.includes("#") ? rawType.split("#").pop()! : rawType;
@@ -57,6 +63,33 @@ async function call<T>(endpoint: string, action: string, body: object): Promise<
     throw new CognitoError(code, message);
   }
   return data as T;
+}
+
+async function jsonBody(response: Response): Promise<Record<string, unknown> | null> {
+  const text = await response.text().catch(() => null);
+  if (text === null) return null;
+  if (text === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const isObject = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+    return isObject ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Failures that say nothing about the session: the refresh token may still be good.
+const TRANSIENT = new Set([
+  "NetworkError",
+  "UnexpectedResponse",
+  "InternalErrorException",
+  "TooManyRequestsException",
+  "LimitExceededException",
+]);
+
+/** Whether a failed call may succeed if retried later (as opposed to a refusal). */
+export function isTransient(error: unknown): boolean {
+  return error instanceof CognitoError && TRANSIENT.has(error.code);
 }
 
 interface AuthenticationResult {
@@ -104,7 +137,7 @@ export async function refresh(
   clientId: string,
   refreshToken: string,
 ): Promise<Tokens> {
-  const data = await call<{ AuthenticationResult: AuthenticationResult }>(
+  const data = await call<{ AuthenticationResult?: AuthenticationResult }>(
     endpoint,
     "InitiateAuth",
     {
@@ -113,6 +146,12 @@ export async function refresh(
       AuthParameters: { REFRESH_TOKEN: refreshToken },
     },
   );
+  if (!data.AuthenticationResult) {
+    throw new CognitoError(
+      "UnexpectedResponse",
+      "The sign-in service answered unexpectedly (no tokens). Try again shortly.",
+    );
+  }
   return toTokens(data.AuthenticationResult, refreshToken);
 }
 

@@ -1,6 +1,7 @@
-"""Sessions: an expired session sends the user to sign in without losing their question;
-the site explains a missing /config.json instead of breaking, and a form sent before the
-config has arrived waits for it."""
+"""Sessions: an expired session sends the user to sign in without losing their question,
+while a network failure during a refresh keeps it; the site explains a missing
+/config.json instead of breaking, and a form sent before the config has arrived waits
+for it."""
 
 from __future__ import annotations
 
@@ -92,3 +93,35 @@ def test_a_form_sent_before_the_config_arrives_waits_for_it(page: Page) -> None:
     held[0].continue_()
     expect(page).to_have_url(re.compile(r"/documents/$"))
     expect(page.get_by_test_id("account-email")).to_have_text(email)
+
+
+def test_a_network_failure_while_refreshing_keeps_the_session(signed_in: Page) -> None:
+    page = signed_in
+    page.get_by_role("link", name="Chat").click()
+    question = page.get_by_label("Your question")
+    question.fill("Which boat brings the supplies?")
+
+    # Given the id token is refused and Cognito cannot be reached to refresh it,
+    page.route(
+        re.compile(r".*/api/.*"),
+        lambda route: route.fulfill(status=401, json={"message": "Unauthorized"}),
+    )
+    page.route(re.compile(r".*/cognito/$"), lambda route: route.abort("internetdisconnected"))
+
+    # when the user asks, they are told what is wrong and stay where they are,
+    question.press("Enter")
+    expect(
+        page.get_by_role("alert").filter(has_text="Cannot reach the sign-in service")
+    ).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/chat/$"))
+    expect(question).to_have_value("Which boat brings the supplies?")
+    stored = page.evaluate("() => window.localStorage.getItem('docagent.refreshToken')")
+    assert stored, "the refresh token is kept"
+
+    # and once the network is back, the same session answers.
+    page.unroute_all()
+    question.press("Enter")
+    expect(page.get_by_test_id("message").last).to_contain_text(
+        "Which boat brings the supplies?", timeout=60_000
+    )
+    expect(page.get_by_test_id("account-email")).to_be_visible()
