@@ -293,6 +293,12 @@ describe("emailFromIdToken", () => {
     expect(emailFromIdToken(token({ sub: "1", email: "ann@example.com" }))).toBe("ann@example.com");
   });
 
+  it("decodes the claims as UTF-8", () => {
+    expect(emailFromIdToken(token({ email: "zoë.søren@exämple.com" }))).toBe(
+      "zoë.søren@exämple.com",
+    );
+  });
+
   it("decodes base64url (- and _), without padding", () => {
     // "??>" and "~~~" encode to base64 with '/' and '+', i.e. '_' and '-' in base64url.
     const claims = { email: "x@example.com", note: "??>~~~" };

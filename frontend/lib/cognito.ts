@@ -191,7 +191,9 @@ export async function globalSignOut(endpoint: string, accessToken: string): Prom
 export function emailFromIdToken(idToken: string): string {
   try {
     const payload = idToken.split(".")[1] ?? "";
-    const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    const binary = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+    // atob gives one character per byte; the claims are UTF-8 (e.g. an address with ë).
+    const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
     const claims = JSON.parse(json) as Record<string, unknown>;
     return typeof claims.email === "string" ? claims.email : "";
   } catch {

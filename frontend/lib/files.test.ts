@@ -66,6 +66,13 @@ describe("checkFile", () => {
       reason: "big.pdf: 2.5 MB is over the 2.0 MB limit.",
     });
   });
+
+  it("says 'just over' when the size rounds to the limit", () => {
+    expect(checkFile("big.pdf", LIMIT + 1, LIMIT)).toEqual({
+      ok: false,
+      reason: "big.pdf: just over the 50 MB limit.",
+    });
+  });
 });
 
 describe("ACCEPT_ATTRIBUTE", () => {
@@ -80,6 +87,8 @@ describe("formatBytes", () => {
     [1023, "1023 B"],
     [1024, "1.0 KB"],
     [1536, "1.5 KB"],
+    [MB - 1, "1.0 MB"],
+    [1024 * MB - 1, "1.0 GB"],
     [10 * 1024, "10 KB"],
     [MB, "1.0 MB"],
     [123 * MB, "123 MB"],

@@ -24,7 +24,8 @@ export function formatBytes(bytes: number): string {
   const units = ["KB", "MB", "GB"];
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  // Up a unit while the value would print as 1024 or more ("1024 KB" reads as "1.0 MB").
+  while (Number(value.toFixed(value < 10 ? 1 : 0)) >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit += 1;
   }
@@ -40,10 +41,10 @@ export function checkFile(name: string, size: number, maxBytes: number): FileChe
   }
   if (size === 0) return { ok: false, reason: `${name}: the file is empty.` };
   if (size > maxBytes) {
-    return {
-      ok: false,
-      reason: `${name}: ${formatBytes(size)} is over the ${formatBytes(maxBytes)} limit.`,
-    };
+    const [shown, limit] = [formatBytes(size), formatBytes(maxBytes)];
+    // "50 MB is over the 50 MB limit" would read as a contradiction.
+    const what = shown === limit ? "just over" : `${shown} is over`;
+    return { ok: false, reason: `${name}: ${what} the ${limit} limit.` };
   }
   return { ok: true, contentType };
 }
