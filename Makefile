@@ -61,7 +61,8 @@ $(FRONTEND)/out/index.html: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
 	cd $(FRONTEND) && npm run --silent size
 	touch $@
 
-$(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES) $(FRONTEND)/vitest.config.mts
+$(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES) $(FRONTEND)/vitest.config.mts \
+		$(wildcard $(FRONTEND)/test-support/*.ts)
 	cd $(FRONTEND) && npm run lint
 	cd $(FRONTEND) && npm run typecheck
 	cd $(FRONTEND) && npm test

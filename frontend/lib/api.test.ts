@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 
+import { replies, type FetchStub } from "../test-support/fetch";
 import { ApiClient, ApiError, SessionExpiredError, parseRetryAfter, type TokenSource } from "./api";
 
 const BASE = "https://api.test/api";
@@ -15,24 +16,13 @@ function tokenSource(...tokens: Array<string | null>) {
   return { source, idToken, expired };
 }
 
-/** Stubs fetch with one reply per call, in order. */
-function replies(...answers: Array<() => Response>) {
-  const fetch = vi.fn<(url: string, init: RequestInit) => Promise<Response>>(async () => {
-    const next = answers.shift();
-    if (!next) throw new Error("unexpected fetch");
-    return next();
-  });
-  vi.stubGlobal("fetch", fetch);
-  return fetch;
-}
-
 const ok = (body: unknown) => () => Response.json(body);
 const status = (code: number, body?: unknown, headers?: Record<string, string>) => () =>
   body === undefined
     ? new Response(null, { status: code, headers })
     : Response.json(body, { status: code, headers });
 
-function call(fetch: ReturnType<typeof replies>, index: number) {
+function call(fetch: FetchStub, index: number) {
   const [url, init] = fetch.mock.calls[index]!;
   return { url, ...init };
 }

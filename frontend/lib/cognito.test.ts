@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { replies, type FetchStub } from "../test-support/fetch";
 import {
   CognitoError,
   confirmSignUp,
@@ -14,24 +15,13 @@ import {
 const ENDPOINT = "https://cognito-idp.test/";
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-/** Stubs fetch with one reply per call, in order, and records what was sent. */
-function replies(...answers: Array<() => Response>) {
-  const fetch = vi.fn<(url: string, init: RequestInit) => Promise<Response>>(async () => {
-    const next = answers.shift();
-    if (!next) throw new Error("unexpected fetch");
-    return next();
-  });
-  vi.stubGlobal("fetch", fetch);
-  return fetch;
-}
-
 const json = (status: number, body: unknown) => () =>
   new Response(JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/x-amz-json-1.1" },
   });
 
-function sent(fetch: ReturnType<typeof replies>, call = 0) {
+function sent(fetch: FetchStub, call = 0) {
   const [url, init] = fetch.mock.calls[call]!;
   return {
     url,
