@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -69,11 +68,24 @@ def error_proxy_response(status: int, code: str, message: str) -> dict[str, Any]
     }
 
 
+# RFC 9110's names, spelled here: `HTTPStatus.phrase` differs across Pythons (3.13 renamed
+# 413), and the OpenAPI document must not depend on which one generated it.
+_ERROR_DESCRIPTIONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    503: "Service Unavailable",
+}
+
+
 def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI `responses` entries documenting the error shape for these statuses."""
     return {
         status: {
-            "description": HTTPStatus(status).phrase,
+            "description": _ERROR_DESCRIPTIONS[status],
             "content": {"application/json": {"model": ErrorResponse}},
         }
         for status in statuses
