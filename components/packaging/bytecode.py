@@ -58,8 +58,11 @@ def current_interpreter() -> BytecodeCompiler:
 def find_compiler(
     env: Mapping[str, str] = os.environ,
     which: Callable[[str], str | None] = shutil.which,
+    running: BytecodeCompiler | None = None,
 ) -> BytecodeCompiler | None:
     """A Python 3.13 to compile with, or None when there is none (source-only archives).
+
+    `running` is the interpreter running the build (default: this one).
 
     Raises PackagingError when DOC_AGENT_BYTECODE_PYTHON names something that is not a
     working Python 3.13: a deployer who set it wants bytecode, not a silent fallback.
@@ -76,8 +79,9 @@ def find_compiler(
                 f"(the Lambda runtime's version), or be `{_NONE}` to ship source only"
             )
         return found
-    if sys.implementation.cache_tag == RUNTIME_CACHE_TAG:
-        return current_interpreter()
+    running = running or current_interpreter()
+    if running.cache_tag == RUNTIME_CACHE_TAG:
+        return running
     on_path = which("python3.13")
     for candidate in ([on_path] if on_path else []) + _pyenv_interpreters(env):
         found = probe(candidate)

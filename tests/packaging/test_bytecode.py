@@ -12,7 +12,7 @@ import pytest
 
 from components.packaging.bytecode import (
     COMPILER_ENV,
-    RUNTIME_CACHE_TAG,
+    BytecodeCompiler,
     compile_tree,
     current_interpreter,
     find_compiler,
@@ -34,6 +34,11 @@ def fake_python(path: Path, answer: str, exit_code: int = 0) -> str:
 
 def nothing_on_path(name: str) -> str | None:
     return None
+
+
+# The build's own interpreter, when it is not 3.13 (the search goes on) or when it is.
+PY311 = BytecodeCompiler("/usr/bin/python3.11", "cpython-311", "3.11.7")
+PY313 = BytecodeCompiler("/opt/python3.13/bin/python3", "cpython-313", "3.13.2")
 
 
 def test_the_named_python_313_is_used(tmp_path: Path) -> None:
@@ -76,7 +81,7 @@ def test_a_broken_shim_on_the_path_falls_through_to_pyenvs_newest_313(tmp_path: 
         tag = "cpython-313" if version.startswith("3.13") else "cpython-312"
         fake_python(versions / version / "bin" / "python3.13", f"{tag} {version}")
 
-    found = find_compiler({"PYENV_ROOT": str(tmp_path / "pyenv")}, lambda name: shim)
+    found = find_compiler({"PYENV_ROOT": str(tmp_path / "pyenv")}, lambda name: shim, PY311)
 
     assert found is not None
     assert found.version == "3.13.10"
@@ -84,8 +89,12 @@ def test_a_broken_shim_on_the_path_falls_through_to_pyenvs_newest_313(tmp_path: 
 
 def test_without_any_313_the_archives_are_source_only(tmp_path: Path) -> None:
     env = {"PYENV_ROOT": str(tmp_path / "no-pyenv")}
-    expected = current_interpreter() if sys.implementation.cache_tag == RUNTIME_CACHE_TAG else None
-    assert find_compiler(env, nothing_on_path) == expected
+    assert find_compiler(env, nothing_on_path, PY311) is None
+
+
+def test_a_build_running_on_313_compiles_with_itself(tmp_path: Path) -> None:
+    shim = fake_python(tmp_path / "python3.13", "cpython-313 3.13.9")
+    assert find_compiler({}, lambda name: shim, PY313) == PY313
 
 
 def _tree(root: Path) -> Path:
