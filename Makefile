@@ -7,13 +7,14 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python preview policy up destroy
+.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
 	@echo "make test             set up, lint, type-check and run every test"
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
+	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
@@ -41,6 +42,21 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# The same tests under Python 3.13, the Lambda runtime's version, in .venv313. Optional (not
+# every machine has a 3.13): it looks for one as the build does for bytecode
+# (DOC_AGENT_BYTECODE_PYTHON, python3.13 on the PATH, pyenv) and says so when there is none.
+VENV313 := .venv313
+test-py313: venv site chromium
+	@python313="$$($(PY) -c 'from components.packaging.bytecode import find_compiler; \
+	found = find_compiler(); print(found.executable if found else "")')"; \
+	if [ -z "$$python313" ]; then \
+	  echo "no Python 3.13 found: set DOC_AGENT_BYTECODE_PYTHON, or put python3.13 on the PATH"; \
+	  exit 1; \
+	fi; \
+	test -x $(VENV313)/bin/python || "$$python313" -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV313)/bin/python -m pytest
 
 # --- The web site (frontend/) ----------------------------------------------------------------
 # Stamp-based: `npm ci` when the lock file changes, lint + type-check and the build when a
