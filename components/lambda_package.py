@@ -188,6 +188,11 @@ def _ensure_layer(job: _Job) -> _Artifact:
         f"building the dependency layer of {job.function} "
         f"(pip, {LAMBDA_PYTHON_VERSION}/arm64, {job.bytecode})"
     )
+    if job.compiler is None:
+        job.say(
+            "  no Python 3.13 found to compile bytecode with: the function will compile its "
+            "modules on every cold start (about twice as slow); see docs/packaging.md"
+        )
     staging = job.output / "layer-staging"
     try:
         target = install_dependency_set(job.function, requirements, staging)
