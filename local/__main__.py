@@ -14,7 +14,7 @@ import json
 import os
 import signal
 import sys
-import threading
+import time
 from dataclasses import asdict
 from types import FrameType
 
@@ -38,10 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     # Output goes to a terminal or a log file; either way, line by line.
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
-    stopping = threading.Event()
+    # A plain flag, not a threading.Event: the handler runs in the main thread, and
+    # Event.set() there can deadlock on the lock Event.wait() holds (seen with SIGTERM).
+    stop_signal: list[int] = []
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
+        stop_signal.append(signum)
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
@@ -61,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         print(banner(info))
         if args.json:
             print(json.dumps({"localStack": asdict(info)}))
-        while not stopping.wait(0.5):
-            pass
+        while not stop_signal:
+            time.sleep(0.5)
         print("Stopping…")
     finally:
         stack.stop()

@@ -39,9 +39,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @contextmanager
 def running_stack(
-    log_path: Path, extra_env: dict[str, str] | None = None
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    stop_signals: tuple[signal.Signals, ...] = (signal.SIGINT,),
 ) -> Iterator[dict[str, Any]]:
-    """`python -m local` in a child process; yields its details, stops it with Ctrl-C."""
+    """`python -m local` in a child process; yields its details, then sends `stop_signals`
+    (Ctrl-C by default) and expects a clean exit."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AWS_"))}
     env.update(extra_env or {})
     with log_path.open("wb") as log:
@@ -55,7 +58,8 @@ def running_stack(
         try:
             yield _wait_for_details(process, log_path)
         finally:
-            process.send_signal(signal.SIGINT)
+            for stop_signal in stop_signals:
+                process.send_signal(stop_signal)
             try:
                 code = process.wait(timeout=30)
             except subprocess.TimeoutExpired:
