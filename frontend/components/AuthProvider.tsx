@@ -27,6 +27,8 @@ interface AuthContextValue {
   status: Status;
   config: SiteConfig | null;
   configError: string | null;
+  /** Why a stored session could not be resumed at start (Cognito unreachable), if so. */
+  resumeError: string | null;
   email: string;
   api: ApiClient | null;
   signIn(email: string, password: string): Promise<void>;
@@ -44,6 +46,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Status>("loading");
   const [config, setConfig] = useState<SiteConfig | null>(null);
   const [configError, setConfigError] = useState<string | null>(null);
+  const [resumeError, setResumeError] = useState<string | null>(null);
   const [email, setEmail] = useState("");
   const tokens = useRef<cognito.Tokens | null>(null);
   const refreshing = useRef<Promise<string | null> | null>(null);
@@ -52,6 +55,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     tokens.current = next;
     writeRefreshToken(next.refreshToken);
     setEmail(cognito.emailFromIdToken(next.idToken));
+    setResumeError(null);
     setStatus("signedIn");
   }, []);
 
@@ -110,10 +114,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       let token: string | null = null;
       try {
         token = readRefreshToken() ? await renew(cfg) : null;
-      } catch {
+      } catch (error) {
         // Cognito unreachable at start: signed out for now, the refresh token kept so a
         // reload resumes the session once it is back.
-        if (!cancelled) setStatus("signedOut");
+        if (!cancelled) {
+          setResumeError(error instanceof Error ? error.message : String(error));
+          setStatus("signedOut");
+        }
         return;
       }
       if (!cancelled && !token) clear("signedOut");
@@ -149,6 +156,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       status,
       config,
       configError,
+      resumeError,
       email,
       api,
       // A form can be sent before /config.json has arrived: these wait for it.
@@ -173,7 +181,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         }
       },
     }),
-    [status, config, configError, email, api, adopt, clear],
+    [status, config, configError, resumeError, email, api, adopt, clear],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -1,7 +1,7 @@
 """Sessions: an expired session sends the user to sign in without losing their question,
-while a network failure during a refresh keeps it; the site explains a missing
-/config.json instead of breaking, and a form sent before the config has arrived waits
-for it."""
+while a network failure during a refresh, or at start, keeps it; the site explains a
+missing /config.json instead of breaking, and a form sent before the config has arrived
+waits for it."""
 
 from __future__ import annotations
 
@@ -124,4 +124,23 @@ def test_a_network_failure_while_refreshing_keeps_the_session(signed_in: Page) -
     expect(page.get_by_test_id("message").last).to_contain_text(
         "Which boat brings the supplies?", timeout=60_000
     )
+    expect(page.get_by_test_id("account-email")).to_be_visible()
+
+
+def test_a_session_that_cannot_be_resumed_at_start_is_kept_for_a_reload(signed_in: Page) -> None:
+    page = signed_in
+    # Given Cognito cannot be reached when the page opens again,
+    page.route(re.compile(r".*/cognito/$"), lambda route: route.abort("internetdisconnected"))
+    page.reload()
+
+    # the visitor is asked to sign in and told why, and the session is not thrown away;
+    expect(page).to_have_url(re.compile(r"/signin/\?next=%2Fdocuments%2F$"))
+    expect(page.get_by_test_id("resume-error")).to_contain_text("Cannot reach the sign-in service.")
+    stored = page.evaluate("() => window.localStorage.getItem('docagent.refreshToken')")
+    assert stored, "the refresh token is kept"
+
+    # once Cognito answers again, a reload resumes it where they were.
+    page.unroute_all()
+    page.reload()
+    expect(page).to_have_url(re.compile(r"/documents/$"))
     expect(page.get_by_test_id("account-email")).to_be_visible()

@@ -20,7 +20,7 @@ export default function SignInPage() {
 }
 
 function SignIn() {
-  const { status, signIn } = useAuth();
+  const { status, signIn, resumeError } = useAuth();
   const router = useRouter();
   const query = useSearchParams();
   const next = safeNextPath(query.get("next"));
@@ -58,6 +58,11 @@ function SignIn() {
   return (
     <main className="page narrow" id="main">
       <h1>Sign in</h1>
+      {resumeError && (
+        <div className="alert alert-error" role="alert" data-testid="resume-error">
+          {resumeError} Your session is kept: reload the page to resume it, or sign in.
+        </div>
+      )}
       {expired && (
         <div className="alert alert-info" role="status" data-testid="session-expired">
           Your session expired. Sign in again to continue; what you were typing is kept.
