@@ -29,7 +29,7 @@ from components.packaging.bytecode import (
     SOURCE_ONLY,
     BytecodeCompiler,
     compile_tree,
-    find_compiler,
+    machine_compiler,
 )
 from components.packaging.code_archive import function_sources, sources_digest
 from components.packaging.dependency_set import (
@@ -129,7 +129,7 @@ def ensure_built(
     build_root: Path | None = None,
     force: bool = False,
     report: Report | None = None,
-    bytecode: FindCompiler = find_compiler,
+    bytecode: FindCompiler = machine_compiler,
 ) -> FunctionPackage:
     """Build what is missing or stale for `function` and return its package.
 

@@ -18,6 +18,7 @@ nothing imports them at run time.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -88,6 +89,12 @@ def find_compiler(
         if found is not None and found.cache_tag == RUNTIME_CACHE_TAG:
             return found
     return None
+
+
+@functools.cache
+def machine_compiler() -> BytecodeCompiler | None:
+    """`find_compiler()` for this process: searched once, however many functions it builds."""
+    return find_compiler()
 
 
 def _pyenv_interpreters(env: Mapping[str, str]) -> list[str]:

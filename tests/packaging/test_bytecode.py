@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from components.packaging import bytecode
 from components.packaging.bytecode import (
     COMPILER_ENV,
     BytecodeCompiler,
@@ -167,3 +168,19 @@ def test_a_module_of_ours_that_does_not_compile_fails_a_strict_build(tmp_path: P
     root = _tree(tmp_path / "task")
     with pytest.raises(PackagingError, match=r"py2_only\.py"):
         compile_tree(current_interpreter(), root, "/var/task", strict=True)
+
+
+def test_the_machine_is_searched_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    searches: list[None] = []
+
+    def search() -> BytecodeCompiler | None:
+        searches.append(None)
+        return PY313
+
+    monkeypatch.setattr(bytecode, "find_compiler", search)
+    bytecode.machine_compiler.cache_clear()
+    try:
+        assert [bytecode.machine_compiler() for _ in range(3)] == [PY313] * 3
+        assert len(searches) == 1
+    finally:
+        bytecode.machine_compiler.cache_clear()
