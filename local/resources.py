@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.core import layout
+from handlers.core.password_policy import PASSWORD_POLICY
 from local import defaults
 
 
@@ -152,15 +153,7 @@ def _create_user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
         PoolName=f"{prefix}-users",
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
-        Policies={
-            "PasswordPolicy": {
-                "MinimumLength": 8,
-                "RequireUppercase": True,
-                "RequireLowercase": True,
-                "RequireNumbers": True,
-                "RequireSymbols": False,
-            }
-        },
+        Policies={"PasswordPolicy": PASSWORD_POLICY.as_cognito_api()},
     )["UserPool"]
     client = cognito.create_user_pool_client(
         UserPoolId=pool["Id"],

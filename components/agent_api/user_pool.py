@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.config import AuthSettings
+from handlers.core.password_policy import PASSWORD_POLICY
 
 
 @dataclass(frozen=True)
@@ -26,11 +28,7 @@ def create_user_pool(
         auto_verified_attributes=["email"],
         username_configuration={"case_sensitive": False},
         password_policy={
-            "minimum_length": 12,
-            "require_lowercase": True,
-            "require_uppercase": True,
-            "require_numbers": True,
-            "require_symbols": True,
+            **dataclasses.asdict(PASSWORD_POLICY),
             "temporary_password_validity_days": 3,
         },
         mfa_configuration=auth.mfa,

@@ -1,6 +1,8 @@
 // Cognito's user-pool API over plain fetch (x-amz-json-1.1), instead of Amplify: four
 // calls do not justify ~100 kB of JavaScript.
 
+import { PASSWORD_RULES } from "./password";
+
 export interface Tokens {
   idToken: string;
   accessToken: string;
@@ -25,8 +27,7 @@ const FRIENDLY: Record<string, string> = {
   UserNotConfirmedException: "This account is not confirmed yet. Enter the code we emailed you.",
   CodeMismatchException: "That code is not right. Check the email and try again.",
   ExpiredCodeException: "That code has expired. Sign up again to get a new one.",
-  InvalidPasswordException:
-    "The password does not meet the rules: at least 8 characters with upper and lower case letters, a number and a symbol.",
+  InvalidPasswordException: `The password does not meet the rules. ${PASSWORD_RULES}`,
   TooManyRequestsException: "Too many attempts. Wait a minute and try again.",
   LimitExceededException: "Too many attempts. Wait a minute and try again.",
 };

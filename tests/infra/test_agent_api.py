@@ -191,12 +191,14 @@ def test_user_pool_and_site_client(stack: StackRun) -> None:
     (pool,) = stack.of_type("aws:cognito/userPool:UserPool")
     assert pool.inputs["usernameAttributes"] == ["email"]
     assert pool.inputs["usernameConfiguration"] == {"caseSensitive": False}
-    password = pool.inputs["passwordPolicy"]
-    assert password["minimumLength"] >= 12
-    assert all(
-        password[k]
-        for k in ("requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols")
-    )
+    assert pool.inputs["passwordPolicy"] == {
+        "minimumLength": 12,
+        "requireLowercase": True,
+        "requireUppercase": True,
+        "requireNumbers": True,
+        "requireSymbols": True,
+        "temporaryPasswordValidityDays": 3,
+    }
     assert pool.inputs["mfaConfiguration"] == config.auth.mfa
     assert pool.inputs["deletionProtection"] == ("ACTIVE" if stack.stack == "prod" else "INACTIVE")
     (client,) = stack.of_type("aws:cognito/userPoolClient:UserPoolClient")

@@ -7,6 +7,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useAuth } from "@/components/AuthProvider";
 import { Field } from "@/components/Field";
 import { FormError } from "@/components/FormError";
+import { PASSWORD_MIN_LENGTH, PASSWORD_RULES } from "@/lib/password";
 
 type Step = "details" | "confirm";
 
@@ -74,8 +75,8 @@ export default function SignUpPage() {
             type="password"
             autoComplete="new-password"
             required
-            minLength={8}
-            hint="At least 8 characters, with upper and lower case letters, a number and a symbol."
+            minLength={PASSWORD_MIN_LENGTH}
+            hint={PASSWORD_RULES}
             value={password}
             onChange={(event) => setPassword(event.target.value)}
           />
