@@ -11,13 +11,12 @@ from __future__ import annotations
 import sys
 import traceback
 
+from handlers.core.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
 from local.authorizer import CognitoAuthorizer
 from local.functions import FunctionUnavailableError, LocalFunctions
 from local.http_types import HttpRequest, HttpResponse
 from local.proxy_event import bad_gateway, proxy_event, proxy_response
 from local.routes import match_route
-
-ALLOWED_HEADERS = "Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key"
 
 
 class ApiGateway:
@@ -44,8 +43,8 @@ class ApiGateway:
                 headers=[
                     *cors,
                     ("Access-Control-Allow-Methods", ",".join((*match.route.methods, "OPTIONS"))),
-                    ("Access-Control-Allow-Headers", ALLOWED_HEADERS),
-                    ("Access-Control-Max-Age", "600"),
+                    ("Access-Control-Allow-Headers", CORS_ALLOWED_HEADERS),
+                    ("Access-Control-Max-Age", str(CORS_MAX_AGE_SECONDS)),
                 ],
             )
         claims = self._authorizer.claims(request.header("Authorization"))
@@ -56,12 +55,12 @@ class ApiGateway:
             result = self._functions.invoke(match.route.function, event)
         except FunctionUnavailableError as exc:
             print(f"[gateway] {request.method} {stage_path}: {exc}", file=sys.stderr)
-            return bad_gateway()
+            return bad_gateway(cors)
         except Exception:
             # Lambda reports an unhandled error in the function's log; API Gateway says 502.
             traceback.print_exc()
-            return bad_gateway()
-        return proxy_response(result)
+            return bad_gateway(cors)
+        return proxy_response(result, cors)
 
     def cors_headers(self, request: HttpRequest) -> list[tuple[str, str]]:
         origin = request.header("Origin")

@@ -95,13 +95,14 @@ def _event_body(request: HttpRequest) -> tuple[str | None, bool]:
     return base64.b64encode(request.body).decode("ascii"), True
 
 
-def proxy_response(result: Any) -> HttpResponse:
+def proxy_response(result: Any, cors: list[tuple[str, str]] | None = None) -> HttpResponse:
     """The function's return value as API Gateway turns it into a response.
 
-    A result that is not a proxy response is a 502, as API Gateway answers it.
+    A result that is not a proxy response is a 502, as API Gateway answers it (with the
+    CORS headers its gateway responses carry).
     """
     if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
-        return bad_gateway()
+        return bad_gateway(cors)
     headers: list[tuple[str, str]] = []
     seen: set[str] = set()
     for name, values in (result.get("multiValueHeaders") or {}).items():
@@ -115,5 +116,6 @@ def proxy_response(result: Any) -> HttpResponse:
     return HttpResponse(status=result["statusCode"], headers=headers, body=body)
 
 
-def bad_gateway() -> HttpResponse:
-    return HttpResponse.json(502, {"message": "Internal server error"})
+def bad_gateway(cors: list[tuple[str, str]] | None = None) -> HttpResponse:
+    """API Gateway's 502, with the CORS headers of its DEFAULT_5XX response."""
+    return HttpResponse.json(502, {"message": "Internal server error"}, cors or [])

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 
 import pulumi
 
-ALLOWED_HEADERS = "Authorization,Content-Type"
-MAX_AGE_SECONDS = 600
+from handlers.core.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
 
 
 def preflight_template(origins: Sequence[str]) -> str:
@@ -35,8 +34,8 @@ def preflight_headers(methods: Sequence[str]) -> dict[str, str]:
     """Static preflight headers, as integration-response parameter values (quoted literals)."""
     return {
         "method.response.header.Access-Control-Allow-Methods": f"'{','.join([*methods, 'OPTIONS'])}'",
-        "method.response.header.Access-Control-Allow-Headers": f"'{ALLOWED_HEADERS}'",
-        "method.response.header.Access-Control-Max-Age": f"'{MAX_AGE_SECONDS}'",
+        "method.response.header.Access-Control-Allow-Headers": f"'{CORS_ALLOWED_HEADERS}'",
+        "method.response.header.Access-Control-Max-Age": f"'{CORS_MAX_AGE_SECONDS}'",
         "method.response.header.Vary": "'Origin'",
     }
 
@@ -45,7 +44,7 @@ def gateway_response_headers(site_origin: pulumi.Input[str]) -> pulumi.Output[di
     return pulumi.Output.from_input(site_origin).apply(
         lambda origin: {
             "gatewayresponse.header.Access-Control-Allow-Origin": f"'{origin}'",
-            "gatewayresponse.header.Access-Control-Allow-Headers": f"'{ALLOWED_HEADERS}'",
+            "gatewayresponse.header.Access-Control-Allow-Headers": f"'{CORS_ALLOWED_HEADERS}'",
             "gatewayresponse.header.Vary": "'Origin'",
         }
     )

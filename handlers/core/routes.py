@@ -12,6 +12,10 @@ from dataclasses import dataclass
 STAGE_NAME = "api"
 """The stage, and so the first path segment of every API URL."""
 
+CORS_ALLOWED_HEADERS = "Authorization,Content-Type"
+"""What a preflight lets the site send: the id token and JSON."""
+CORS_MAX_AGE_SECONDS = 600
+
 
 @dataclass(frozen=True)
 class Route:
