@@ -10,7 +10,7 @@ with the cache of loaded document indexes.
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -36,6 +36,12 @@ from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
+if TYPE_CHECKING:
+    from handlers.core.llm.answers import Answerer
+    from handlers.core.llm.embeddings import Embedder
+    from handlers.core.retrieval.document_source import S3DocumentSource
+    from handlers.core.retrieval.index import HybridIndex
+
 logger = Logger(service="agent")
 tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
 app = APIGatewayRestResolver(enable_validation=True)
@@ -53,25 +59,39 @@ def settings() -> AgentSettings:
 
 
 @cache
+def _document_source() -> S3DocumentSource:
+    import boto3
+
+    from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+
+    # Kept for the life of the warm container: loaded documents keyed by id + ETag.
+    return S3DocumentSource(boto3.client("s3"), settings().bucket_name, DocumentCache())
+
+
+# Retrieval (numpy) and the model provider load on the first question, not with the module
+# or the context: listing, reading and deleting conversations never need them.
+def _index_for(embedder: Embedder) -> HybridIndex:
+    from handlers.core.retrieval.index import HybridIndex
+
+    return HybridIndex(_document_source(), embedder)
+
+
+def _provider() -> tuple[Answerer, Embedder]:
+    from handlers.core.llm.provider import make_provider
+
+    return make_provider(settings())
+
+
+@cache
 def agent_context() -> service.AgentContext:
     import boto3
 
     from handlers.core.conversations.table import ConversationTable
     from handlers.core.documents.table import DocumentTable
-    from handlers.core.llm.embeddings import Embedder
-    from handlers.core.llm.provider import make_provider
     from handlers.core.quotas import DailyQuota
-    from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
-    from handlers.core.retrieval.index import HybridIndex
 
     config = settings()
     table = boto3.resource("dynamodb").Table(config.table_name)
-    # Kept for the life of the warm container: loaded documents keyed by id + ETag.
-    source = S3DocumentSource(boto3.client("s3"), config.bucket_name, DocumentCache())
-
-    def index_for(embedder: Embedder) -> HybridIndex:
-        return HybridIndex(source, embedder)
-
     return service.AgentContext(
         conversations=ConversationTable(table),
         documents=DocumentTable(table),
@@ -80,8 +100,8 @@ def agent_context() -> service.AgentContext:
             question_limit=config.daily_question_limit,
             token_limit=config.daily_token_limit,
         ),
-        provider=lambda: make_provider(config),
-        index_for=index_for,
+        provider=_provider,
+        index_for=_index_for,
     )
 
 

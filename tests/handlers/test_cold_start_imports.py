@@ -2,7 +2,8 @@
 
 The `api` function needs no numpy, extractor, model client or BM25 code; the ingest worker
 imports the BM25 writer with its derived files but loads no extractor until a file needs
-it and no `openai` until a provider does; the agent loads `openai` only with its provider.
+it and no `openai` until a provider does; the agent loads `openai` with its provider and
+retrieval (numpy) with the first question.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def test_ingest_function_defers_extractors_and_the_model_client():
     assert not [name for name in ("openai", *EXTRACTORS) if name in loaded]
 
 
-def test_agent_function_defers_the_model_client():
+def test_agent_function_defers_the_model_client_and_retrieval():
+    # Listing, reading and deleting conversations need neither: the first question loads them.
     loaded = modules_after_import("handlers.agent")
 
-    assert not [name for name in ("openai", *EXTRACTORS) if name in loaded]
+    assert not [name for name in ("openai", "numpy", *EXTRACTORS, *BM25_MODULES) if name in loaded]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
@@ -35,11 +36,13 @@ from handlers.core.ids import is_valid_id, new_id
 from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
-from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmError
 from handlers.core.llm.tools import AgentTools, excerpt
 from handlers.core.quotas import DailyQuota, QuotaExceededError
-from handlers.core.retrieval.index import VectorIndex
+
+if TYPE_CHECKING:
+    from handlers.core.llm.embeddings import Embedder
+    from handlers.core.retrieval.index import VectorIndex
 
 logger = Logger(child=True)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from handlers.core.llm.deadline import Deadline
-from handlers.core.llm.tools import AgentTools
+
+if TYPE_CHECKING:
+    from handlers.core.llm.tools import AgentTools
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.retrieval.index import VectorIndex
-from handlers.core.retrieval.passages import Passage
 from handlers.core.tracing import tracer
+
+if TYPE_CHECKING:
+    from handlers.core.retrieval.index import VectorIndex
+    from handlers.core.retrieval.passages import Passage
 
 DEFAULT_TOP_K = 5
 MAX_TOP_K = 10
