@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from handlers.core.llm.answers import Answerer
 from handlers.core.llm.chat import OpenAIAnswerer
 from handlers.core.llm.client import make_openai_client
-from handlers.core.llm.embeddings import Embedder, OfflineEmbedder, OpenAIEmbedder
+from handlers.core.llm.embeddings import Embedder, make_embedder
 from handlers.core.llm.offline import OfflineAnswerer
 from handlers.core.llm.secrets import read_openai_api_key
 from handlers.core.settings import AgentSettings, LlmSettings
@@ -25,13 +25,11 @@ def make_provider(settings: AgentSettings) -> tuple[Answerer, Embedder]:
     max age; a missing key raises LlmNotConfiguredError (503).
     """
     if settings.llm_provider == "offline":
-        return OfflineAnswerer(), OfflineEmbedder(settings.embedding_dimensions)
+        return OfflineAnswerer(), make_embedder(settings)
     client = _client(settings, read_openai_api_key(settings))
     return (
         OpenAIAnswerer(client, model=settings.chat_model, max_rounds=settings.max_tool_rounds),
-        OpenAIEmbedder(
-            client, model=settings.embedding_model, dimensions=settings.embedding_dimensions
-        ),
+        make_embedder(settings, client=client),
     )
 
 
