@@ -23,7 +23,6 @@ class StackResources:
     queue_url: str
     queue_arn: str
     dlq_url: str
-    dlq_arn: str
     user_pool_id: str
     user_pool_client_id: str
     openai_secret_arn: str | None
@@ -41,7 +40,7 @@ def create_resources(
     """Everything the three functions use; `session` is a boto3 Session bound to moto."""
     prefix = defaults.NAME_PREFIX
     table_name = _create_table(session.client("dynamodb"), f"{prefix}-documents")
-    dlq_url, dlq_arn, queue_url, queue_arn = _create_queues(session.client("sqs"), prefix)
+    dlq_url, queue_url, queue_arn = _create_queues(session.client("sqs"), prefix)
     bucket_name = _create_bucket(
         session.client("s3"), f"{prefix}-documents", cors_origins, queue_arn
     )
@@ -58,7 +57,6 @@ def create_resources(
         queue_url=queue_url,
         queue_arn=queue_arn,
         dlq_url=dlq_url,
-        dlq_arn=dlq_arn,
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
         openai_secret_arn=secret_arn,
@@ -85,7 +83,7 @@ def _create_table(dynamodb: Any, name: str) -> str:
     return name
 
 
-def _create_queues(sqs: Any, prefix: str) -> tuple[str, str, str, str]:
+def _create_queues(sqs: Any, prefix: str) -> tuple[str, str, str]:
     dlq_url = sqs.create_queue(
         QueueName=f"{prefix}-ingest-dlq",
         Attributes={"MessageRetentionPeriod": str(layout.DLQ_RETENTION_SECONDS)},
@@ -101,7 +99,7 @@ def _create_queues(sqs: Any, prefix: str) -> tuple[str, str, str, str]:
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
-    return str(dlq_url), dlq_arn, str(queue_url), _queue_arn(sqs, queue_url)
+    return str(dlq_url), str(queue_url), _queue_arn(sqs, queue_url)
 
 
 def _queue_arn(sqs: Any, queue_url: str) -> str:

@@ -35,7 +35,6 @@ class FunctionSpec:
 class DeployedFunction:
     key: str
     function: aws.lambda_.Function
-    role: aws.iam.Role
     log_group: aws.cloudwatch.LogGroup
     alias: aws.lambda_.Alias | None
     timeout_seconds: int
@@ -133,7 +132,6 @@ def deploy_function(
     return DeployedFunction(
         key=spec.key,
         function=function,
-        role=role,
         log_group=log_group,
         alias=alias,
         timeout_seconds=settings.timeout_seconds,

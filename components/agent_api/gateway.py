@@ -53,7 +53,6 @@ class GatewayArgs:
 class Gateway:
     rest_api: aws.apigateway.RestApi
     stage: aws.apigateway.Stage
-    methods: list[aws.apigateway.Method]
 
 
 class _Builder:
@@ -86,7 +85,6 @@ class _Builder:
             opts=self.child,
         )
         self.resources: dict[str, aws.apigateway.Resource] = {}
-        self.methods: list[aws.apigateway.Method] = []
         self.deployment_inputs: list[pulumi.Resource] = []
 
     def resource(self, path: str) -> pulumi.Input[str]:
@@ -135,7 +133,6 @@ class _Builder:
                 uri=function.invoke_arn,
                 opts=self.child,
             )
-            self.methods.append(method)
             self.deployment_inputs += [method, integration]
         self._preflight(slug, resource_id, route.methods)
 
@@ -276,4 +273,4 @@ def create_gateway(name: str, args: GatewayArgs, parent: pulumi.Resource) -> Gat
     builder.gateway_responses()
     builder.permissions()
     stage = builder.stage()
-    return Gateway(rest_api=builder.rest_api, stage=stage, methods=builder.methods)
+    return Gateway(rest_api=builder.rest_api, stage=stage)

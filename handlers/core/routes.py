@@ -41,5 +41,3 @@ ROUTES: tuple[Route, ...] = (
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
     Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
 )
-
-ROUTED_FUNCTIONS: tuple[str, ...] = tuple(dict.fromkeys(route.function for route in ROUTES))

@@ -30,10 +30,6 @@ class DocumentFiles:
         self._s3 = s3
         self._bucket = bucket
 
-    @property
-    def bucket(self) -> str:
-        return self._bucket
-
     def presign_upload(
         self, key: str, *, content_type: str, max_bytes: int, expires_in: int
     ) -> tuple[str, dict[str, str]]:

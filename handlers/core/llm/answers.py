@@ -41,7 +41,7 @@ class Answerer(Protocol):
         history: Sequence[Exchange] = (),
         deadline: Deadline | None = None,
     ) -> DraftAnswer:
-        """Answer from what `tools` return; the passages used are in `tools.retrieved`.
+        """Answer from what `tools` return, citing passages by their numbers (`tools.cited`).
 
         With a `deadline`, give up (LlmUnavailableError) rather than run past it.
         """

@@ -92,11 +92,6 @@ class AgentTools:
     def documents(self) -> list[DocumentRecord]:
         return list(self._documents.values())
 
-    @property
-    def retrieved(self) -> list[Passage]:
-        """Every passage returned so far; passage [n] is `retrieved[n - 1]`."""
-        return list(self._passages)
-
     def call(self, name: str, arguments: str) -> str:
         """Run a tool the model asked for; the result is JSON text for a `tool` message."""
         try:

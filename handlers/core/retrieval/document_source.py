@@ -183,7 +183,6 @@ class S3DocumentSource:
             user_id=user_id,
             lexical=lexical,
             embeddings=embeddings,
-            embedding_model=record.embedding_model if embeddings is not None else None,
             cache_key=key,
             text=text,
             chunks_digest=digest,

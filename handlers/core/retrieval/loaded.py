@@ -42,7 +42,6 @@ class LoadedDocument:
     # None when the document was embedded with another model or dimensions than the
     # query embedder (or has no matrix): it is then searched with BM25 only.
     embeddings: Matrix | None
-    embedding_model: str | None
     # The cache entry holding this document (its size grows when the text is read).
     cache_key: tuple[str, ...] = ()
     text: ChunkText = field(default_factory=ChunkText)
