@@ -56,7 +56,8 @@ class FrontendSiteArgs:
     connect_sources: pulumi.Input[Sequence[str]]
     """Exact origins for the CSP's connect-src: the API, Cognito and the documents bucket."""
     runtime_config: pulumi.Input[Mapping[str, Any]]
-    """The content of /config.json: apiUrl, region, userPoolId, userPoolClientId, cognitoEndpoint."""
+    """The content of /config.json: apiUrl, region, userPoolId, userPoolClientId,
+    cognitoEndpoint, maxUploadBytes."""
     tags: Mapping[str, str]
     """Cost-allocation tags of the stack."""
     custom_domain: CustomDomain | None = None

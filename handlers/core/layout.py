@@ -107,7 +107,8 @@ def parse_raw_key(key: str) -> RawObjectKey | None:
 
 
 # --- Ingest queue ------------------------------------------------------------------------
-# A message is retried this many times before it moves to the dead-letter queue.
+# A message is delivered (received) this many times before it moves to the dead-letter
+# queue: SQS's maxReceiveCount, so 4 retries.
 MAX_RECEIVE_COUNT = 5
 # AWS's advice for SQS event sources: visibility at least 6x the function timeout, so a
 # batch that is retried by Lambda's poller is not delivered twice in parallel.

@@ -3,8 +3,8 @@
 Powertools' `Tracer` keeps one configuration for every instance in a process, so this one
 and the handler's `Tracer(service=...)` record into the same trace. Tracing is on in Lambda
 (active tracing) and off anywhere else: Powertools turns it off outside a Lambda runtime,
-and tests set `POWERTOOLS_TRACE_DISABLED`. Subsegments never keep a response
-(`capture_response=False`), and annotations hold only short codes (content kind, outcome,
+and tests set `POWERTOOLS_TRACE_DISABLED`. Subsegments keep no response
+(`capture_response=False`; the ingest handler's keeps only the failed message ids), and annotations hold only short codes (content kind, outcome,
 model): no document text, question, answer or user id.
 """
 
