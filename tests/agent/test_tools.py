@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from handlers.core.derived.passage import Passage
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.llm.tools import AgentTools, excerpt
-from handlers.core.retrieval.passages import Passage
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 

@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 
 from handlers.core import metric_names as names
 from handlers.core.clock import utc_now
+from handlers.core.conversations.citations import citation_for
 from handlers.core.conversations.models import (
     DEFAULT_TITLE,
     AskRequest,
@@ -37,7 +38,7 @@ from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
-from handlers.core.llm.tools import AgentTools, excerpt
+from handlers.core.llm.tools import AgentTools
 from handlers.core.quotas import DailyQuota, QuotaExceededError
 
 if TYPE_CHECKING:
@@ -146,16 +147,7 @@ def ask_question(
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
     _record_usage(draft)
     answer, passages = tools.cited(draft.text)
-    citations = [
-        Citation(
-            document_id=p.document_id,
-            document_name=p.document_name,
-            page=p.page,
-            excerpt=excerpt(p.text),
-            score=p.score,
-        )
-        for p in passages
-    ]
+    citations = [citation_for(passage) for passage in passages]
     final = DraftAnswer(
         text=answer,
         model=draft.model,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from handlers.core.derived.passage import Passage
 from handlers.core.llm.answers import DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.embeddings import tokenize
 from handlers.core.llm.tools import AgentTools
-from handlers.core.retrieval.passages import Passage
 from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"

@@ -19,8 +19,8 @@ from handlers.core.documents.models import DocumentRecord
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
+    from handlers.core.derived.passage import Passage
     from handlers.core.retrieval.index import VectorIndex
-    from handlers.core.retrieval.passages import Passage
 
 DEFAULT_TOP_K = 5
 MAX_TOP_K = 10
