@@ -162,7 +162,7 @@ def test_word_headings_split_sections_within_pages() -> None:
     document.add_paragraph("About this manual.")
     document.add_heading("Install", 1)
     document.add_paragraph("Plug it in.")
-    document.add_page_break()
+    document.add_page_break()  # type: ignore[no-untyped-call]
     document.add_paragraph("Then switch it on.")
     document.add_heading("Linux", 2)
     document.add_paragraph("Use the package.")
