@@ -9,9 +9,9 @@ ingested before that file existed. Corpus statistics (chunk count, average lengt
 document frequency) are summed over the documents searched at query time, so scores are
 comparable across documents without rebuilding anything.
 
-Ingest and query both tokenise through `term_ids` here (which uses the one tokenizer,
-`handlers.core.llm.embeddings.tokenize`): a query term matches a stored term only if
-both sides hash the same token.
+Ingest and query both tokenise with `handlers.core.text.terms.terms` (stemmed words plus
+exact identifiers): a query term matches a stored term only if both sides hash the same
+term, so postings record the `TERMS_VERSION` they were built with.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from handlers.core.llm.embeddings import tokenize
+from handlers.core.text.terms import terms
 
 K1 = 1.2
 B = 0.75
@@ -47,7 +47,7 @@ def term_id(token: str) -> int:
 
 def term_ids(text: str) -> TermIds:
     """The distinct term ids of a text (a query), sorted."""
-    ids = np.fromiter((term_id(token) for token in set(tokenize(text))), dtype=np.int64)
+    ids = np.fromiter((term_id(token) for token in set(terms(text))), dtype=np.int64)
     return np.unique(ids)
 
 
@@ -97,7 +97,7 @@ class LexicalIndex:
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         # Local term ids from one dict pass, the vocabulary hashed once, then one np.unique
         # over (term, chunk) pairs: the build costs about as much as tokenising the text.
-        tokenized = [tokenize(text) for text in texts]
+        tokenized = [terms(text) for text in texts]
         lengths = np.asarray([len(tokens) for tokens in tokenized], dtype=np.float32)
         vocabulary: dict[str, int] = {}
         local_ids = np.fromiter(

@@ -4,6 +4,9 @@ With it a cold search reads precomputed statistics instead of tokenising every c
 An uncompressed `numpy.savez` archive (no pickle) holding:
 
 - `format`: int32, shape (1,) — `FORMAT_VERSION`;
+- `terms_version`: int32, shape (1,) — the tokenizer's `TERMS_VERSION` (absent: 1). Postings
+  of another version cannot match today's query terms: the reader rejects them and
+  retrieval rebuilds them from the chunk text;
 - `term_ids`: int64 (terms,) — sorted hashed term ids (`bm25.term_id`);
 - `offsets`: int64 (terms + 1,) — CSR offsets into the postings;
 - `positions`: uint16/uint32 (postings,) — chunk positions, ascending within a term;
@@ -26,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from handlers.core.retrieval.bm25 import LexicalIndex
+from handlers.core.text.terms import TERMS_VERSION
 
 FORMAT_VERSION = 1
 DIGEST_BYTES = 16
@@ -52,6 +56,7 @@ def lexical_file_bytes(index: LexicalIndex, *, chunks_body: bytes) -> bytes:
         buffer,
         allow_pickle=False,
         format=np.asarray([FORMAT_VERSION], dtype=np.int32),
+        terms_version=np.asarray([TERMS_VERSION], dtype=np.int32),
         term_ids=index.term_ids.astype(np.int64),
         offsets=index.offsets.astype(np.int64),
         positions=_compact(index.positions),
@@ -71,6 +76,7 @@ def read_lexical_file(data: bytes) -> LexicalFile:
         raise LexicalFileError("not an npz archive") from exc
     try:
         version = arrays["format"]
+        terms_version = arrays.get("terms_version", np.asarray([1], dtype=np.int32))
         index = LexicalIndex(
             term_ids=arrays["term_ids"].astype(np.int64, copy=False),
             offsets=arrays["offsets"].astype(np.int64, copy=False),
@@ -83,6 +89,8 @@ def read_lexical_file(data: bytes) -> LexicalFile:
         raise LexicalFileError(f"missing array {exc}") from exc
     if version.shape != (1,) or int(version[0]) != FORMAT_VERSION:
         raise LexicalFileError("unknown format version")
+    if terms_version.shape != (1,) or int(terms_version[0]) != TERMS_VERSION:
+        raise LexicalFileError("postings from another tokenizer version")
     _check(index, digest)
     return LexicalFile(index=index, chunks_digest=digest)
 
