@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.core.retrieval.bm25 import LexicalIndex, bm25_scores
 from handlers.core.text.terms import identifiers, key_terms, terms
 
 
@@ -79,3 +80,22 @@ def test_key_terms_leave_out_how_a_question_is_phrased() -> None:
         "rebas",
         "merg",
     }
+
+
+def test_an_option_ranks_the_passage_that_defines_it_first() -> None:
+    # Unstemmed word tokens saw only "help" here: the chatty passage won on frequency
+    passages = [
+        "For help with the shell, ask for help on the list; help is given by volunteers.",
+        "The --help option prints a usage summary and exits.",
+    ]
+    scores = bm25_scores("what does --help print", [LexicalIndex.build(passages)])[0]
+    assert scores[1] > scores[0]
+
+
+def test_an_identifier_outranks_its_words_scattered_in_prose() -> None:
+    passages = [
+        "In bash, bash scripts can rematch; bash users rematch often.",
+        "BASH_REMATCH holds the parts matched by =~ in an array.",
+    ]
+    scores = bm25_scores("What is BASH_REMATCH?", [LexicalIndex.build(passages)])[0]
+    assert scores[1] > scores[0]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.llm.tools import AgentTools, excerpt
+from handlers.core.retrieval.bm25 import LexicalIndex, TermStatistics, term_statistics
 from handlers.core.retrieval.passages import Passage
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
@@ -46,6 +47,14 @@ class StubIndex:
     def read(self, document: DocumentRecord, chunk_index: int) -> Passage | None:
         return passage(document.document_id, chunk_index) if chunk_index < 3 else None
 
+    def term_statistics(
+        self, documents: Sequence[DocumentRecord], terms: Collection[str]
+    ) -> TermStatistics:
+        texts = [h.text for h in self.hits if h.document_id in {d.document_id for d in documents}]
+        return term_statistics(terms, [LexicalIndex.build(texts)])
+
+    semantic = False
+
 
 def test_passages_are_numbered_once_and_answers_renumbered() -> None:
     tools = AgentTools(
@@ -58,7 +67,8 @@ def test_passages_are_numbered_once_and_answers_renumbered() -> None:
 
     text, cited = tools.cited("B says so [3], A agrees [2][3]; see [9].")
     assert text == "B says so [1], A agrees [2][1]; see."
-    assert [(p.document_id, p.chunk_index) for p in cited] == [("b", 0), ("a", 1)]
+    assert [(c.passage.document_id, c.passage.chunk_index) for c in cited] == [("b", 0), ("a", 1)]
+    assert [c.excerpt for c in cited] == ["text 0", "text 1"]  # no quotes: the passages
 
 
 def test_bad_tool_calls_are_reported_to_the_model_not_raised() -> None:

@@ -37,7 +37,7 @@ from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
-from handlers.core.llm.tools import AgentTools, excerpt
+from handlers.core.llm.tools import AgentTools
 from handlers.core.quotas import DailyQuota, QuotaExceededError
 
 if TYPE_CHECKING:
@@ -145,16 +145,16 @@ def ask_question(
     tokens = draft.prompt_tokens + draft.completion_tokens
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
     _record_usage(draft)
-    answer, passages = tools.cited(draft.text)
+    answer, cited = tools.cited(draft.text, draft.quotes)
     citations = [
         Citation(
-            document_id=p.document_id,
-            document_name=p.document_name,
-            page=p.page,
-            excerpt=excerpt(p.text),
-            score=p.score,
+            document_id=c.passage.document_id,
+            document_name=c.passage.document_name,
+            page=c.passage.page,
+            excerpt=c.excerpt,
+            score=c.passage.score,
         )
-        for p in passages
+        for c in cited
     ]
     final = DraftAnswer(
         text=answer,

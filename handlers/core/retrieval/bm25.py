@@ -17,7 +17,7 @@ term, so postings record the `TERMS_VERSION` they were built with.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -145,7 +145,7 @@ def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]
     frequency = np.zeros(ids.shape[0], dtype=np.int64)
     for index, found in zip(indexes, rows, strict=True):
         frequency += index.document_frequencies(found)
-    idf = np.log1p((total_chunks - frequency + 0.5) / (frequency + 0.5))
+    idf = _idf(total_chunks, frequency)
     for position, (index, found) in enumerate(zip(indexes, rows, strict=True)):
         present = found >= 0
         if not present.any():
@@ -164,3 +164,34 @@ def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]
             np.float32
         )
     return scores
+
+
+@dataclass(frozen=True)
+class TermStatistics:
+    """How the searched documents use some terms: for the relevance gate's weights."""
+
+    passages: int
+    document_frequency: dict[str, int]
+    idf: dict[str, float]
+
+
+def term_statistics(terms: Collection[str], indexes: Sequence[LexicalIndex]) -> TermStatistics:
+    """Each term's document frequency over these indexes' chunks, and its BM25 IDF."""
+    ordered = sorted(terms)
+    ids = np.asarray([term_id(term) for term in ordered], dtype=np.int64)
+    frequency = np.zeros(ids.shape[0], dtype=np.int64)
+    for index in indexes:
+        frequency += index.document_frequencies(index.rows(ids))
+    total = sum(index.size for index in indexes)
+    idf = _idf(total, frequency)
+    return TermStatistics(
+        passages=total,
+        document_frequency={t: int(f) for t, f in zip(ordered, frequency, strict=True)},
+        idf={t: float(w) for t, w in zip(ordered, idf, strict=True)},
+    )
+
+
+def _idf(total: int, frequency: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """BM25's inverse document frequency (never negative: Lucene's +1 inside the log)."""
+    weights: npt.NDArray[np.float64] = np.log1p((total - frequency + 0.5) / (frequency + 0.5))
+    return weights

@@ -40,6 +40,11 @@ _SENTENCE_END = ".?!"
 _FILLER = frozenset("-._=~\u2026\u00b7\u2022\u2013\u2014")
 _ABBREVIATION = re.compile(r"^[^\W\d_](\.[^\W\d_])+$")  # e.g, i.e, u.s
 _OPTION = re.compile(r"^--?[^\W_]")
+# "How long", "how many": the question asks for a quantity; the word names no subject.
+_HOW_MUCH = re.compile(
+    r"\bhow\s+(?:long|many|much|often|far|old|big|large|small|soon|fast|late|early)\b",
+    re.IGNORECASE,
+)
 
 _stemmer = Stemmer.Stemmer("english")
 
@@ -55,8 +60,9 @@ def terms(text: str) -> list[str]:
 
 
 def key_terms(question: str) -> set[str]:
-    """The distinct terms of a question that name its subject (for the relevance gate)."""
-    return set(terms(question)) - _QUESTION_TERMS
+    """The distinct terms of a question that name its subject (for the relevance gate):
+    without the words it is phrased with ("explain", "how long", "how many")."""
+    return set(terms(_HOW_MUCH.sub("how", question))) - _QUESTION_TERMS
 
 
 def identifiers(text: str) -> list[str]:

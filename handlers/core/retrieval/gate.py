@@ -1,0 +1,87 @@
+"""The relevance gate: is there evidence for this question in the documents at all?
+
+Retrieval always returns *something* — the passages least unlike the question — so an
+answerer needs a separate judgement of whether they are evidence. The gate asks how much
+of the question's information one passage holds: the question's key terms
+(`handlers.core.text.terms.key_terms`: its subject, not how it is phrased) are weighted by
+their inverse document frequency over the documents searched, and a passage's coverage is
+the share of that weight it contains. A term the documents never use gets the largest
+weight of all, so a question whose key terms are absent covers little however many common
+words it shares with the documents ("How do I reset my **router's wifi**?" over a git
+manual). Evidence is found when some top passage covers at least `MIN_COVERAGE` of the
+question: more than half of what the question is about, in one place.
+
+Tables of contents and indexes name every subject without answering any: they are not
+evidence. The vector side counts only when the embedder is a semantic model (not the
+offline feature hashing, which measures the same word overlap as BM25, less precisely),
+and only for a passage that already covers a good part of the question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from handlers.core.text.terms import key_terms, terms
+
+# More than half of the question's IDF mass in one passage.
+MIN_COVERAGE = 0.5
+# A semantic embedder's cosine that, with at least half the coverage, counts as evidence.
+SEMANTIC_MIN_COSINE = 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the gate needs of a retrieved passage."""
+
+    text: str
+    dense_score: float = 0.0
+    navigation: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    found: bool
+    coverage: float  # the best passage's share of the question's key-term weight
+    best: int | None  # the position of that passage among the candidates
+    missing: tuple[str, ...]  # key terms no searched document contains
+
+
+def gate_terms(question: str) -> set[str]:
+    """The terms the gate weighs: key terms, without option phrases ("rebase -i")
+    that only repeat their parts."""
+    return {term for term in key_terms(question) if " " not in term}
+
+
+def weigh(
+    question_terms: Collection[str],
+    weights: Mapping[str, float],
+    frequencies: Mapping[str, int],
+    candidates: Sequence[Candidate],
+    *,
+    semantic: bool = False,
+) -> Evidence:
+    """The gate's decision for candidates retrieved for a question.
+
+    `weights` is each question term's IDF over the searched documents and `frequencies`
+    its document frequency there (0: no document contains it).
+    """
+    total = sum(weights.get(term, 0.0) for term in question_terms)
+    missing = tuple(sorted(t for t in question_terms if frequencies.get(t, 0) == 0))
+    if total <= 0.0:
+        return Evidence(found=False, coverage=0.0, best=None, missing=missing)
+    best, best_coverage, found = None, 0.0, False
+    for position, candidate in enumerate(candidates):
+        if candidate.navigation:
+            continue
+        present = set(terms(candidate.text)) & set(question_terms)
+        coverage = sum(weights.get(term, 0.0) for term in present) / total
+        if coverage > best_coverage:
+            best, best_coverage = position, coverage
+        semantic_match = (
+            semantic
+            and candidate.dense_score >= SEMANTIC_MIN_COSINE
+            and coverage >= MIN_COVERAGE / 2
+        )
+        found = found or coverage >= MIN_COVERAGE or semantic_match
+    return Evidence(found=found, coverage=round(best_coverage, 4), best=best, missing=missing)
