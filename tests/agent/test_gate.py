@@ -19,7 +19,7 @@ def decide(question: str, *, navigation: int | None = None) -> tuple[bool, float
     terms = gate_terms(question)
     statistics = term_statistics(terms, [INDEX])
     candidates = [Candidate(t, navigation=i == navigation) for i, t in enumerate(PASSAGES)]
-    evidence = weigh(terms, statistics.idf, statistics.document_frequency, candidates)
+    evidence = weigh(terms, statistics, candidates)
     return evidence.found, evidence.coverage
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
 from handlers.core.llm.quotes import locate
-from handlers.core.retrieval.gate import Candidate, Evidence, gate_terms, weigh
+from handlers.core.retrieval.gate import Candidate, Evidence, gate_terms, term_weights, weigh
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class Search:
 
     hits: list[tuple[int, Passage]]
     evidence: Evidence
-    # The IDF of each of the question's key terms over the documents searched.
+    # The weight of each of the question's key terms (`gate.term_weights`).
     weights: dict[str, float]
 
 
@@ -157,12 +157,11 @@ class AgentTools:
         statistics = self._index.term_statistics(self.documents, question_terms)
         evidence = weigh(
             question_terms,
-            statistics.idf,
-            statistics.document_frequency,
+            statistics,
             [Candidate(p.text, p.dense_score) for _, p in hits],
             semantic=self._index.semantic,
         )
-        weights = {term: statistics.idf[term] for term in question_terms}
+        weights = term_weights(question_terms, statistics)
         return Search(hits=hits, evidence=evidence, weights=weights)
 
     def search_documents(self, query: str, top_k: int = DEFAULT_TOP_K) -> dict[str, Any]:

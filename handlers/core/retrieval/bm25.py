@@ -195,3 +195,8 @@ def _idf(total: int, frequency: npt.NDArray[np.int64]) -> npt.NDArray[np.float64
     """BM25's inverse document frequency (never negative: Lucene's +1 inside the log)."""
     weights: npt.NDArray[np.float64] = np.log1p((total - frequency + 0.5) / (frequency + 0.5))
     return weights
+
+
+def idf(total: int, frequency: int) -> float:
+    """The IDF of a term found in `frequency` of `total` passages."""
+    return float(_idf(total, np.asarray([frequency], dtype=np.int64))[0])

@@ -5,10 +5,11 @@ answerer needs a separate judgement of whether they are evidence. The gate asks 
 of the question's information one passage holds: the question's key terms
 (`handlers.core.text.terms.key_terms`: its subject, not how it is phrased) are weighted by
 their inverse document frequency over the documents searched, and a passage's coverage is
-the share of that weight it contains. A term the documents never use gets the largest
-weight of all, so a question whose key terms are absent covers little however many common
-words it shares with the documents ("How do I reset my **router's wifi**?" over a git
-manual). Evidence is found when some top passage covers at least `MIN_COVERAGE` of the
+the share of that weight it contains. A term the documents never use weighs as much as
+the rarest term they do use (BM25's own IDF would give it more, by an amount that only
+reflects how small the library is), so a question whose key terms are absent covers
+little however many common words it shares with the documents ("How do I reset my
+**router's wifi**?" over a git manual). Evidence is found when some top passage covers at least `MIN_COVERAGE` of the
 question: more than half of what the question is about, in one place.
 
 Tables of contents and indexes name every subject without answering any: they are not
@@ -19,9 +20,10 @@ and only for a passage that already covers a good part of the question.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from handlers.core.retrieval.bm25 import TermStatistics, idf
 from handlers.core.text.terms import key_terms, terms
 
 # More than half of the question's IDF mass in one passage.
@@ -53,29 +55,35 @@ def gate_terms(question: str) -> set[str]:
     return {term for term in key_terms(question) if " " not in term}
 
 
+def term_weights(question_terms: Collection[str], statistics: TermStatistics) -> dict[str, float]:
+    """Each key term's weight: its IDF, an absent term's that of a term in one passage."""
+    rarest = idf(statistics.passages, 1)
+    return {
+        term: statistics.idf[term] if statistics.document_frequency[term] else rarest
+        for term in question_terms
+    }
+
+
 def weigh(
     question_terms: Collection[str],
-    weights: Mapping[str, float],
-    frequencies: Mapping[str, int],
+    statistics: TermStatistics,
     candidates: Sequence[Candidate],
     *,
     semantic: bool = False,
 ) -> Evidence:
-    """The gate's decision for candidates retrieved for a question.
-
-    `weights` is each question term's IDF over the searched documents and `frequencies`
-    its document frequency there (0: no document contains it).
-    """
-    total = sum(weights.get(term, 0.0) for term in question_terms)
-    missing = tuple(sorted(t for t in question_terms if frequencies.get(t, 0) == 0))
+    """The gate's decision for candidates retrieved for a question, given how the
+    searched documents use the question's terms."""
+    weights = term_weights(question_terms, statistics)
+    total = sum(weights.values())
+    missing = tuple(sorted(t for t in question_terms if not statistics.document_frequency[t]))
     if total <= 0.0:
         return Evidence(found=False, coverage=0.0, best=None, missing=missing)
     best, best_coverage, found = None, 0.0, False
     for position, candidate in enumerate(candidates):
         if candidate.navigation:
             continue
-        present = set(terms(candidate.text)) & set(question_terms)
-        coverage = sum(weights.get(term, 0.0) for term in present) / total
+        present = set(terms(candidate.text)) & weights.keys()
+        coverage = sum(weights[term] for term in present) / total
         if coverage > best_coverage:
             best, best_coverage = position, coverage
         semantic_match = (

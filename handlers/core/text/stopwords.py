@@ -170,16 +170,20 @@ STOP_WORDS = frozenset(
     )
 )
 
-# Words a question is phrased with that say nothing about its subject. They stay in the
-# BM25 query (their IDF is low where documents use them) but are not key terms the
-# relevance gate asks the documents to contain.
+# Words a question is phrased with that say nothing about its subject, including those
+# that point at the documents themselves ("according to the manual", "mentioned in").
+# They stay in the BM25 query (their IDF is low where documents use them) but are not key
+# terms the relevance gate asks the documents to contain.
 QUESTION_WORDS = frozenset(
     (
+        "according",
         "also",
         "anything",
         "describe",
         "difference",
         "different",
+        "document",
+        "documents",
         "does",
         "doing",
         "done",
@@ -188,14 +192,19 @@ QUESTION_WORDS = frozenset(
         "find",
         "get",
         "give",
+        "guide",
         "happen",
         "happens",
         "kind",
         "know",
         "list",
+        "manual",
         "mean",
         "meaning",
         "means",
+        "mention",
+        "mentioned",
+        "mentions",
         "need",
         "overview",
         "please",
@@ -204,6 +213,9 @@ QUESTION_WORDS = frozenset(
         "says",
         "show",
         "something",
+        "state",
+        "stated",
+        "states",
         "summarise",
         "summarize",
         "summary",
