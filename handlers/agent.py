@@ -37,9 +37,9 @@ from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 if TYPE_CHECKING:
+    from handlers.core.derived.source import S3DocumentSource
     from handlers.core.llm.answers import Answerer
     from handlers.core.llm.embeddings import Embedder
-    from handlers.core.retrieval.document_source import S3DocumentSource
     from handlers.core.retrieval.index import HybridIndex
 
 logger = Logger(service="agent")
@@ -62,7 +62,8 @@ def settings() -> AgentSettings:
 def _document_source() -> S3DocumentSource:
     import boto3
 
-    from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+    from handlers.core.derived.cache import DocumentCache
+    from handlers.core.derived.source import S3DocumentSource
 
     # Kept for the life of the warm container: loaded documents keyed by id + ETag.
     return S3DocumentSource(boto3.client("s3"), settings().bucket_name, DocumentCache())

@@ -1,9 +1,10 @@
 """The ingest use case: one uploaded raw object → a READY or FAILED document.
 
 Steps: find the document the key names (gone → the upload is an orphan: delete it;
-not PENDING → a duplicate delivery: nothing to do), check the size, read the bytes,
-check the real type, extract text per page, chunk, embed, write `derived/` files, mark
-READY with counts. A problem with the file itself (`ExtractionError`) marks the document
+not PENDING → a duplicate delivery: nothing to do, unless it is READY in an older derived
+format: then this is a re-index, `scripts/reindex.py`), check the size, read the bytes,
+check the real type, extract text per page or section, clean it into parts, split the
+parts into passages, embed, write `derived/` files, mark READY with counts. A problem with the file itself (`ExtractionError`) marks the document
 FAILED with a reason the user can read and is not retried. Anything else (throttling,
 timeouts, the embedding provider being down) propagates, so SQS delivers the message
 again; `fail_after_retries` records a reason when the last delivery fails too.
@@ -18,9 +19,11 @@ from enum import StrEnum
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.chunking import chunk_pages
+from handlers.core.chunking import chunk_parts
 from handlers.core.clock import utc_now
-from handlers.core.documents.derived import write_derived
+from handlers.core.derived import FORMAT_VERSION
+from handlers.core.derived.parts import build_parts
+from handlers.core.derived.writer import write_derived
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
@@ -39,6 +42,10 @@ NOT_CONFIGURED_REASON = (
     "The document could not be indexed because the language model is not configured yet. "
     "Upload it again once an administrator has set it up."
 )
+
+
+# Formats whose page numbers a reader can cite (text files too, when form feeds page them).
+PAGED_KINDS = frozenset({"pdf", "docx"})
 
 
 class Outcome(StrEnum):
@@ -93,7 +100,8 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
         ctx.files.delete_document_objects(parsed.user_id, parsed.document_id)
         logger.info("document no longer exists; upload removed", document_id=parsed.document_id)
         return IngestResult(Outcome.SKIPPED, parsed.document_id, code="deleted")
-    if record.status is not DocumentStatus.PENDING:
+    reindex = _needs_reindex(record)
+    if record.status is not DocumentStatus.PENDING and not reindex:
         logger.info("document already processed", document_id=record.document_id)
         return IngestResult(Outcome.SKIPPED, record.document_id, code="duplicate")
     if record.raw_key != raw_key(parsed.user_id, parsed.document_id, parsed.filename):
@@ -107,28 +115,41 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
     if pages is None:
         return IngestResult(Outcome.SKIPPED, record.document_id, code="object_missing")
 
-    chunks = chunk_pages(pages)
+    kind = SUPPORTED_CONTENT_TYPES[record.content_type]
+    paged = kind in PAGED_KINDS or len({page.number for page in pages}) > 1
+    parts = build_parts(pages, paged=paged)
+    chunks = chunk_parts(record.document_id, parts)
     embedder = ctx.embedder()
     matrix = embedder.embed([chunk.text for chunk in chunks])
-    write_derived(ctx.files, record.user_id, record.document_id, chunks, matrix)
+    write_derived(
+        ctx.files,
+        record.user_id,
+        record.document_id,
+        parts,
+        chunks,
+        matrix,
+        replaces_legacy=reindex,
+    )
     finished = ctx.table.mark_ready(
         record.user_id,
         record.document_id,
-        pages=len(pages),
+        pages=max(page.number for page in pages),
         chunks=len(chunks),
-        characters=sum(len(page.text) for page in pages),
+        characters=sum(len(part.text) for part in parts),
         embedding_model=embedder.model_id,
         embedding_dimensions=embedder.dimensions,
+        derived_format=FORMAT_VERSION,
         now=utc_now(),
+        reindexed=reindex,
     )
-    if not finished:
+    if not finished and not reindex:
         # Deleted (or finished by a parallel delivery) meanwhile: leave nothing behind.
         if ctx.table.get(record.user_id, record.document_id) is None:
             ctx.files.delete_derived(record.user_id, record.document_id)
         return IngestResult(Outcome.SKIPPED, record.document_id, code="changed_meanwhile")
     duration_ms = (time.perf_counter() - started) * 1000
     logger.info(
-        "document ready",
+        "document reindexed" if reindex else "document ready",
         document_id=record.document_id,
         pages=len(pages),
         chunks=len(chunks),
@@ -141,6 +162,11 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
         chunks=len(chunks),
         duration_ms=duration_ms,
     )
+
+
+def _needs_reindex(record: DocumentRecord) -> bool:
+    """READY, with derived files of an older format: the delivery is a re-index."""
+    return record.status is DocumentStatus.READY and (record.derived_format or 1) < FORMAT_VERSION
 
 
 def fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> None:

@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger
 
 from handlers.core import metric_names as names
 from handlers.core.clock import utc_now
+from handlers.core.conversations.citations import citation_for
 from handlers.core.conversations.models import (
     DEFAULT_TITLE,
     AskRequest,
@@ -146,16 +147,7 @@ def ask_question(
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
     _record_usage(draft)
     answer, cited = tools.cited(draft.text, draft.quotes)
-    citations = [
-        Citation(
-            document_id=c.passage.document_id,
-            document_name=c.passage.document_name,
-            page=c.passage.page,
-            excerpt=c.excerpt,
-            score=c.passage.score,
-        )
-        for c in cited
-    ]
+    citations = [citation_for(c.passage, c.span) for c in cited]
     final = DraftAnswer(
         text=answer,
         model=draft.model,

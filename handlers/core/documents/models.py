@@ -50,6 +50,9 @@ class DocumentRecord(Document):
     raw_key: str
     embedding_model: str | None = None
     embedding_dimensions: int | None = None
+    # The version of the derived files' layout (`handlers.core.derived.FORMAT_VERSION`);
+    # None for documents ingested before it was recorded (format 1).
+    derived_format: int | None = None
 
     def public(self) -> Document:
         return Document.model_validate(self.model_dump(include=set(Document.model_fields)))

@@ -108,9 +108,13 @@ class DocumentTable:
         characters: int,
         embedding_model: str,
         embedding_dimensions: int,
+        derived_format: int,
         now: datetime,
+        reindexed: bool = False,
     ) -> bool:
-        """PENDING → READY; False when the item is gone or no longer PENDING."""
+        """PENDING → READY (READY → READY when `reindexed`: its derived files were
+        rewritten in `derived_format`); False when the item is gone or was not in the
+        expected status."""
         return self._finish(
             user_id,
             document_id,
@@ -121,8 +125,10 @@ class DocumentTable:
                 "characters": characters,
                 "embeddingModel": embedding_model,
                 "embeddingDimensions": embedding_dimensions,
+                "derivedFormat": derived_format,
                 "updatedAt": to_iso(now),
             },
+            expected=DocumentStatus.READY if reindexed else DocumentStatus.PENDING,
         )
 
     def mark_failed(self, user_id: str, document_id: str, *, reason: str, now: datetime) -> bool:
@@ -142,11 +148,18 @@ class DocumentTable:
             Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: document_sk(document_id)}
         )
 
-    def _finish(self, user_id: str, document_id: str, values: dict[str, Any]) -> bool:
+    def _finish(
+        self,
+        user_id: str,
+        document_id: str,
+        values: dict[str, Any],
+        *,
+        expected: DocumentStatus = DocumentStatus.PENDING,
+    ) -> bool:
         names = {f"#{i}": name for i, name in enumerate(values)}
         update = ", ".join(f"#{i} = :{i}" for i in range(len(values)))
         attribute_values = {f":{i}": value for i, value in enumerate(values.values())}
-        attribute_values[":pending"] = DocumentStatus.PENDING.value
+        attribute_values[":pending"] = expected.value
         names["#status_now"] = "status"
         try:
             self._table.update_item(

@@ -15,11 +15,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from handlers.core.derived.passage import Passage
 from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
 from handlers.core.llm.tools import AgentTools
-from handlers.core.retrieval.passages import Passage
 from handlers.core.text.sentences import sentence_spans
 from handlers.core.text.terms import terms
 from handlers.core.tracing import tracer
@@ -87,6 +87,8 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         return []
     found = []
     for rank, (number, passage) in enumerate(hits):
+        if passage.navigation:
+            continue  # a table of contents names the subject; it does not say anything
         quote = _best_span(number, rank, passage.text, weights, total)
         if quote is not None:
             found.append(quote)

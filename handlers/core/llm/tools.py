@@ -22,15 +22,14 @@ from handlers.core.retrieval.gate import Candidate, Evidence, gate_terms, term_w
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
+    from handlers.core.derived.passage import Passage
     from handlers.core.retrieval.index import VectorIndex
-    from handlers.core.retrieval.passages import Passage
 
 DEFAULT_TOP_K = 5
 # How many passages the relevance gate looks at before anything is answered.
 GATE_TOP_K = 5
 MAX_TOP_K = 10
 MAX_QUERY_CHARS = 1000
-EXCERPT_CHARS = 600
 
 TOOL_SPECS: list[dict[str, Any]] = [
     {
@@ -88,18 +87,12 @@ _MARKER = re.compile(r"(\s*)\[(\d{1,3})\]")
 
 @dataclass(frozen=True)
 class Cited:
-    """A passage an answer cites, and where in its text the quoted span is (if quoted)."""
+    """A passage an answer cites, and the (start, end) of its quote in the passage's text
+    when the answer quoted it (`handlers.core.conversations.citations` makes the citation).
+    """
 
     passage: Passage
-    start: int | None = None
-    end: int | None = None
-
-    @property
-    def excerpt(self) -> str:
-        """The quoted text exactly as the passage has it, else the passage's opening."""
-        if self.start is None or self.end is None:
-            return excerpt(self.passage.text)
-        return self.passage.text[self.start : self.end]
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +151,7 @@ class AgentTools:
         evidence = weigh(
             question_terms,
             statistics,
-            [Candidate(p.text, p.dense_score) for _, p in hits],
+            [Candidate(p.text, p.dense_score, p.navigation) for _, p in hits],
             semantic=self._index.semantic,
         )
         weights = term_weights(question_terms, statistics)
@@ -226,7 +219,7 @@ class AgentTools:
         for number in order:
             span = spans[number]
             passage = self._passages[number - 1]
-            cited.append(Cited(passage, *span) if span else Cited(passage))
+            cited.append(Cited(passage, span))
         return _MARKER.sub(replace, answer).strip(), cited
 
     def _number(self, passage: Passage) -> int:
@@ -238,11 +231,6 @@ class AgentTools:
         elif passage.score > self._passages[number - 1].score:
             self._passages[number - 1] = passage
         return number
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _passage_json(number: int, passage: Passage) -> dict[str, Any]:

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from handlers.core.retrieval.bm25 import TermStatistics, idf
 from handlers.core.text.terms import key_terms, terms
+
+if TYPE_CHECKING:  # numpy loads with retrieval, after the agent's cold start
+    from handlers.core.retrieval.bm25 import TermStatistics
 
 # More than half of the question's IDF mass in one passage.
 MIN_COVERAGE = 0.5
@@ -57,9 +60,8 @@ def gate_terms(question: str) -> set[str]:
 
 def term_weights(question_terms: Collection[str], statistics: TermStatistics) -> dict[str, float]:
     """Each key term's weight: its IDF, an absent term's that of a term in one passage."""
-    rarest = idf(statistics.passages, 1)
     return {
-        term: statistics.idf[term] if statistics.document_frequency[term] else rarest
+        term: statistics.idf[term] if statistics.document_frequency[term] else statistics.rarest
         for term in question_terms
     }
 

@@ -1,0 +1,44 @@
+"""Tables of contents and indexes: pages that name every subject and answer none.
+
+They share words with almost any question, so they would outrank the page that answers
+it. A part is navigation when most of its lines point at pages: dot leaders ("Install
+....... 12"), or a title followed by page numbers ("Installing, 12, 45-47") where the
+numbers could be pages of this document.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIN_LINES = 5
+MIN_SHARE = 0.5
+# Page references beyond this many pages past the document's end are not page references.
+PAGE_SLACK = 20
+
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\S{1,6}\s*$|(?:…\s?){2,}\s*\S{1,6}\s*$")
+_TRAILING_PAGES = re.compile(
+    r"[^\W\d_].*?[\s,:]((?:\d{1,4}|[ivxlc]{1,6})(?:\s*[-\u2013,]\s*(?:\d{1,4}|[ivxlc]{1,6}))*)\s*$",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d+")
+_TITLE = re.compile(r"^\s*(?:table of contents|contents|index)\s*$", re.IGNORECASE)
+
+
+def is_navigation(text: str, page_count: int) -> bool:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < MIN_LINES:
+        return False
+    pointing = sum(1 for line in lines if _points_at_pages(line, page_count))
+    share = pointing / len(lines)
+    titled = any(_TITLE.match(line) for line in lines[:3])
+    return share >= MIN_SHARE or (titled and share >= MIN_SHARE / 2)
+
+
+def _points_at_pages(line: str, page_count: int) -> bool:
+    if _DOT_LEADER.search(line):
+        return True
+    match = _TRAILING_PAGES.match(line)
+    if match is None or len(line.split()) > 16:
+        return False
+    numbers = [int(n) for n in _NUMBER.findall(match.group(1))]
+    return all(0 < n <= page_count + PAGE_SLACK for n in numbers)
