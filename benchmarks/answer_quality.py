@@ -31,6 +31,7 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
 from benchmarks.quality.labels import load_set
 from benchmarks.quality.run import ModeResult, fetch_all, run_mode
+from benchmarks.quality.scoring import summarise
 from benchmarks.quality.stack import MODES, Mode
 
 COLUMNS = (
@@ -63,6 +64,23 @@ def table(results: list[ModeResult]) -> str:
             f"{s.p95_ms:.0f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def format_table(results: list[ModeResult]) -> str:
+    """The answerable questions' rates per document format (PDF pages, HTML sections)."""
+    lines = [
+        "| mode | format | questions | top1 | top3 | ±1 | fact |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        for fmt in ("pdf", "html"):
+            outcomes = [o for o in result.outcomes if result.formats.get(o.question.key) == fmt]
+            if not outcomes:
+                continue
+            s = summarise(outcomes)
+            rates = " | ".join(_pct(v) for v in (s.top1, s.top3, s.near, s.fact))
+            lines.append(f"| {result.mode} | {fmt} | {s.answerable} | {rates} |")
     return "\n".join(lines)
 
 
@@ -103,7 +121,10 @@ def as_json(results: list[ModeResult]) -> dict[str, object]:
                     "fact": o.fact,
                     "refused": o.refused,
                     "ms": round(o.answer.seconds * 1000, 1),
-                    "citations": [asdict(c) for c in o.answer.citations],
+                    "citations": [
+                        {**asdict(c), "documentKey": result.document_keys.get(c.document_id)}
+                        for c in o.answer.citations
+                    ],
                     "answer": o.answer.text,
                 }
                 for o in result.outcomes
@@ -145,6 +166,8 @@ def main() -> None:
         if args.questions:
             print("\n".join(question_lines(result)))
     print(table(results))
+    print()
+    print(format_table(results))
     if args.json:
         args.json.write_text(json.dumps(as_json(results), indent=2, ensure_ascii=False))
 

@@ -21,19 +21,22 @@ _DROPPED = dict.fromkeys(map(ord, "\u00ad\ufffe\uffff\u200b"), None)
 _SPACE = re.compile(r"\s+")
 # Between the headings of a section path: U+203A (the contract's), ">" or "/".
 _PATH_SEPARATOR = re.compile("\\s*[\u203a>/]\\s*")
-# Enough of an excerpt to place it; short enough to survive a different end of passage.
-PROBE_CHARS = 80
+# Enough of an excerpt (without spaces) to place it; short enough to survive a different
+# end of passage.
+PROBE_CHARS = 70
 
 
 def normalise_for_match(text: str) -> str:
-    """NFKC, case-folded, invisible characters dropped, whitespace collapsed."""
+    """NFKC, case-folded, invisible characters and all whitespace dropped: extractors differ
+    in where they put spaces and line breaks (around inline code, between blocks)."""
     text = unicodedata.normalize("NFKC", text).translate(_DROPPED).casefold()
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub("", text)
 
 
 def normalise_heading(text: str) -> str:
-    """A heading without its section number (`4.2.1 Foo` → `foo`)."""
-    return re.sub(r"^[\d.]+\s+", "", normalise_for_match(text)).rstrip(" ¶#")
+    """A heading without its section number or anchor mark (`4.2.1. Foo ¶` → `foo`)."""
+    text = _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return re.sub(r"^[\d.]+\s+", "", text).rstrip(" ¶#")
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,12 @@ class HtmlSections:
             Section(heading, normalise_for_match(part))
             for heading, part in zip(headings, parts[1:], strict=True)
         ]
-        self._joined = " ".join(section.text for section in self.sections)
+        self._joined = "".join(section.text for section in self.sections)
         self._starts: list[int] = []
         offset = 0
         for section in self.sections:
             self._starts.append(offset)
-            offset += len(section.text) + 1
+            offset += len(section.text)
 
     def index_of_heading(self, heading: str) -> int | None:
         wanted = normalise_heading(heading)
@@ -86,7 +89,7 @@ class HtmlSections:
         return {
             index
             for index, begin in enumerate(self._starts)
-            if begin < end and begin + len(self.sections[index].text) >= start
+            if begin < end and begin + len(self.sections[index].text) > start
         }
 
     def indexes_of_path(self, path: str) -> set[int]:

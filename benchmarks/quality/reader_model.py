@@ -69,7 +69,8 @@ def _compose(question: str, passages: list[tuple[str, str]]) -> str:
     scored: list[tuple[int, int, str, str]] = []
     for rank, (ref, text) in enumerate(passages):
         for sentence in _SENTENCE_END.split(text):
-            sentence = " ".join(sentence.split())
+            # Verbatim, so a product that checks quotes against the passage finds it.
+            sentence = sentence.strip()
             overlap = len(content_words(sentence) & terms)
             if overlap:
                 scored.append((overlap, -rank, ref, sentence))

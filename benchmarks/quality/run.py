@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from benchmarks.quality.corpus import fetch_document
 from benchmarks.quality.html_sections import HtmlSections
-from benchmarks.quality.labels import LabelledSet
+from benchmarks.quality.labels import Format, LabelledSet
 from benchmarks.quality.scoring import LoadedDocument, Outcome, Scorer, Summary, summarise
 from benchmarks.quality.stack import Mode, ProductStack
 
@@ -20,6 +20,7 @@ class ModeResult:
     ingest_seconds: float
     chunks: int
     document_keys: dict[str, str]  # documentId → the set's key
+    formats: dict[str, Format]  # question key → its document's format (answerable ones)
 
 
 def fetch_all(labelled: LabelledSet) -> dict[str, bytes]:
@@ -40,4 +41,9 @@ def run_mode(labelled: LabelledSet, mode: Mode, files: dict[str, bytes]) -> Mode
         scorer = Scorer(loaded, labelled.questions)
         outcomes = [scorer.score(q, stack.ask(q.text)) for q in labelled.questions]
     keys = {doc.document_id: doc.spec.key for doc in loaded}
-    return ModeResult(mode, summarise(outcomes), outcomes, ingest_seconds, chunks, keys)
+    formats = {
+        q.key: labelled.documents[q.document].format
+        for q in labelled.questions
+        if q.document is not None
+    }
+    return ModeResult(mode, summarise(outcomes), outcomes, ingest_seconds, chunks, keys, formats)

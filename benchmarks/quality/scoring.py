@@ -108,11 +108,12 @@ class Scorer:
             distance = min(abs(citation.page - page) for page in question.pages)
             return distance == 0, distance <= 1
         target = self.target_section(question)
-        cited = (
-            doc.sections.indexes_of_path(citation.section)
-            if citation.section
-            else doc.sections.indexes_of_excerpt(citation.excerpt)
-        )
+        # The section the citation names, else (none, or not a heading here) its excerpt's.
+        cited = set()
+        if citation.section:
+            cited = doc.sections.indexes_of_path(citation.section)
+        if not cited:
+            cited = doc.sections.indexes_of_excerpt(citation.excerpt)
         return target in cited, any(abs(index - target) <= 1 for index in cited)
 
 

@@ -17,15 +17,16 @@ from benchmarks.quality.run import ModeResult, fetch_all, run_mode
 from benchmarks.quality.scoring import Summary
 from benchmarks.quality.stack import MODES, Mode
 
-# At least (rates of answerable questions, or of unanswerable ones for correct_refusals).
+# At least (rates of the 11 answerable questions, or of the 3 unanswerable ones for
+# correct_refusals): each one question below the level measured (docs/benchmarks.md).
 FLOORS: dict[Mode, dict[str, float]] = {
-    "offline": {"top3": 0.45, "near": 0.55, "fact": 0.18, "correct_refusals": 0.0},
-    "openai": {"top3": 0.45, "near": 0.45, "fact": 0.18, "correct_refusals": 0.66},
+    "offline": {"top1": 0.27, "top3": 0.45, "near": 0.54, "fact": 0.18, "correct_refusals": 0.0},
+    "openai": {"top1": 0.36, "top3": 0.45, "near": 0.54, "fact": 0.18, "correct_refusals": 0.66},
 }
-# At most.
+# At most: one question above the level measured.
 CEILINGS: dict[Mode, dict[str, float]] = {
-    "offline": {"false_refusals": 0.10},
-    "openai": {"false_refusals": 0.20},
+    "offline": {"false_refusals": 0.10},  # 0 of 11 measured
+    "openai": {"false_refusals": 0.20},  # 1 of 11 measured
 }
 
 
