@@ -22,17 +22,16 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-# Before the handlers are imported: their loggers read the level once, and a log line per
-# request would bury the report.
-os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
 
+from benchmarks.quality.answers import MODES, Mode
 from benchmarks.quality.labels import load_set
-from benchmarks.quality.run import ModeResult, fetch_all, run_mode
 from benchmarks.quality.scoring import summarise
-from benchmarks.quality.stack import MODES, Mode
+
+if TYPE_CHECKING:
+    from benchmarks.quality.run import ModeResult
 
 COLUMNS = (
     ("mode", 8),
@@ -152,6 +151,11 @@ def main() -> None:
     unknown = set(modes) - set(MODES)
     if unknown:
         parser.error(f"unknown modes {sorted(unknown)}; choose from {', '.join(MODES)}")
+    # Before the handlers are imported (with `run`): their loggers read the level once, and
+    # a log line per request would bury the report.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
+    from benchmarks.quality.run import fetch_all, run_mode
+
     files = fetch_all(labelled)
     answerable = sum(q.answerable for q in labelled.questions)
     print(

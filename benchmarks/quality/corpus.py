@@ -52,9 +52,16 @@ def fetch_document(spec: DocumentSpec, cache: Path | None = None) -> bytes:
             f"labels in answer_set.yaml were made for {spec.sha256} (version {spec.version}). "
             "The document changed: re-read its pages, fix the labels, then update the pin."
         )
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(data)
+    _write_atomically(cached, data)
     return data
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    # Two runs sharing the cache (parallel test processes) never read a half-written file.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as partial:
+        partial.write(data)
+    os.replace(partial.name, target)
 
 
 def _download(spec: DocumentSpec, debs: Path) -> Path:
@@ -64,12 +71,11 @@ def _download(spec: DocumentSpec, debs: Path) -> Path:
     if pinned is not None:
         return pinned
     for request in (f"{spec.package}={spec.version}", spec.package):
-        before = set(debs.glob(f"{spec.package}_*.deb"))
-        if _apt_download(request, debs):
-            new = set(debs.glob(f"{spec.package}_*.deb")) - before
-            found = sorted(new or before)
-            if found:
-                return found[-1]
+        # Into a scratch directory first, so `debs` only ever holds complete packages.
+        with tempfile.TemporaryDirectory(dir=debs) as scratch:
+            if _apt_download(request, Path(scratch)):
+                for deb in Path(scratch).glob(f"{spec.package}_*.deb"):
+                    return Path(shutil.move(deb, debs / deb.name))
     raise CorpusError(
         f"{spec.key}: `apt-get download {spec.package}` failed (pinned {spec.version}); "
         "check that Debian's archive is reachable and `apt-get update` has been run."

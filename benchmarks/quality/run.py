@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from benchmarks.quality.answers import Mode
 from benchmarks.quality.corpus import fetch_document
 from benchmarks.quality.html_sections import HtmlSections
 from benchmarks.quality.labels import Format, LabelledSet
 from benchmarks.quality.scoring import LoadedDocument, Outcome, Scorer, Summary, summarise
-from benchmarks.quality.stack import Mode, ProductStack
+from benchmarks.quality.stack import ProductStack
 
 
 @dataclass(frozen=True)

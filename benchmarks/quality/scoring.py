@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from benchmarks.quality.answers import Answer, CitationView
 from benchmarks.quality.html_sections import HtmlSections
 from benchmarks.quality.labels import DocumentSpec, Question
-from benchmarks.quality.stack import Answer, CitationView
 
 TOP_K = 3
 _SPACE = re.compile(r"\s+")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Self
 
 import boto3
 import pytest
@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
 from moto import mock_aws
 
+from benchmarks.quality.answers import Answer, CitationView, Mode
 from benchmarks.quality.labels import DocumentSpec
 from benchmarks.quality.reader_model import answer_from_tool_results
 from tests.agent.fake_openai import FakeOpenAI
@@ -30,8 +31,6 @@ from tests.support.events import USER_A
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import CallRoute, route_caller
 
-Mode = Literal["offline", "openai"]
-MODES: tuple[Mode, ...] = ("offline", "openai")
 SECRET_NAME = "doc-agent/openai-api-key"  # noqa: S105 (a name, not a secret)
 # Tool rounds the agent may use; the reader model needs two requests (search, answer).
 MAX_TOOL_ROUNDS = 4
@@ -47,21 +46,6 @@ _ENV = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_TRACE_DISABLED": "true",
 }
-
-
-@dataclass(frozen=True)
-class CitationView:
-    document_id: str
-    page: int | None
-    section: str | None
-    excerpt: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    text: str
-    citations: list[CitationView]
-    seconds: float
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.quality.answers import MODES, Mode
 from benchmarks.quality.labels import load_set
 from benchmarks.quality.run import ModeResult, fetch_all, run_mode
 from benchmarks.quality.scoring import Summary
-from benchmarks.quality.stack import MODES, Mode
 
 # At least (rates of the 11 answerable questions, or of the 3 unanswerable ones for
 # correct_refusals): each one question below the level measured (docs/benchmarks.md).

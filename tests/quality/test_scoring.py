@@ -3,10 +3,10 @@ where the excerpt lies, refusals as answers without citations, facts loosely com
 
 from __future__ import annotations
 
+from benchmarks.quality.answers import Answer, CitationView
 from benchmarks.quality.html_sections import HtmlSections
 from benchmarks.quality.labels import DocumentSpec, Question
 from benchmarks.quality.scoring import LoadedDocument, Scorer, summarise
-from benchmarks.quality.stack import Answer, CitationView
 
 HTML = b"""<html><head><title>t</title><style>h1{}</style></head><body>
 <h1>1. Guide</h1><p>Welcome to the guide.</p>
