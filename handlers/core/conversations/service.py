@@ -146,8 +146,8 @@ def ask_question(
     tokens = draft.prompt_tokens + draft.completion_tokens
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
     _record_usage(draft)
-    answer, passages = tools.cited(draft.text)
-    citations = [citation_for(passage) for passage in passages]
+    answer, cited = tools.cited(draft.text, draft.quotes)
+    citations = [citation_for(c.passage, c.span) for c in cited]
     final = DraftAnswer(
         text=answer,
         model=draft.model,

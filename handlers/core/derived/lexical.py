@@ -4,7 +4,7 @@ Terms are not strings but 64-bit ids hashed from the token (blake2b, stable acro
 processes), so documents built apart — at ingest, months apart — can be searched together
 without a shared vocabulary. The ingest worker builds the postings once and stores them
 (`lexical_file`); retrieval builds them from the text only for documents stored in the old
-format. Ingest and query tokenise with the same tokenizer: a query term matches a stored
+format. Ingest and query tokenise with `handlers.core.text.terms.terms`: a query term matches a stored
 term only if both sides hash the same token. Scoring lives in `handlers.core.retrieval.bm25`.
 """
 
@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from handlers.core.llm.embeddings import tokenize
+from handlers.core.text.terms import terms
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -82,7 +82,7 @@ class LexicalIndex:
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         # Local term ids from one dict pass, the vocabulary hashed once, then one np.unique
         # over (term, chunk) pairs: the build costs about as much as tokenising the text.
-        tokenized = [tokenize(text) for text in texts]
+        tokenized = [terms(text) for text in texts]
         lengths = np.asarray([len(tokens) for tokens in tokenized], dtype=np.float32)
         vocabulary: dict[str, int] = {}
         local_ids = np.fromiter(

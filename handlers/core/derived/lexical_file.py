@@ -5,6 +5,9 @@ An uncompressed `numpy.savez` archive (no pickle) holding:
 
 - `format`: int32, shape (1,) — the derived format version (`FORMAT_VERSION`); a file of
   another version (format 1's was built by the old tokenizer) is not read;
+- `terms_version`: int32, shape (1,) — the tokenizer's `TERMS_VERSION`
+  (`handlers.core.text.terms`). Postings of another version cannot match today's query
+  terms: the reader rejects them and retrieval rebuilds them from the passage text;
 - `term_ids`: int64 (terms,) — sorted hashed term ids (`lexical.term_id`);
 - `offsets`: int64 (terms + 1,) — CSR offsets into the postings;
 - `positions`: uint16/uint32 (postings,) — passage positions, ascending within a term;
@@ -30,6 +33,7 @@ import numpy.typing as npt
 
 from handlers.core.derived import FORMAT_VERSION
 from handlers.core.derived.lexical import LexicalIndex
+from handlers.core.text.terms import TERMS_VERSION
 
 Flags = npt.NDArray[np.bool_]
 DIGEST_BYTES = 16
@@ -60,6 +64,7 @@ def lexical_file_bytes(
         buffer,
         allow_pickle=False,
         format=np.asarray([FORMAT_VERSION], dtype=np.int32),
+        terms_version=np.asarray([TERMS_VERSION], dtype=np.int32),
         term_ids=index.term_ids.astype(np.int64),
         offsets=index.offsets.astype(np.int64),
         positions=_compact(index.positions),
@@ -80,6 +85,7 @@ def read_lexical_file(data: bytes) -> LexicalFile:
         raise LexicalFileError("not an npz archive") from exc
     try:
         version = arrays["format"]
+        terms_version = arrays.get("terms_version", np.asarray([1], dtype=np.int32))
         index = LexicalIndex(
             term_ids=arrays["term_ids"].astype(np.int64, copy=False),
             offsets=arrays["offsets"].astype(np.int64, copy=False),
@@ -93,6 +99,8 @@ def read_lexical_file(data: bytes) -> LexicalFile:
         raise LexicalFileError(f"missing array {exc}") from exc
     if version.shape != (1,) or int(version[0]) != FORMAT_VERSION:
         raise LexicalFileError("unknown format version")
+    if terms_version.shape != (1,) or int(terms_version[0]) != TERMS_VERSION:
+        raise LexicalFileError("postings from another tokenizer version")
     _check(index, digest)
     if navigation.shape != (index.size,):
         raise LexicalFileError("navigation flags do not match the passages")

@@ -3,19 +3,29 @@
 Each document keeps its own postings (`handlers.core.derived.lexical.LexicalIndex`).
 Corpus statistics (passage count, average length, document frequency) are summed over the
 documents searched at query time, so scores are comparable across documents without
-rebuilding anything. A query is tokenised and hashed exactly as ingest did (`term_id`).
+rebuilding anything. A query is tokenised (`handlers.core.text.terms.terms`: stemmed words
+plus exact identifiers) and hashed exactly as ingest did (`term_id`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from handlers.core.derived.lexical import FloatArray, LexicalIndex, TermIds, term_id
-from handlers.core.llm.embeddings import tokenize
+from handlers.core.text.terms import terms
 
-__all__ = ["FloatArray", "LexicalIndex", "bm25_scores", "term_ids"]
+__all__ = [
+    "FloatArray",
+    "LexicalIndex",
+    "TermStatistics",
+    "bm25_scores",
+    "term_ids",
+    "term_statistics",
+]
 
 K1 = 1.2
 B = 0.75
@@ -23,7 +33,7 @@ B = 0.75
 
 def term_ids(text: str) -> TermIds:
     """The distinct term ids of a text (a query), sorted."""
-    ids = np.fromiter((term_id(token) for token in set(tokenize(text))), dtype=np.int64)
+    ids = np.fromiter((term_id(token) for token in set(terms(text))), dtype=np.int64)
     return np.unique(ids)
 
 
@@ -39,7 +49,7 @@ def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]
     frequency = np.zeros(ids.shape[0], dtype=np.int64)
     for index, found in zip(indexes, rows, strict=True):
         frequency += index.document_frequencies(found)
-    idf = np.log1p((total_chunks - frequency + 0.5) / (frequency + 0.5))
+    idf = _idf(total_chunks, frequency)
     for position, (index, found) in enumerate(zip(indexes, rows, strict=True)):
         present = found >= 0
         if not present.any():
@@ -58,3 +68,36 @@ def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]
             np.float32
         )
     return scores
+
+
+@dataclass(frozen=True)
+class TermStatistics:
+    """How the searched documents use some terms: for the relevance gate's weights."""
+
+    passages: int
+    document_frequency: dict[str, int]
+    idf: dict[str, float]
+    rarest: float  # the IDF of a term found in one passage
+
+
+def term_statistics(terms: Collection[str], indexes: Sequence[LexicalIndex]) -> TermStatistics:
+    """Each term's document frequency over these indexes' chunks, and its BM25 IDF."""
+    ordered = sorted(terms)
+    ids = np.asarray([term_id(term) for term in ordered], dtype=np.int64)
+    frequency = np.zeros(ids.shape[0], dtype=np.int64)
+    for index in indexes:
+        frequency += index.document_frequencies(index.rows(ids))
+    total = sum(index.size for index in indexes)
+    idf = _idf(total, frequency)
+    return TermStatistics(
+        passages=total,
+        document_frequency={t: int(f) for t, f in zip(ordered, frequency, strict=True)},
+        idf={t: float(w) for t, w in zip(ordered, idf, strict=True)},
+        rarest=float(_idf(total, np.ones(1, dtype=np.int64))[0]),
+    )
+
+
+def _idf(total: int, frequency: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """BM25's inverse document frequency (never negative: Lucene's +1 inside the log)."""
+    weights: npt.NDArray[np.float64] = np.log1p((total - frequency + 0.5) / (frequency + 0.5))
+    return weights

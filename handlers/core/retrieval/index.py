@@ -11,7 +11,7 @@ function's memory) implements the same two methods.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -21,8 +21,8 @@ from handlers.core.derived.loaded import LoadedDocument
 from handlers.core.derived.passage import Passage
 from handlers.core.derived.source import EmbeddingSpace, S3DocumentSource
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.llm.embeddings import Embedder
-from handlers.core.retrieval.bm25 import FloatArray, bm25_scores
+from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, Embedder
+from handlers.core.retrieval.bm25 import FloatArray, TermStatistics, bm25_scores, term_statistics
 from handlers.core.retrieval.fusion import reciprocal_rank_fusion
 
 # How deep each ranking goes before fusion.
@@ -38,6 +38,17 @@ class VectorIndex(Protocol):
 
     def read(self, document: DocumentRecord, chunk_index: int) -> Passage | None:
         """One chunk of one document, or None when it has no such chunk."""
+        ...
+
+    def term_statistics(
+        self, documents: Sequence[DocumentRecord], terms: Collection[str]
+    ) -> TermStatistics:
+        """How many of these documents' passages contain each term (the gate's weights)."""
+        ...
+
+    @property
+    def semantic(self) -> bool:
+        """Whether dense scores come from a semantic model (evidence for the gate)."""
         ...
 
 
@@ -96,6 +107,17 @@ class HybridIndex:
             if passage.chunk_index == chunk_index:
                 return replace(passage, document_name=document.name)
         return None
+
+    def term_statistics(
+        self, documents: Sequence[DocumentRecord], terms: Collection[str]
+    ) -> TermStatistics:
+        loaded = self._source.load(documents, self._space)
+        return term_statistics(terms, [doc.lexical for doc in loaded])
+
+    @property
+    def semantic(self) -> bool:
+        # Feature hashing measures word overlap, which BM25 already does better.
+        return self._embedder.model_id != OFFLINE_MODEL_ID
 
     def _dense_scores(
         self, query: str, loaded: Sequence[LoadedDocument]

@@ -1,0 +1,67 @@
+"""Locating a model's quote in its passage, and sentence spans for offline quotes."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.core.llm.quotes import locate
+from handlers.core.text.sentences import sentence_spans
+
+PASSAGE = (
+    "The warranty covers manufacturing\ndefects for two years.  It does not cover "
+    "\u201caccidental\u201d damage \u2014 drops, spills \u2014 or wear."
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("the warranty covers manufacturing defects", "The warranty covers manufacturing\ndefects"),
+        (
+            'It does not cover "accidental" damage',
+            "It does not cover \u201caccidental\u201d damage",
+        ),
+        ("damage - drops, spills - or wear.", "damage \u2014 drops, spills \u2014 or wear."),
+        (
+            "The warranty covers ... two years.",
+            "The warranty covers manufacturing\ndefects for two years.",
+        ),
+        ("\u201cdefects for two years.\u201d", "defects for two years."),
+    ],
+)
+def test_a_quote_is_found_despite_typography_and_returned_as_the_passage_has_it(
+    quote: str, expected: str
+) -> None:
+    span = locate(PASSAGE, quote)
+    assert span is not None
+    assert PASSAGE[span[0] : span[1]] == expected
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The warranty covers defects for five years.",  # invented
+        "two years ... The warranty covers",  # fragments out of order
+        "wear",  # too short to mean anything
+        "",
+    ],
+)
+def test_a_quote_not_in_the_passage_is_not_found(quote: str) -> None:
+    assert locate(PASSAGE, quote) is None
+
+
+def test_sentences_are_spans_of_the_text_without_breaking_abbreviations() -> None:
+    text = 'Use e.g. the flag -x. Dr. Who said "hi." Then J. Smith left.\n\nA heading\nA line'
+    sentences = [text[a:b] for a, b in sentence_spans(text)]
+    assert sentences == [
+        "Use e.g. the flag -x.",
+        'Dr. Who said "hi."',
+        "Then J. Smith left.",
+        "A heading\nA line",
+    ]
+
+
+def test_a_long_run_without_full_stops_is_cut_at_line_breaks() -> None:
+    lines = [f"row {i} of a table with words in it" for i in range(20)]
+    spans = sentence_spans("\n".join(lines))
+    assert len(spans) == 20
