@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.core.conversations.citations import EXCERPT_CHARS, citation_for
 from handlers.core.derived.passage import Passage
+from handlers.core.llm.quotes import locate
 
 PART_TEXT = (
     "Safety first.\n\nTo reset the router, hold the\nrecessed button for ten seconds. "
@@ -30,7 +31,8 @@ def passage(**overrides: object) -> Passage:
 
 
 def test_a_reflowed_quote_points_at_its_exact_span_in_the_part() -> None:
-    citation = citation_for(passage(), "hold the recessed button for ten seconds.")
+    cited = passage()
+    citation = citation_for(cited, locate(cited.text, "hold the recessed button for ten seconds."))
 
     assert citation.excerpt == "hold the\nrecessed button for ten seconds."
     assert citation.start is not None
@@ -51,7 +53,8 @@ def test_without_a_quote_the_excerpt_is_the_passage_start_cut_at_a_word() -> Non
 
 
 def test_a_quote_not_in_the_passage_falls_back_to_its_start() -> None:
-    citation = citation_for(passage(), "the router explodes")
+    cited = passage()
+    citation = citation_for(cited, locate(cited.text, "the router explodes"))
 
     assert citation.start == START
 
