@@ -120,7 +120,7 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
     parts = build_parts(pages, paged=paged)
     chunks = chunk_parts(record.document_id, parts)
     embedder = ctx.embedder()
-    matrix = embedder.embed([chunk.text for chunk in chunks])
+    matrix = embedder.embed([chunk.indexed_text for chunk in chunks])
     write_derived(
         ctx.files,
         record.user_id,

@@ -143,6 +143,35 @@ def test_html_sections_are_parts_named_by_their_heading_path() -> None:
     ]
 
 
+def test_permalink_marks_are_not_part_of_headings() -> None:
+    html = (
+        '<h1>Fields<a class="headerlink" href="#f">\u00b6</a></h1><p>Intro.</p>'
+        "<h2>Installed-Size \u00b6</h2><p>In kibibytes.</p>"
+    ).encode()
+
+    parts = build_parts(extract_pages(html, "html", LIMITS), paged=False)
+
+    assert [(p.section, p.text) for p in parts] == [
+        ("Fields", "Fields\nIntro."),
+        ("Fields \u203a Installed-Size", "Installed-Size \u00b6\nIn kibibytes."),
+    ]
+
+
+def test_a_passage_is_indexed_under_its_heading_path_and_quotes_its_text() -> None:
+    from handlers.core.chunking import chunk_parts
+
+    body = " ".join(["filler"] * 300) + " errors are allowed"
+    parts = build_parts(
+        extract_pages(f"# Approximate Matching\n{body}".encode(), "md", LIMITS), paged=False
+    )
+
+    last = chunk_parts("doc", parts)[-1]
+
+    assert "Approximate" not in last.text
+    assert last.indexed_text.startswith("Approximate Matching\n")
+    assert last.indexed_text.endswith(last.text)
+
+
 def test_markdown_sections_skip_headings_in_code() -> None:
     text = "# Notes\nintro\n## Setup\n```\n# not a heading\n```\nRequirements\n---\npython"
 

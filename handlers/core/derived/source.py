@@ -177,7 +177,7 @@ class S3DocumentSource:
                 logger.info("bm25 file of another format; using the text", document_id=document_id)
         if lexical is None:
             source, etag, passages = self._read_text(user_id, document_id)
-            lexical = LexicalIndex.build([passage.text for passage in passages])
+            lexical = LexicalIndex.build([passage.indexed_text for passage in passages])
             navigation = _flags(passages)
             text = PassageText(passages)
         embeddings: Matrix | None = None

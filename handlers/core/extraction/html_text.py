@@ -12,6 +12,8 @@ from handlers.core.extraction.plain_text import decode_text
 from handlers.core.extraction.sections import HeadingPath
 
 _INVISIBLE = "script, style, noscript, template, svg, head, iframe, object, embed"
+# Permalink anchors after headings (Sphinx's "¶", mkdocs' "#"): not text of the document.
+_PERMALINKS = "a.headerlink, a.anchor, a.header-anchor"
 _BLOCKS = (
     "address, article, aside, blockquote, br, dd, div, dl, dt, figcaption, figure, footer,"
     " form, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table,"
@@ -24,7 +26,7 @@ _MARK = re.compile("\ue000([1-6])\ue001")
 
 def html_pages(data: bytes) -> list[Page]:
     tree = LexborHTMLParser(decode_text(data).replace("\ue000", "").replace("\ue001", ""))
-    for node in tree.css(_INVISIBLE):
+    for node in tree.css(f"{_INVISIBLE}, {_PERMALINKS}"):
         node.decompose()
     titles: list[str] = []
     for node in tree.css(_HEADINGS):

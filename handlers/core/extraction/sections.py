@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 
-SEPARATOR = " \u203a "
+from handlers.core.derived.passage import SECTION_SEPARATOR as SEPARATOR
+
 MAX_HEADING_CHARS = 200
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# Permalink marks documentation generators put after headings (Sphinx, DocBook, mkdocs).
+_PERMALINK = re.compile(r"[\s\u00b6\u00a7#\U0001f517]+$")
 
 
 class HeadingPath:
@@ -28,7 +31,7 @@ class HeadingPath:
     def enter(self, level: int, title: str) -> str | None:
         """Open a heading of `level` (closing those at the same level or deeper); returns
         the new path."""
-        title = " ".join(title.split())[:MAX_HEADING_CHARS]
+        title = _PERMALINK.sub("", " ".join(title.split()))[:MAX_HEADING_CHARS]
         self._open = [(lvl, text) for lvl, text in self._open if lvl < level]
         if title:
             self._open.append((level, title))
