@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality
+.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality reindex
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -20,6 +20,7 @@ help:
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
+	@echo "make reindex STACK=… [USER=sub]  re-index documents stored in an older format (docs/operations.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -122,3 +123,8 @@ up: venv
 
 destroy:
 	pulumi destroy --stack $(STACK)
+
+# USER from the command line only (the environment's USER is the login name, not a user id).
+REINDEX_USER := $(if $(filter command line,$(origin USER)),--user $(USER))
+reindex: venv
+	$(PY) scripts/reindex.py --stack $(STACK) $(REINDEX_USER) $(REINDEX_ARGS)

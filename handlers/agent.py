@@ -28,6 +28,7 @@ from handlers.core.conversations.models import (
     CreateConversationRequest,
     Message,
 )
+from handlers.core.documents.models import DocumentPart
 from handlers.core.errors import AppError
 from handlers.core.http_errors import register_error_handlers, route_responses
 from handlers.core.llm.deadline import Deadline
@@ -37,6 +38,7 @@ from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 if TYPE_CHECKING:
+    from handlers.core.derived.part_reader import PartReader
     from handlers.core.derived.source import S3DocumentSource
     from handlers.core.llm.answers import Answerer
     from handlers.core.llm.embeddings import Embedder
@@ -50,6 +52,10 @@ register_error_handlers(app, logger)
 TAGS = ["conversations"]
 ConversationId = Annotated[
     str, Path(min_length=1, max_length=64, description="The conversation's id.")
+]
+DocumentId = Annotated[str, Path(min_length=1, max_length=64, description="The document's id.")]
+PartNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="1-based index of the page or section.")
 ]
 
 
@@ -67,6 +73,15 @@ def _document_source() -> S3DocumentSource:
 
     # Kept for the life of the warm container: loaded documents keyed by id + ETag.
     return S3DocumentSource(boto3.client("s3"), settings().bucket_name, DocumentCache())
+
+
+@cache
+def _part_reader() -> PartReader:
+    import boto3
+
+    from handlers.core.derived.part_reader import PartReader
+
+    return PartReader(boto3.client("s3"), settings().bucket_name)
 
 
 # Retrieval (numpy) and the model provider load on the first question, not with the module
@@ -185,6 +200,25 @@ def post_message(conversationId: ConversationId, request: AskRequest) -> Message
     tracer.put_annotation("outcome", "answered")
     tracer.put_annotation("model", message.model)
     return message
+
+
+@app.get(
+    "/documents/<documentId>/parts/<part>",
+    operation_id="getDocumentPart",
+    tags=["documents"],
+    summary="One page or section of a document's text: what a citation points into",
+    description=(
+        "A citation's `part` names it and its `start`/`end` are offsets into `text`. 404 for "
+        "a missing, another user's or not READY document, and for documents indexed before "
+        "parts existed (the citation's excerpt is then all there is)."
+    ),
+    responses=route_responses(200, "The part", 400, 401, 404),
+)
+def get_document_part(documentId: DocumentId, part: PartNumber) -> DocumentPart:
+    # Served here, not by `api`: this function already reads derived files.
+    from handlers.core.documents.parts import get_document_part as get_part
+
+    return get_part(agent_context().documents, _part_reader(), _user_id(), documentId, part)
 
 
 # Responses carry questions, answers and excerpts: the trace keeps none of them.

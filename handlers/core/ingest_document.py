@@ -120,7 +120,7 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
     parts = build_parts(pages, paged=paged)
     chunks = chunk_parts(record.document_id, parts)
     embedder = ctx.embedder()
-    matrix = embedder.embed([chunk.text for chunk in chunks])
+    matrix = embedder.embed([chunk.indexed_text for chunk in chunks])
     write_derived(
         ctx.files,
         record.user_id,
@@ -142,15 +142,16 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
         now=utc_now(),
         reindexed=reindex,
     )
-    if not finished and not reindex:
+    if not finished:
         # Deleted (or finished by a parallel delivery) meanwhile: leave nothing behind.
         if ctx.table.get(record.user_id, record.document_id) is None:
             ctx.files.delete_derived(record.user_id, record.document_id)
         return IngestResult(Outcome.SKIPPED, record.document_id, code="changed_meanwhile")
     duration_ms = (time.perf_counter() - started) * 1000
     logger.info(
-        "document reindexed" if reindex else "document ready",
+        "document ready",
         document_id=record.document_id,
+        reindexed=reindex,
         pages=len(pages),
         chunks=len(chunks),
         duration_ms=round(duration_ms),

@@ -303,3 +303,61 @@ def test_other_s3_errors_still_fail_loudly() -> None:
     source = S3DocumentSource(ThrottledS3(), BUCKET, DocumentCache())
     with pytest.raises(ClientError):
         source._get("derived/u/d/chunks.json")
+
+
+def test_table_of_contents_passages_rank_below_body_text(library: Library) -> None:
+    # Given a document whose contents page repeats every title, and whose page 3 answers
+    from handlers.core.derived.passage import Part
+    from handlers.core.derived.writer import write_derived
+
+    document_id = library.add(USER_A, "manual.pdf", ["placeholder"])
+    contents = "\n".join(
+        f"{title} ..... {page}"
+        for title, page in [
+            ("Reset the router", 3),
+            ("Router reset button", 3),
+            ("Resetting the router to factory settings", 3),
+            ("Router lights", 4),
+            ("Router warranty", 5),
+        ]
+    )
+    parts = [
+        Part(1, contents, page=1, navigation=True),
+        Part(2, "Unpack the box and place it near a window.", page=2),
+        Part(3, "To reset it, hold the button for ten seconds.", page=3),
+    ]
+    passages = [
+        Passage(
+            document_id,
+            "",
+            i,
+            p.page,
+            p.text,
+            part=p.number,
+            start=0,
+            end=len(p.text),
+            navigation=p.navigation,
+        )
+        for i, p in enumerate(parts)
+    ]
+    embedder = OfflineEmbedder(DIMENSIONS)
+    write_derived(
+        library.files,
+        USER_A,
+        document_id,
+        parts,
+        passages,
+        embedder.embed([p.text for p in passages]),
+    )
+    index = HybridIndex(
+        S3DocumentSource(boto3.client("s3", region_name=REGION), BUCKET, DocumentCache()),
+        embedder,
+    )
+
+    # When the question shares more words with the contents page than with the answer
+    hits = index.search(records(library, USER_A, [document_id]), "reset router button", top_k=3)
+
+    # Then the body page still comes first, and the contents page after every body hit
+    assert hits[0].page == 3
+    assert [hit.navigation for hit in hits] == sorted(hit.navigation for hit in hits)
+    assert hits[-1].page == 1

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Between the headings of a section path ("Installation", then "Requirements").
+SECTION_SEPARATOR = " \u203a "
+
 
 @dataclass(frozen=True)
 class Part:
@@ -51,3 +54,10 @@ class Passage:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+    @property
+    def indexed_text(self) -> str:
+        """What is embedded and counted for BM25: the text under its heading path, so a
+        passage deep in a section still matches the section's title ("Approximate
+        Matching"). Citations quote `text` only."""
+        return f"{self.section}\n{self.text}" if self.section else self.text

@@ -44,6 +44,7 @@ from handlers.core.derived.passages_file import (
     read_legacy_chunks,
     read_passages_file,
 )
+from handlers.core.derived.s3_objects import get_object, is_missing
 from handlers.core.derived.vectors import Matrix, normalise_rows, read_matrix
 from handlers.core.documents.models import DocumentRecord
 from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
@@ -176,7 +177,7 @@ class S3DocumentSource:
                 logger.info("bm25 file of another format; using the text", document_id=document_id)
         if lexical is None:
             source, etag, passages = self._read_text(user_id, document_id)
-            lexical = LexicalIndex.build([passage.text for passage in passages])
+            lexical = LexicalIndex.build([passage.indexed_text for passage in passages])
             navigation = _flags(passages)
             text = PassageText(passages)
         embeddings: Matrix | None = None
@@ -264,40 +265,19 @@ class S3DocumentSource:
         try:
             return str(self._s3.head_object(Bucket=self._bucket, Key=key)["ETag"])
         except ClientError as exc:
-            if _is_missing(exc):
+            if is_missing(exc):
                 return None
             raise
 
     def _get(self, key: str) -> tuple[bytes, str] | None:
         """The object's bytes and ETag; None when it does not exist."""
-        try:
-            response = self._s3.get_object(Bucket=self._bucket, Key=key)
-        except ClientError as exc:
-            if _is_missing(exc):
-                return None
-            raise
-        return response["Body"].read(), str(response["ETag"])
+        return get_object(self._s3, self._bucket, key)
 
     def _require(self, key: str) -> tuple[bytes, str]:
         found = self._get(key)
         if found is None:
             raise MissingDerivedFilesError(key)
         return found
-
-
-_MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
-# S3 answers 403, not 404, for a missing key to a caller without s3:ListBucket, and the
-# agent has none on purpose (it must not list other users' keys). Its role may read every
-# derived file, so a 403 means "not there" (or a broken key policy: logged as a warning).
-_DENIED_CODES = frozenset({"403", "AccessDenied"})
-
-
-def _is_missing(exc: ClientError) -> bool:
-    code = exc.response.get("Error", {}).get("Code")
-    if code in _DENIED_CODES:
-        logger.warning("derived file unreadable, treated as missing", code=code)
-        return True
-    return code in _MISSING_CODES
 
 
 def _space_tag(record: DocumentRecord, space: EmbeddingSpace) -> str:

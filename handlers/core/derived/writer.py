@@ -30,7 +30,7 @@ from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_
 
 def lexical_bytes(passages: Sequence[Passage], passages_body: bytes) -> bytes:
     """The passages' statistics, tied to `passages_body` (their `passages.json` bytes)."""
-    index = LexicalIndex.build([passage.text for passage in passages])
+    index = LexicalIndex.build([passage.indexed_text for passage in passages])
     navigation = np.asarray([passage.navigation for passage in passages], dtype=bool)
     return lexical_file_bytes(index, chunks_body=passages_body, navigation=navigation)
 

@@ -1,8 +1,10 @@
-"""UTF-8 text and Markdown. A form feed (`\\f`) starts a new page, as text exports do."""
+"""UTF-8 text and Markdown. A form feed (`\\f`) starts a new page, as text exports do;
+headings (Markdown's, which plain text often uses too) start a new section."""
 
 from __future__ import annotations
 
 from handlers.core.extraction.pages import Page, clean_text
+from handlers.core.extraction.sections import markdown_sections
 
 
 def decode_text(data: bytes) -> str:
@@ -16,5 +18,13 @@ def decode_text(data: bytes) -> str:
 
 
 def text_pages(data: bytes) -> list[Page]:
+    """A part per section of each page (a page without headings is one part)."""
     text = decode_text(data)
-    return [Page(number=i + 1, text=clean_text(part)) for i, part in enumerate(text.split("\f"))]
+    parts: list[Page] = []
+    for number, page in enumerate(text.split("\f"), start=1):
+        sections = markdown_sections(page) or [(None, "")]
+        parts.extend(
+            Page(number=number, text=clean_text(body), section=section)
+            for section, body in sections
+        )
+    return parts

@@ -1,0 +1,1 @@
+"""Operator and developer scripts (run as files: `python scripts/<name>.py`)."""
