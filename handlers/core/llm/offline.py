@@ -21,14 +21,12 @@ from handlers.core.derived.passage import Passage
 from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
-from handlers.core.llm.tools import GATE_CANDIDATES, AgentTools
+from handlers.core.llm.tools import AgentTools
 from handlers.core.text.sentences import sentence_spans
 from handlers.core.text.terms import terms
 from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
-# Quotes come from the passages the gate weighed (measured: 5 found fewer labelled pages).
-SEARCH_TOP_K = GATE_CANDIDATES
 QUOTED_PASSAGES = 3
 # A quote grows by the sentences after its best one only while it stays this short.
 MAX_QUOTE_CHARS = 600
@@ -63,7 +61,7 @@ class OfflineAnswerer:
         history: Sequence[Exchange] = (),
         deadline: Deadline | None = None,
     ) -> DraftAnswer:
-        search = tools.gated_search(question, SEARCH_TOP_K)
+        search = tools.gated_search(question)
         if not search.evidence.found:
             return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
         quotes = best_quotes(search.hits, search.weights)

@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from handlers.core.retrieval.index import VectorIndex
 
 DEFAULT_TOP_K = 5
-# How many passages a question's own search returns (numbered, answered from), and how
-# many the relevance gate weighs: deeper, because evidence is lexical and the fused ranking
-# may place BM25's best passages a few ranks down.
-GATE_TOP_K = 5
-GATE_CANDIDATES = 10
+# How many passages a question's own search returns, numbered: the relevance gate weighs
+# them and the answerers answer from them. Ten, not five: evidence is lexical and the
+# fused ranking may place BM25's best passages a few ranks down (measured on the
+# answer-quality set: more labelled pages cited, fewer false refusals).
+GATE_TOP_K = 10
 MAX_TOP_K = 10
 MAX_QUERY_CHARS = 1000
 
@@ -148,16 +148,13 @@ class AgentTools:
     @tracer.capture_method(capture_response=False)
     def gated_search(self, question: str, top_k: int = GATE_TOP_K) -> Search:
         """Search for the question and decide whether the passages are evidence for it."""
-        candidates = self._index.search(
-            self.documents, question[:MAX_QUERY_CHARS], top_k=max(top_k, GATE_CANDIDATES)
-        )
-        hits = [(self._number(passage), passage) for passage in candidates[:top_k]]
+        hits = self.search(question, top_k)
         question_terms = gate_terms(question)
         statistics = self._index.term_statistics(self.documents, question_terms)
         evidence = weigh(
             question_terms,
             statistics,
-            [Candidate(p.text, p.dense_score, p.navigation) for p in candidates],
+            [Candidate(p.text, p.dense_score, p.navigation) for _, p in hits],
             semantic=self._index.semantic,
         )
         weights = term_weights(question_terms, statistics)

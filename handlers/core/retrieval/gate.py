@@ -9,9 +9,9 @@ the share of that weight it contains. A term the documents never use weighs as m
 the rarest term they do use (BM25's own IDF would give it more, by an amount that only
 reflects how small the library is), so a question whose key terms are absent covers
 little however many common words it shares with the documents ("How do I reset my
-**router's wifi**?" over a git manual). Evidence is found when one of the first
-`GATE_CANDIDATES` passages covers at least `MIN_COVERAGE` of the question: more than half
-of what the question is about, in one place.
+**router's wifi**?" over a git manual). Evidence is found when one of the passages
+searched for the question covers at least `MIN_COVERAGE` of it: more than half of what
+the question is about, in one place.
 
 Tables of contents and indexes name every subject without answering any: they are not
 evidence. The vector side counts only when the embedder is a semantic model (not the
