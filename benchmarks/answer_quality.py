@@ -1,7 +1,7 @@
 """Answer quality on real documents: does the answer cite the right page and hold the fact?
 
     .venv/bin/python -m benchmarks.answer_quality [--fast] [--modes offline,openai]
-                                                  [--json FILE] [--questions]
+                                                  [--json FILE] [--questions] [--only KEY]
 
 The labelled set (`benchmarks/quality/answer_set.yaml`) is documentation from Debian's
 packages (PDF and HTML), fetched with `apt-get download` on first use and cached under
@@ -143,10 +143,21 @@ def main() -> None:
     parser.add_argument("--modes", default=",".join(MODES), help="offline,openai")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--questions", action="store_true", help="one line per question")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="ask only the questions whose key starts so (repeatable); every document is kept",
+    )
     args = parser.parse_args()
     labelled = load_set()
     if args.fast:
         labelled = labelled.fast_subset()
+    if args.only:
+        labelled = labelled.only(tuple(args.only))
+        if not labelled.questions:
+            parser.error(f"no question key starts with {', '.join(args.only)}")
     modes = [cast(Mode, mode.strip()) for mode in args.modes.split(",") if mode.strip()]
     unknown = set(modes) - set(MODES)
     if unknown:

@@ -44,11 +44,12 @@ def fetch_document(spec: DocumentSpec, cache: Path | None = None) -> bytes:
         data = cached.read_bytes()
         if sha256_of(data) == spec.sha256:
             return data
-    data = _extract(spec, _download(spec, root / "debs"))
+    deb = _download(spec, root / "debs")
+    data = _extract(spec, deb)
     actual = sha256_of(data)
     if actual != spec.sha256:
         raise CorpusError(
-            f"{spec.key}: /{spec.path} from {spec.package} has SHA-256 {actual}, but the "
+            f"{spec.key}: /{spec.path} in {deb.name} has SHA-256 {actual}, but the "
             f"labels in answer_set.yaml were made for {spec.sha256} (version {spec.version}). "
             "The document changed: re-read its pages, fix the labels, then update the pin."
         )

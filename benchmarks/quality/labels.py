@@ -66,6 +66,13 @@ class LabelledSet:
         needed = {q.document for q in questions if q.document is not None}
         return LabelledSet({k: d for k, d in self.documents.items() if k in needed}, questions)
 
+    def only(self, prefixes: tuple[str, ...]) -> LabelledSet:
+        """The questions whose key starts with a prefix, over all the documents (the others
+        stay as distractors, so retrieval faces the same library)."""
+        return LabelledSet(
+            self.documents, [q for q in self.questions if q.key.startswith(prefixes)]
+        )
+
 
 def load_set(path: Path = SET_FILE) -> LabelledSet:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -1,12 +1,16 @@
 """A scripted chat model for the fake OpenAI server: it reads like a careful model would.
 
-First request: it calls `search_documents` with the user's question. Next request (the
-tool results are in the messages): it quotes the (at most) two sentences of the returned
+First request without tool results: it calls `search_documents` with the user's question.
+Once tool results are in the messages: it quotes the (at most) two sentences of the returned
 passages that cover the most of the question's content words, each followed by its
-passage's `[ref]`, and says the documents do not contain the answer when no sentence
-covers at least a third of them (two words at least). It is deterministic and lexical: the OpenAI path is measured
-for what the product does around the model (retrieval, the passages it hands over, the
-citations it keeps), not for a model's judgement.
+passage's `[ref]`, and says the documents do not contain the answer when no sentence covers
+a third of them (two words at least). When the request asks for structured output with
+`answer` and `citations` (`response_format` json_schema), it answers in that JSON, each
+citation's quote the sentence verbatim; otherwise in plain text.
+
+It is deterministic and lexical: the OpenAI path is measured for what the product does
+around the model (retrieval, the passages it hands over, the citations it keeps), not for a
+model's judgement.
 """
 
 from __future__ import annotations
@@ -44,7 +48,32 @@ def answer_from_tool_results(body: dict[str, Any]) -> dict[str, Any]:
     if not results:
         return tool_call_message(("search_documents", {"query": question}))
     passages = [p for m in results for p in _passages(str(m.get("content") or ""))]
-    return answer_message(_compose(question, passages))
+    quotes = _best_sentences(question, passages)
+    if _wants_cited_json(body):
+        return answer_message(
+            json.dumps(
+                {
+                    "answer": _text(quotes),
+                    "citations": [{"ref": _ref_value(ref), "quote": s} for ref, s in quotes],
+                }
+            )
+        )
+    return answer_message(_text(quotes))
+
+
+def _wants_cited_json(body: dict[str, Any]) -> bool:
+    schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema") or {}
+    return {"answer", "citations"} <= set(schema.get("properties") or {})
+
+
+def _ref_value(ref: str) -> int | str:
+    return int(ref) if ref.isdigit() else ref
+
+
+def _text(quotes: list[tuple[str, str]]) -> str:
+    if not quotes:
+        return REFUSAL
+    return " ".join(f'"{sentence}" [{ref}]' for ref, sentence in quotes)
 
 
 def _passages(content: str) -> list[tuple[str, str]]:
@@ -62,10 +91,11 @@ def _passages(content: str) -> list[tuple[str, str]]:
     return found
 
 
-def _compose(question: str, passages: list[tuple[str, str]]) -> str:
+def _best_sentences(question: str, passages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(ref, sentence) of the sentences to quote; none when nothing covers the question."""
     terms = content_words(question)
     if not terms:
-        return REFUSAL
+        return []
     scored: list[tuple[int, int, str, str]] = []
     for rank, (ref, text) in enumerate(passages):
         for sentence in _SENTENCE_END.split(text):
@@ -77,6 +107,4 @@ def _compose(question: str, passages: list[tuple[str, str]]) -> str:
     scored.sort(key=lambda item: (-item[0], -item[1]))
     needed = min(len(terms), max(2, math.ceil(len(terms) / 3)))
     chosen = [item for item in scored if item[0] >= needed][:QUOTED_SENTENCES]
-    if not chosen:
-        return REFUSAL
-    return " ".join(f'"{sentence}" [{ref}]' for _, _, ref, sentence in chosen)
+    return [(ref, sentence) for _, _, ref, sentence in chosen]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.core.retrieval.bm25 import LexicalIndex, term_statistics
-from handlers.core.retrieval.gate import Candidate, gate_terms, weigh
+from handlers.core.retrieval.gate import Candidate, gate_terms, term_weights, weigh
 
 PASSAGES = [
     "To undo the last commit, run git reset HEAD~1; the changes stay in the working tree.",
@@ -49,3 +49,11 @@ def test_absent_terms_weigh_most() -> None:
 
 def test_a_question_of_only_phrasing_has_no_evidence() -> None:
     assert decide("Can you explain what it means?") == (False, 0.0)
+
+
+def test_an_absent_identifier_does_not_count_against_its_words() -> None:
+    # "squash-merge" is nowhere, but "squash" and "commit" are in one passage
+    terms = gate_terms("Can git rebase -i squash-merge commits?")
+    statistics = term_statistics(terms, [INDEX])
+    assert "squash-merge" not in term_weights(terms, statistics)
+    assert decide("Can git rebase -i squash-merge commits?")[0]

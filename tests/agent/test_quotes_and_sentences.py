@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.core.llm.quotes import locate
-from handlers.core.text.sentences import sentence_spans
+from handlers.core.text.sentences import MAX_SENTENCE_CHARS, sentence_spans
 
 PASSAGE = (
     "The warranty covers manufacturing\ndefects for two years.  It does not cover "
@@ -62,6 +62,10 @@ def test_sentences_are_spans_of_the_text_without_breaking_abbreviations() -> Non
 
 
 def test_a_long_run_without_full_stops_is_cut_at_line_breaks() -> None:
-    lines = [f"row {i} of a table with words in it" for i in range(20)]
-    spans = sentence_spans("\n".join(lines))
-    assert len(spans) == 20
+    # 40 lines of 35 characters: runs of whole lines, each at most MAX_SENTENCE_CHARS long
+    lines = [f"row {i:02} of a table with words in it" for i in range(40)]
+    text = "\n".join(lines)
+    pieces = [text[a:b] for a, b in sentence_spans(text)]
+    assert len(pieces) > 1
+    assert all(len(piece) <= MAX_SENTENCE_CHARS for piece in pieces)
+    assert "\n".join(pieces) == text  # cut only at line breaks, nothing lost

@@ -99,3 +99,13 @@ def test_an_identifier_outranks_its_words_scattered_in_prose() -> None:
     ]
     scores = bm25_scores("What is BASH_REMATCH?", [LexicalIndex.build(passages)])[0]
     assert scores[1] > scores[0]
+
+
+def test_irregular_verb_forms_meet_their_base_form() -> None:
+    assert terms("Who wrote it?") == terms("it was written by") == terms("write")
+
+
+def test_an_identifier_keeps_the_brackets_it_opened() -> None:
+    assert "+(foo)" in terms("patterns like +(foo) in zsh?")
+    assert "f(x)" in terms("call f(x), then stop")
+    assert identifiers("(see this)") == []

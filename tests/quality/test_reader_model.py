@@ -45,3 +45,21 @@ def test_it_refuses_when_no_sentence_covers_the_question() -> None:
     empty = answer_from_tool_results(_request({"passages": [], "note": "No passage matches."}))
     assert refused["content"] == REFUSAL
     assert empty["content"] == REFUSAL
+
+
+def test_asked_for_structured_output_it_answers_with_verbatim_quotes_by_ref() -> None:
+    # Given a request asking for {"answer", "citations": [{"ref", "quote"}]}
+    request = _request(
+        {"passages": [{"ref": 3, "text": "Let the bread rise for two hours before baking."}]}
+    )
+    request["response_format"] = {
+        "type": "json_schema",
+        "json_schema": {
+            "name": "cited_answer",
+            "schema": {"type": "object", "properties": {"answer": {}, "citations": {}}},
+        },
+    }
+    # When it answers, Then the content is that JSON, quoting the passage's own sentence
+    reply = json.loads(answer_from_tool_results(request)["content"])
+    quote = "Let the bread rise for two hours before baking."
+    assert reply == {"answer": f'"{quote}" [3]', "citations": [{"ref": 3, "quote": quote}]}

@@ -2,10 +2,12 @@
 
 It searches the caller's documents like the agent's first tool call would and lets the
 relevance gate decide whether the passages are evidence at all ("not in your documents"
-otherwise, with no citations). Then, inside the best passages, it picks the sentence (or
-two adjacent sentences) holding most of the question's key-term weight — not the passage's
-opening — and quotes each once, from different passages, best first. Every quote is a
-citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
+otherwise, with no citations). Then, inside each passage, it picks the sentence holding
+most of the question's key-term weight — not the passage's opening — with the sentence
+after it (an answer tends to follow the words that name its subject: a FAQ's question,
+a term being defined), and quotes each once, in the order retrieval ranked the passages,
+leaving out passages whose best sentence is far weaker than the best one. Every quote is
+a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
 (the message's model is `offline`), so the text does not repeat it.
 """
 
@@ -25,10 +27,10 @@ from handlers.core.text.terms import terms
 from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
-SEARCH_TOP_K = 5
 QUOTED_PASSAGES = 3
-# Two adjacent sentences are quoted together only while they stay this short.
-MAX_QUOTE_CHARS = 500
+# A quote grows by the sentences after its best one only while it stays this short.
+MAX_QUOTE_CHARS = 600
+QUOTE_SENTENCES = 3
 # A further quote must cover at least this share of what the best quote covers.
 MIN_RELATIVE_COVERAGE = 0.5
 
@@ -59,7 +61,7 @@ class OfflineAnswerer:
         history: Sequence[Exchange] = (),
         deadline: Deadline | None = None,
     ) -> DraftAnswer:
-        search = tools.gated_search(question, SEARCH_TOP_K)
+        search = tools.gated_search(question)
         if not search.evidence.found:
             return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
         quotes = best_quotes(search.hits, search.weights)
@@ -80,8 +82,8 @@ class OfflineAnswerer:
 
 
 def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:
-    """The best span of each passage, the passages' best spans best first, at most
-    `QUOTED_PASSAGES`, none far weaker than the first."""
+    """The best span of each passage, in retrieval order, at most `QUOTED_PASSAGES`, none
+    covering much less of the question than the best one."""
     total = sum(weights.values())
     if total <= 0:
         return []
@@ -92,10 +94,9 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         quote = _best_span(number, rank, passage.text, weights, total)
         if quote is not None:
             found.append(quote)
-    found.sort(key=lambda q: (-q.coverage, q.rank))
     if not found:
         return []
-    floor = found[0].coverage * MIN_RELATIVE_COVERAGE
+    floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
     return [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
 
 
@@ -103,18 +104,25 @@ def _best_span(
     number: int, rank: int, text: str, weights: Mapping[str, float], total: float
 ) -> Quote | None:
     spans = [(a, b) for a, b in sentence_spans(text) if _long_enough(text[a:b])]
-    covered = [set(terms(text[a:b])) & weights.keys() for a, b in spans]
-    best: Quote | None = None
-    for i, (start, end) in enumerate(spans):
-        # The sentence alone, and with the next one when together they hold more.
-        windows = [(end, covered[i])]
-        if i + 1 < len(spans) and spans[i + 1][1] - start <= MAX_QUOTE_CHARS:
-            windows.append((spans[i + 1][1], covered[i] | covered[i + 1]))
-        for stop, present in windows:
-            coverage = sum(weights[term] for term in present) / total
-            if coverage > 0 and (best is None or coverage > best.coverage):
-                best = Quote(number, rank, start, stop, round(coverage, 4))
-    return best
+    if not spans:
+        return None
+    coverages = [
+        sum(weights[term] for term in set(terms(text[a:b])) & weights.keys()) / total
+        for a, b in spans
+    ]
+    best = max(range(len(spans)), key=lambda i: (coverages[i], -i))
+    if coverages[best] <= 0:
+        return None
+    last = best
+    while (
+        last + 1 < len(spans)
+        and last + 1 - best < QUOTE_SENTENCES
+        and spans[last + 1][1] - spans[best][0] <= MAX_QUOTE_CHARS
+    ):
+        last += 1
+    start, end = spans[best][0], spans[last][1]
+    coverage = sum(weights[t] for t in set(terms(text[start:end])) & weights.keys()) / total
+    return Quote(number, rank, start, end, round(coverage, 4))
 
 
 def _long_enough(sentence: str) -> bool:

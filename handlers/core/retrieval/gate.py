@@ -9,8 +9,9 @@ the share of that weight it contains. A term the documents never use weighs as m
 the rarest term they do use (BM25's own IDF would give it more, by an amount that only
 reflects how small the library is), so a question whose key terms are absent covers
 little however many common words it shares with the documents ("How do I reset my
-**router's wifi**?" over a git manual). Evidence is found when some top passage covers at least `MIN_COVERAGE` of the
-question: more than half of what the question is about, in one place.
+**router's wifi**?" over a git manual). Evidence is found when one of the passages
+searched for the question covers at least `MIN_COVERAGE` of it: more than half of what
+the question is about, in one place.
 
 Tables of contents and indexes name every subject without answering any: they are not
 evidence. The vector side counts only when the embedder is a semantic model (not the
@@ -29,8 +30,9 @@ from handlers.core.text.terms import key_terms, terms
 if TYPE_CHECKING:  # numpy loads with retrieval, after the agent's cold start
     from handlers.core.retrieval.bm25 import TermStatistics
 
-# More than half of the question's IDF mass in one passage.
-MIN_COVERAGE = 0.5
+# More than half of the question's IDF mass in one passage, with a margin for the noise of
+# IDF estimates in small libraries (docs/benchmarks.md: the answer-quality set).
+MIN_COVERAGE = 0.55
 # A semantic embedder's cosine that, with at least half the coverage, counts as evidence.
 SEMANTIC_MIN_COSINE = 0.5
 
@@ -59,11 +61,23 @@ def gate_terms(question: str) -> set[str]:
 
 
 def term_weights(question_terms: Collection[str], statistics: TermStatistics) -> dict[str, float]:
-    """Each key term's weight: its IDF, an absent term's that of a term in one passage."""
-    return {
-        term: statistics.idf[term] if statistics.document_frequency[term] else statistics.rarest
-        for term in question_terms
-    }
+    """Each key term's weight: its IDF, an absent word's that of a term in one passage.
+
+    An identifier no document contains ("ksh-style", "self-compiled") is left out: its
+    words are key terms of their own, and the exact form is a bonus when found, not a
+    requirement (the documents may spell it "ksh-like").
+    """
+    weights = {}
+    for term in question_terms:
+        if statistics.document_frequency[term]:
+            weights[term] = statistics.idf[term]
+        elif _is_word(term):
+            weights[term] = statistics.rarest
+    return weights
+
+
+def _is_word(term: str) -> bool:
+    return term.isalnum()
 
 
 def weigh(
@@ -77,7 +91,7 @@ def weigh(
     searched documents use the question's terms."""
     weights = term_weights(question_terms, statistics)
     total = sum(weights.values())
-    missing = tuple(sorted(t for t in question_terms if not statistics.document_frequency[t]))
+    missing = tuple(sorted(t for t in weights if not statistics.document_frequency[t]))
     if total <= 0.0:
         return Evidence(found=False, coverage=0.0, best=None, missing=missing)
     best, best_coverage, found = None, 0.0, False

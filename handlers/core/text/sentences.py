@@ -4,7 +4,8 @@ Spans, not strings, so a quoted sentence can be located exactly in the passage (
 its page). A sentence ends at `.`, `!` or `?` (and any closing quote or bracket) followed by
 white space, or at a blank line; an abbreviation ("e.g.", "Fig.", a single initial) does
 not end one. A run of text longer than `MAX_SENTENCE_CHARS` without such an end (a list,
-a table, lines of a PDF without punctuation) is cut at its line breaks.
+a table, lines of a PDF without punctuation) is cut at line breaks into runs of lines no
+longer than that.
 """
 
 from __future__ import annotations
@@ -41,13 +42,23 @@ def _abbreviation(sentence: str) -> bool:
 
 
 def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    pieces = [(start, end)]
-    if end - start > MAX_SENTENCE_CHARS:
-        pieces, position = [], start
-        for line in re.finditer(r"\n", text[start:end]):
-            pieces.append((position, start + line.start()))
-            position = start + line.end()
-        pieces.append((position, end))
+    """The run as one sentence, or cut into runs of whole lines of at most
+    `MAX_SENTENCE_CHARS` (a longer line stays whole)."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        span = _trim(text, start, end)
+        return [span] if span is not None else []
+    pieces: list[tuple[int, int]] = []
+    piece_start = position = start
+    for line in re.finditer(r"\n", text[start:end]):
+        line_end = start + line.start()
+        if line_end - piece_start > MAX_SENTENCE_CHARS and position > piece_start:
+            pieces.append((piece_start, position))
+            piece_start = position
+        position = start + line.end()
+    if end - piece_start > MAX_SENTENCE_CHARS and position > piece_start:
+        pieces.append((piece_start, position))
+        piece_start = position
+    pieces.append((piece_start, end))
     return [span for span in (_trim(text, a, b) for a, b in pieces) if span is not None]
 
 

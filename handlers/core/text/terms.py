@@ -3,8 +3,8 @@
 `terms(text)` gives, in order, with repeats (BM25 counts them):
 
 - **word terms**: Unicode letter/digit runs, NFKC-normalised and case-folded, stop words
-  dropped, reduced to their Snowball (English) stem, so "configuring" meets
-  "configuration". Han and kana characters are one term each (those scripts do not
+  dropped, irregular verb forms taken back to their base ("wrote" → "write"), reduced to
+  their Snowball (English) stem, so "configuring" meets "configuration". Han and kana characters are one term each (those scripts do not
   separate words with spaces).
 - **identifier terms**, kept exactly (case-folded, except options): whitespace-delimited
   tokens holding something besides letters and digits — `bash_rematch`, `--help`, `-I`,
@@ -25,6 +25,7 @@ import unicodedata
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
+from handlers.core.text.irregular import BASE_FORM
 from handlers.core.text.stopwords import QUESTION_WORDS, STOP_WORDS
 
 TERMS_VERSION = 2  # 1: lower-cased letter/digit runs, no stemming, no identifiers
@@ -36,6 +37,7 @@ _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _LEADING = "\"'`([{\u00ab\u2018\u201c"
 _TRAILING = "\"'`)]}\u00bb\u2019\u201d,;:"
 _SENTENCE_END = ".?!"
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 # Rules, leaders and bullets, not identifiers: "-----", "......", "•".
 _FILLER = frozenset("-._=~\u2026\u00b7\u2022\u2013\u2014")
 _ABBREVIATION = re.compile(r"^[^\W\d_](\.[^\W\d_])+$")  # e.g, i.e, u.s
@@ -53,7 +55,11 @@ def terms(text: str) -> list[str]:
     """The BM25 terms of a text: stemmed words, then exact identifiers (see module doc)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    words = [word for word in _WORD.findall(text.casefold()) if word not in STOP_WORDS]
+    words = [
+        BASE_FORM.get(word, word)
+        for word in _WORD.findall(text.casefold())
+        if word not in STOP_WORDS
+    ]
     found: list[str] = _stemmer.stemWords(words)
     found.extend(identifiers(text))
     return found
@@ -87,14 +93,26 @@ def identifiers(text: str) -> list[str]:
 def _strip(raw: str) -> tuple[str, bool]:
     """The token without surrounding quotes and punctuation; whether a clause ended."""
     token = raw.lstrip(_LEADING)
-    stripped = token.rstrip(_TRAILING)
+    stripped = _keep_balanced(token, token.rstrip(_TRAILING))
     ended = len(stripped) < len(token)
     # "BASH_REMATCH?" ends a sentence; "$?" and "!!" are the identifiers themselves.
     if any(c.isalnum() for c in stripped):
         without = stripped.rstrip(_SENTENCE_END)
         ended = ended or len(without) < len(stripped)
-        stripped = without.rstrip(_TRAILING)
+        stripped = _keep_balanced(token, without.rstrip(_TRAILING))
     return stripped, ended
+
+
+def _keep_balanced(token: str, stripped: str) -> str:
+    """Give back closing brackets the token opened itself: "+(foo)", "$(cat file)"."""
+    for opening, closing in _BRACKETS:
+        while (
+            len(stripped) < len(token)
+            and token[len(stripped)] == closing
+            and stripped.count(opening) > stripped.count(closing)
+        ):
+            stripped = token[: len(stripped) + 1]
+    return stripped
 
 
 def _is_plain_word(token: str) -> bool:
