@@ -19,6 +19,8 @@ help:
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
+	@echo "make feedback STACK=… [SINCE=2026-01-31]   answers rated 👎, as CSV (docs/operations.md)"
+	@echo "make token [EMAIL=… PASSWORD=…]           an id token for the local stack (docs/api.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -115,3 +117,13 @@ up: venv
 
 destroy:
 	pulumi destroy --stack $(STACK)
+
+# --- Feedback and the API by hand --------------------------------------------------------------
+.PHONY: feedback token
+# The answers readers rated 👎 (stdout, CSV). TABLE= (and AWS_ENDPOINT_URL=) instead of STACK=
+# reads another table, e.g. the local stack's.
+SINCE ?=
+feedback: venv
+	@table="$(TABLE)"; \
+	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
+	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")

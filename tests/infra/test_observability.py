@@ -27,7 +27,7 @@ BUSINESS_METRICS = {
     value
     for name, value in vars(metric_names).items()
     if name.isupper() and isinstance(value, str) and name not in {"NAMESPACE_PREFIX"}
-} - {metric_names.SERVICE_DIMENSION}
+} - {metric_names.SERVICE_DIMENSION, metric_names.MODEL_DIMENSION}
 
 
 @pytest.fixture
@@ -87,7 +87,8 @@ def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRu
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -> None:
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
-    assert len(alarms) == 3 * 3 + 2 + 2 + 2
+    feedback = _config(observed).alarms.feedback_negative_rate_percent is not None
+    assert len(alarms) == 3 * 3 + 2 + 2 + 2 + int(feedback)
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
@@ -181,6 +182,32 @@ def test_llm_alarms_read_the_contracted_business_metrics(observed: StackRun) -> 
     assert _alarm(observed, "llm-error-rate").inputs["threshold"] == (
         config.alarms.llm_error_rate_percent
     )
+
+
+def test_feedback_alarm_reads_the_ratings_when_the_stack_sets_a_threshold(
+    observed: StackRun,
+) -> None:
+    config = _config(observed)
+    keys = {alarm.name for alarm in observed.of_type(ALARM)}
+    if config.alarms.feedback_negative_rate_percent is None:
+        # dev sets no threshold: no alarm
+        assert "observability-feedback-negative-rate" not in keys
+        return
+    alarm = _alarm(observed, "feedback-negative-rate")
+    queries = _queries(alarm)
+    for query_id, name in (
+        ("negative", metric_names.FEEDBACK_NEGATIVE),
+        ("positive", metric_names.FEEDBACK_POSITIVE),
+    ):
+        metric = queries[query_id]["metric"]
+        assert metric["namespace"] == f"DocAgent/{observed.stack}"
+        assert metric["metricName"] == name
+        assert metric["dimensions"] == {metric_names.SERVICE_DIMENSION: "agent"}
+        assert metric["period"] == 3600
+    rate = queries["negative_rate"]["expression"]
+    assert f">= {config.alarms.feedback_min_ratings}" in rate
+    assert "100 * negative / (positive + negative)" in rate
+    assert alarm.inputs["threshold"] == config.alarms.feedback_negative_rate_percent
 
 
 def test_topic_is_encrypted_with_a_key_alarms_and_budgets_may_use(observed: StackRun) -> None:
