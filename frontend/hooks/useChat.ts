@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import type { ApiClient } from "@/lib/api";
 import { askErrorMessage } from "@/lib/messages";
-import type { Conversation, Message } from "@/lib/types";
+import type { Conversation, Message, Rating } from "@/lib/types";
 
 function selectedFromUrl(): string | null {
   return new URLSearchParams(window.location.search).get("c");
@@ -19,8 +19,25 @@ export function useChat(api: ApiClient) {
   // Rendered only after sign-in (never prerendered), so reading the URL here is safe.
   const [selectedId, setSelectedId] = useState<string | null>(selectedFromUrl);
   const [messages, setMessages] = useState<Message[]>([]);
+  // True while the selected conversation's messages are on their way: no empty state then.
+  const [loadingMessages, setLoadingMessages] = useState<boolean>(() => selectedFromUrl() !== null);
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    // `loadingMessages` is already true: set by `select`, or initially for `?c=`.
+    async (id: string, isCurrent: () => boolean) => {
+      try {
+        const found = await api.getConversation(id);
+        if (isCurrent()) setMessages(found.messages);
+      } catch (caught) {
+        if (isCurrent()) setError(askErrorMessage(caught));
+      } finally {
+        if (isCurrent()) setLoadingMessages(false);
+      }
+    },
+    [api],
+  );
 
   const select = useCallback(
     async (id: string | null) => {
@@ -28,14 +45,11 @@ export function useChat(api: ApiClient) {
       setError(null);
       setMessages([]);
       showInUrl(id);
+      setLoadingMessages(id !== null);
       if (!id) return;
-      try {
-        setMessages((await api.getConversation(id)).messages);
-      } catch (caught) {
-        setError(askErrorMessage(caught));
-      }
+      await load(id, () => selectedFromUrl() === id);
     },
-    [api],
+    [load],
   );
 
   useEffect(() => {
@@ -44,7 +58,10 @@ export function useChat(api: ApiClient) {
     api.listConversations().then((items) => active && setConversations(items), fail);
     const initial = selectedFromUrl();
     if (initial) {
-      api.getConversation(initial).then((found) => active && setMessages(found.messages), fail);
+      api
+        .getConversation(initial)
+        .then((found) => active && setMessages(found.messages), fail)
+        .finally(() => active && setLoadingMessages(false));
     }
     return () => {
       active = false;
@@ -67,6 +84,14 @@ export function useChat(api: ApiClient) {
         }
         const message = await api.ask(id, question);
         setMessages((current) => [...current, message]);
+        // The conversation moves to the top with its new time.
+        const touched = id;
+        setConversations((current) => {
+          const found = current?.find((c) => c.conversationId === touched);
+          if (!current || !found) return current;
+          const updated = { ...found, updatedAt: message.createdAt };
+          return [updated, ...current.filter((c) => c.conversationId !== touched)];
+        });
         return true;
       } catch (caught) {
         setError(askErrorMessage(caught));
@@ -74,6 +99,16 @@ export function useChat(api: ApiClient) {
       } finally {
         setPendingQuestion(null);
       }
+    },
+    [api, selectedId],
+  );
+
+  /** Rates an answer of the selected conversation; throws (for the caller to show) on failure. */
+  const rate = useCallback(
+    async (messageId: string, rating: Rating, comment: string | null) => {
+      if (!selectedId) return;
+      const updated = await api.giveFeedback(selectedId, messageId, rating, comment);
+      setMessages((current) => current.map((m) => (m.messageId === messageId ? updated : m)));
     },
     [api, selectedId],
   );
@@ -98,10 +133,12 @@ export function useChat(api: ApiClient) {
     selected,
     selectedId,
     messages,
+    loadingMessages,
     pendingQuestion,
     error,
     select,
     ask,
+    rate,
     remove,
   };
 }
