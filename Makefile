@@ -127,3 +127,9 @@ feedback: venv
 	@table="$(TABLE)"; \
 	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
 	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")
+
+# An id token for the local stack (`make dev` on PORT), for curl: docs/api.md.
+EMAIL ?= demo@example.com
+token: venv
+	@test -n "$(PASSWORD)" || (echo "make token PASSWORD=… (the demo password make dev printed)" >&2; exit 2)
+	@$(PY) scripts/local_token.py --url http://127.0.0.1:$(PORT) --email "$(EMAIL)" --password "$(PASSWORD)"
