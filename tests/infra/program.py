@@ -7,7 +7,7 @@ import os
 import runpy
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,10 @@ class MockedPulumi:
         stack: str,
         config: Mapping[str, str] | None = None,
         secret_keys: list[str] | None = None,
+        *,
+        site: bool = True,
     ) -> StackRun:
+        """`site=False`: leave DOC_AGENT_SITE_DIR as it is (the caller's own site, or none)."""
         monitor = self.configure(
             stack, stack_config(stack) if config is None else config, secret_keys
         )
@@ -113,7 +116,7 @@ class MockedPulumi:
         def program() -> None:
             runpy.run_path(str(ROOT / "__main__.py"))
 
-        with generated_site():
+        with generated_site() if site else nullcontext():
             _sync_await(run_pulumi_func(program))
         outputs = {
             name: _sync_await(pulumi.Output.from_input(value).future())
