@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -372,6 +373,19 @@ def _raw_stack_config() -> dict[str, Any]:
 
     # The SDK has no public "all keys" call; these are where it keeps them.
     return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+
+
+def read_stack_file(path: Path) -> dict[str, str]:
+    """`Pulumi.<stack>.yaml`'s config as Pulumi hands it to the program (JSON for objects).
+
+    For tools that read a stack's config outside Pulumi (the tests, `make preflight`).
+    """
+    import yaml
+
+    raw = yaml.safe_load(path.read_text()).get("config") or {}
+    return {
+        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
+    }
 
 
 def load_config() -> StackConfig:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import runpy
 import tempfile
@@ -13,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from components.config import read_stack_file
 from tests.infra.pulumi_mocks import AwsMocks, RecordingMonitor, Registered
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,10 +53,7 @@ def generated_site() -> Iterator[Path]:
 
 def stack_config(stack: str) -> dict[str, str]:
     """The stack's `Pulumi.<stack>.yaml`, as Pulumi hands it to the program (JSON for objects)."""
-    raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return {
-        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
-    }
+    return read_stack_file(ROOT / f"Pulumi.{stack}.yaml")
 
 
 @dataclass
