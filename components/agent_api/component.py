@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import apigateway, lambda_
 
 from components import policies
 from components.agent_api import environment, permissions
@@ -225,7 +226,7 @@ class AgentApi(pulumi.ComponentResource):
         max_concurrency = self._args.functions.ingest.max_concurrency
         aws.lambda_.EventSourceMapping(
             f"{self._name}-ingest-trigger",
-            aws.lambda_.EventSourceMappingArgs(
+            lambda_.EventSourceMappingArgs(
                 event_source_arn=self._args.store.queue_arn,
                 function_name=ingest.target_arn,
                 batch_size=layout.INGEST_BATCH_SIZE,
@@ -233,7 +234,7 @@ class AgentApi(pulumi.ComponentResource):
                 # A failed record is retried alone; the rest of the batch is acknowledged.
                 function_response_types=["ReportBatchItemFailures"],
                 # Caps the poller instead of throttling: no batch goes back to the queue.
-                scaling_config=aws.lambda_.EventSourceMappingScalingConfigArgs(
+                scaling_config=lambda_.EventSourceMappingScalingConfigArgs(
                     maximum_concurrency=max_concurrency
                 )
                 if max_concurrency is not None
@@ -265,7 +266,7 @@ class AgentApi(pulumi.ComponentResource):
         )
         return aws.apigateway.Account(
             f"{self._name}-gateway-account",
-            aws.apigateway.AccountArgs(cloudwatch_role_arn=role.arn),
+            apigateway.AccountArgs(cloudwatch_role_arn=role.arn),
             opts=pulumi.ResourceOptions.merge(
                 retain, pulumi.ResourceOptions(depends_on=[attachment])
             ),

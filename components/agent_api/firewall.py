@@ -43,7 +43,8 @@ def _managed_rule(group: str, priority: int) -> waf.WebAclRuleArgs:
         name=group,
         priority=priority,
         override_action=waf.WebAclRuleOverrideActionArgs(
-            none=waf.WebAclRuleOverrideActionNoneArgs()
+            # The SDK's field-less args classes have an unannotated __init__.
+            none=waf.WebAclRuleOverrideActionNoneArgs()  # type: ignore[no-untyped-call]
         ),
         statement=waf.WebAclRuleStatementArgs(
             managed_rule_group_statement=waf.WebAclRuleStatementManagedRuleGroupStatementArgs(

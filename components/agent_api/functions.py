@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import lambda_
 
 from components import policies
 from components.config import FunctionSettings
@@ -174,7 +175,7 @@ def _layer(prefix: str, spec: FunctionSpec, parent: pulumi.Resource) -> aws.lamb
         s3_bucket, s3_key = upload.bucket, upload.key
     return aws.lambda_.LayerVersion(
         f"{prefix}-deps",
-        aws.lambda_.LayerVersionArgs(
+        lambda_.LayerVersionArgs(
             layer_name=f"{prefix}-deps-{pulumi.get_stack()}",
             code=code,
             s3_bucket=s3_bucket,

@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import apigateway
 
 from components.agent_api import cors
 from components.agent_api.functions import DeployedFunction
@@ -254,12 +255,12 @@ class _Builder:
         )
         stage = aws.apigateway.Stage(
             f"{self.name}-stage",
-            aws.apigateway.StageArgs(
+            apigateway.StageArgs(
                 rest_api=self.rest_api.id,
                 deployment=deployment.id,
                 stage_name=STAGE_NAME,
                 xray_tracing_enabled=True,
-                access_log_settings=aws.apigateway.StageAccessLogSettingsArgs(
+                access_log_settings=apigateway.StageAccessLogSettingsArgs(
                     destination_arn=self.args.access_log_group_arn, format=ACCESS_LOG_FORMAT
                 ),
                 tags=self.args.tags,
@@ -269,11 +270,11 @@ class _Builder:
         # Stage-wide throttling lives here; there is no usage plan (no method takes API keys).
         aws.apigateway.MethodSettings(
             f"{self.name}-method-settings",
-            aws.apigateway.MethodSettingsArgs(
+            apigateway.MethodSettingsArgs(
                 rest_api=self.rest_api.id,
                 stage_name=stage.stage_name,
                 method_path="*/*",
-                settings=aws.apigateway.MethodSettingsSettingsArgs(
+                settings=apigateway.MethodSettingsSettingsArgs(
                     metrics_enabled=True,
                     logging_level="ERROR",
                     data_trace_enabled=False,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import cognito
 
 from components.config import AuthEmail, AuthSettings
 from handlers.core.password_policy import PASSWORD_POLICY
@@ -24,7 +25,6 @@ def create_user_pool(
     # The SDK's typed args, not dict literals: a misspelt argument fails type-checking
     # instead of being dropped on the way to AWS.
     child = pulumi.ResourceOptions(parent=parent)
-    cognito = aws.cognito
     pool = cognito.UserPool(
         f"{name}-users",
         username_attributes=["email"],
@@ -82,10 +82,10 @@ def create_user_pool(
 
 def _email_configuration(
     email: AuthEmail | None, parent: pulumi.Resource
-) -> aws.cognito.UserPoolEmailConfigurationArgs:
+) -> cognito.UserPoolEmailConfigurationArgs:
     """SES (`DEVELOPER`) when configured; Cognito's built-in sender, a few dozen a day, if not."""
     if email is None:
-        return aws.cognito.UserPoolEmailConfigurationArgs(email_sending_account="COGNITO_DEFAULT")
+        return cognito.UserPoolEmailConfigurationArgs(email_sending_account="COGNITO_DEFAULT")
     invoke = pulumi.InvokeOutputOptions(parent=parent)
     account_id = aws.get_caller_identity_output(opts=invoke).account_id
     region = aws.get_region_output(opts=invoke).region
@@ -95,7 +95,7 @@ def _email_configuration(
             f":identity/{email.ses_identity}"
         )
     )
-    return aws.cognito.UserPoolEmailConfigurationArgs(
+    return cognito.UserPoolEmailConfigurationArgs(
         email_sending_account="DEVELOPER",
         from_email_address=email.from_address,
         reply_to_email_address=email.reply_to,
