@@ -133,6 +133,7 @@ site = FrontendSite(
         tags=tags,
         custom_domain=config.site.custom_domain,
         access_logs=config.site.access_logs,
+        disposable_logs=not config.data.deletion_protection,
     ),
 )
 resolve_site_origin(site.origin)

@@ -233,6 +233,13 @@ def test_unprotected_buckets_can_be_destroyed_and_protected_ones_cannot(stack: S
             assert bucket.inputs["forceDestroy"] is True, bucket.name
 
 
+def test_dev_with_site_access_logs_still_tears_down(pulumi_mocks: MockedPulumi) -> None:
+    run = pulumi_mocks.run("dev", _with("dev", **{"doc-agent:site": {"accessLogs": True}}))
+    logs = run.named("site-access-logs")
+    assert logs.inputs["forceDestroy"] is True
+    assert all(bucket.inputs["forceDestroy"] is True for bucket in run.of_type(BUCKET))
+
+
 # --- 11: Lambda's own log lines -------------------------------------------------------------
 
 
