@@ -10,11 +10,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 
+from components import policies
 from components.agent_api.firewall import BODY_SIZE_RULE, BODY_SIZE_RULE_LIMIT_BYTES
-from components.config import ConfigError, parse_config
-from components.lambda_package import REPO_ROOT, S3_UPLOAD_THRESHOLD_BYTES
+from components.agent_api.functions import FunctionSpec, LayerNeedsS3Error, deploy_function
+from components.config import ConfigError, FunctionSettings, parse_config
+from components.lambda_package import REPO_ROOT, S3_UPLOAD_THRESHOLD_BYTES, FunctionPackage
 from handlers.core import layout
 from handlers.core.conversations.models import MAX_QUESTION_LENGTH
 from handlers.core.routes import STAGE_NAME
@@ -313,3 +316,33 @@ def test_s3_may_encrypt_notifications_as_aws_documents_it(stack: StackRun) -> No
         == stack.named("store-documents").outputs["arn"]
     )
     assert send["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT_ID
+
+
+def test_a_layer_past_the_threshold_without_an_artifacts_bucket_fails_the_program(
+    pulumi_mocks: MockedPulumi, tmp_path: Path
+) -> None:
+    # Given a package whose layer zip is just past the inline threshold (a sparse file)
+    layer = tmp_path / "layer.zip"
+    with layer.open("wb") as handle:
+        handle.truncate(S3_UPLOAD_THRESHOLD_BYTES + 1)
+    code = tmp_path / "code.zip"
+    code.write_bytes(b"PK")
+    package = FunctionPackage("ingest", code, "c2hh", 2, layer, "bGF5ZXI=", 1)
+    spec = FunctionSpec(
+        key="ingest",
+        package=package,
+        settings=FunctionSettings(memory_mb=1024, timeout_seconds=60),
+        environment={},
+        log_retention_days=14,
+        key_arn="arn:aws:kms:eu-west-1:123456789012:key/k",
+        snap_start=False,
+        tags={},
+    )
+
+    def program() -> None:
+        parent = pulumi.ComponentResource("test:index:Parent", "parent")
+        deploy_function("agent-api", spec, lambda logs: policies.document(), parent)
+
+    # Then the program refuses to upload it inline
+    with pytest.raises(LayerNeedsS3Error, match="artifacts bucket"):
+        pulumi_mocks.run_function(program)
