@@ -99,9 +99,9 @@ class AgentApi(pulumi.ComponentResource):
             tags=self._tags,
             opts=child,
         )
-        gateway_account = (
-            [self._enable_gateway_logging()] if args.api.owns_gateway_account(args.stack) else []
-        )
+        self._gateway_account: apigateway.Account | None = None
+        if args.api.owns_gateway_account(args.stack):
+            self._enable_gateway_logging()
         gateway = create_gateway(
             name,
             GatewayArgs(
@@ -114,7 +114,7 @@ class AgentApi(pulumi.ComponentResource):
                 tags=self._tags,
                 log_retention_days=args.log_retention_days,
                 log_key_arn=args.store.key_arn,
-                logging_ready=gateway_account,
+                logging_ready=[self._gateway_account] if self._gateway_account else [],
             ),
             self,
         )
@@ -158,6 +158,18 @@ class AgentApi(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         return secret
+
+    def _create_artifacts_bucket(self) -> aws.s3.Bucket | None:
+        """Where layers too big to upload inline go first; only when one is."""
+        if not any(package.layer_needs_s3_upload for package in self._args.packages.values()):
+            return None
+        child = pulumi.ResourceOptions(parent=self)
+        # Build outputs, rebuilt from the repository at will: nothing to keep on destroy.
+        bucket = private_bucket(
+            f"{self._name}-artifacts", tags=self._tags, opts=child, force_destroy=True
+        )
+        bucket_policy(f"{self._name}-artifacts", bucket, opts=child)
+        return bucket
 
     def _create_functions(
         self, secret_arn: pulumi.Output[str] | None
@@ -210,41 +222,25 @@ class AgentApi(pulumi.ComponentResource):
             deployed[key] = deploy_function(self._name, spec, policy, self)
         return deployed
 
-    def _create_artifacts_bucket(self) -> aws.s3.Bucket | None:
-        """Where layers too big to upload inline go first; only when one is."""
-        if not any(package.layer_needs_s3_upload for package in self._args.packages.values()):
-            return None
-        child = pulumi.ResourceOptions(parent=self)
-        # Build outputs, rebuilt from the repository at will: nothing to keep on destroy.
-        bucket = private_bucket(
-            f"{self._name}-artifacts", tags=self._tags, opts=child, force_destroy=True
-        )
-        bucket_policy(f"{self._name}-artifacts", bucket, opts=child)
-        return bucket
-
     def _create_ingest_trigger(self, ingest: DeployedFunction) -> None:
-        max_concurrency = self._args.functions.ingest.max_concurrency
-        aws.lambda_.EventSourceMapping(
+        maximum = self._args.functions.ingest.max_concurrency
+        lambda_.EventSourceMapping(
             f"{self._name}-ingest-trigger",
-            lambda_.EventSourceMappingArgs(
-                event_source_arn=self._args.store.queue_arn,
-                function_name=ingest.target_arn,
-                batch_size=layout.INGEST_BATCH_SIZE,
-                maximum_batching_window_in_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
-                # A failed record is retried alone; the rest of the batch is acknowledged.
-                function_response_types=["ReportBatchItemFailures"],
-                # Caps the poller instead of throttling: no batch goes back to the queue.
-                scaling_config=lambda_.EventSourceMappingScalingConfigArgs(
-                    maximum_concurrency=max_concurrency
-                )
-                if max_concurrency is not None
-                else None,
-                tags=self._tags,
-            ),
+            event_source_arn=self._args.store.queue_arn,
+            function_name=ingest.target_arn,
+            batch_size=layout.INGEST_BATCH_SIZE,
+            maximum_batching_window_in_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
+            # A failed record is retried alone; the rest of the batch is acknowledged.
+            function_response_types=["ReportBatchItemFailures"],
+            # Caps the poller instead of throttling: no batch goes back to the queue.
+            scaling_config=lambda_.EventSourceMappingScalingConfigArgs(maximum_concurrency=maximum)
+            if maximum is not None
+            else None,
+            tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _enable_gateway_logging(self) -> aws.apigateway.Account:
+    def _enable_gateway_logging(self) -> None:
         """API Gateway's CloudWatch role: one setting per account and region, for every stack.
 
         Only the owning stack (`api.manageGatewayAccount`, default prod) declares it, with
@@ -264,7 +260,7 @@ class AgentApi(pulumi.ComponentResource):
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
             opts=retain,
         )
-        return aws.apigateway.Account(
+        self._gateway_account = apigateway.Account(
             f"{self._name}-gateway-account",
             apigateway.AccountArgs(cloudwatch_role_arn=role.arn),
             opts=pulumi.ResourceOptions.merge(

@@ -99,7 +99,8 @@ class _Builder:
         self.fingerprint: list[pulumi.Input[Any]] = [
             args.user_pool_arn,
             self.authorizer.id,
-            {"validator": {"parameters": True, "body": False}},
+            self.validator.validate_request_parameters,
+            self.validator.validate_request_body,
         ]
 
     def resource(self, path: str) -> pulumi.Input[str]:
@@ -139,7 +140,7 @@ class _Builder:
                 opts=self.child,
             )
             self.fingerprint.append(
-                [slug, http_method, "COGNITO_USER_POOLS", sorted(parameters), function.key]
+                [slug, http_method, method.authorization, method.request_parameters]
             )
             integration = aws.apigateway.Integration(
                 f"{self.name}-{slug}-{http_method.lower()}-integration",
@@ -204,7 +205,6 @@ class _Builder:
 
     def gateway_responses(self) -> None:
         for response_type in ("DEFAULT_4XX", "DEFAULT_5XX"):
-            self.fingerprint.append([response_type, self.args.site_origin])
             self.deployment_inputs.append(
                 aws.apigateway.Response(
                     f"{self.name}-{response_type.lower().replace('_', '-')}",
@@ -232,7 +232,8 @@ class _Builder:
     def stage(self) -> aws.apigateway.Stage:
         api = self.args.api
         # Redeploy when the routes, origins, integration targets, authorizer, validation or
-        # method parameters change.
+        # method parameters change: a deployment is a snapshot, and the stage keeps serving
+        # the old one (a replaced user pool: every request 401) until it is redeployed.
         fingerprint = pulumi.Output.all(
             [f"{r.function} {r.path} {','.join(r.methods)}" for r in ROUTES],
             self.args.cors_origins,

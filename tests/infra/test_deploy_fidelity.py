@@ -17,7 +17,11 @@ from components import policies
 from components.agent_api.firewall import BODY_SIZE_RULE, BODY_SIZE_RULE_LIMIT_BYTES
 from components.agent_api.functions import FunctionSpec, LayerNeedsS3Error, deploy_function
 from components.config import ConfigError, FunctionSettings, parse_config
-from components.lambda_package import REPO_ROOT, S3_UPLOAD_THRESHOLD_BYTES, FunctionPackage
+from components.lambda_package import (
+    REPO_ROOT,
+    S3_UPLOAD_THRESHOLD_BYTES,
+    FunctionPackage,
+)
 from handlers.core import layout
 from handlers.core.conversations.models import MAX_QUESTION_LENGTH
 from handlers.core.routes import STAGE_NAME
@@ -278,7 +282,7 @@ def test_execution_logs_go_to_a_declared_encrypted_expiring_group(stack: StackRu
 
 def test_layers_past_the_threshold_go_through_the_artifacts_bucket(stack: StackRun) -> None:
     layers = {layer.name.removesuffix("-deps"): layer for layer in stack.of_type(LAYER)}
-    assert len(layers) == 3
+    assert {f"agent-api-{function}" for function in ("api", "agent", "ingest")} <= set(layers)
     through_s3 = 0
     for prefix, layer in layers.items():
         function = prefix.removeprefix("agent-api-")
