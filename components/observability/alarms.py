@@ -174,6 +174,18 @@ def api_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def oldest_message_threshold_seconds(args: ObservabilityArgs) -> int:
+    """How old the oldest ingest message may get before it means a backlog.
+
+    A message that fails is redelivered after the visibility timeout, up to
+    MAX_RECEIVE_COUNT receives before the DLQ (which has its own alarm): retries alone age
+    it by (MAX_RECEIVE_COUNT - 1) visibility timeouts. The configured minutes are the
+    backlog allowed on top of that, so a retried upload never fires this alarm.
+    """
+    retries = (layout.MAX_RECEIVE_COUNT - 1) * args.ingest_visibility_timeout_seconds
+    return args.alarms.oldest_ingest_message_minutes * 60 + retries
+
+
 def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     settings = args.alarms
     return [
@@ -205,18 +217,6 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
             threshold=oldest_message_threshold_seconds(args),
         ),
     ]
-
-
-def oldest_message_threshold_seconds(args: ObservabilityArgs) -> int:
-    """How old the oldest ingest message may get before it means a backlog.
-
-    A message that fails is redelivered after the visibility timeout, up to
-    MAX_RECEIVE_COUNT receives before the DLQ (which has its own alarm): retries alone age
-    it by (MAX_RECEIVE_COUNT - 1) visibility timeouts. The configured minutes are the
-    backlog allowed on top of that, so a retried upload never fires this alarm.
-    """
-    retries = (layout.MAX_RECEIVE_COUNT - 1) * args.ingest_visibility_timeout_seconds
-    return args.alarms.oldest_ingest_message_minutes * 60 + retries
 
 
 def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
