@@ -15,9 +15,9 @@ MANAGED_RULE_GROUPS = (
 BODY_SIZE_RULE = "SizeRestrictions_BODY"
 """The common rule set's rule that blocks request bodies over 8 KB."""
 BODY_SIZE_RULE_LIMIT_BYTES = 8 * 1024
-# Rules of the managed groups that only count: the handlers validate every body's size
-# themselves, and a long question in a non-Latin script passes 8 KB well under the
-# question's character limit.
+# Rules of the managed groups that only count: the handlers' models bound every field of
+# every body, and a long question in a non-Latin script passes 8 KB well under the
+# question's character limit (API Gateway itself caps a body at 10 MB).
 COUNTED_RULES: dict[str, tuple[str, ...]] = {COMMON_RULE_SET: (BODY_SIZE_RULE,)}
 
 
