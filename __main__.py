@@ -24,12 +24,12 @@ tags = stack_tags(stack, config.tags)
 # resource or deferred output exists: an error ends the program at once with its message.
 # (After `deferred_output()` it would hang: outputs waiting on the site's origin never
 # resolve, and the runtime waits for them before it reports the error.)
-packages = {function: ensure_built(function) for function in FUNCTIONS}
 # `make site` builds it; the infra tests point DOC_AGENT_SITE_DIR at a generated one.
 site_dir = Path(
     os.environ.get("DOC_AGENT_SITE_DIR") or Path(__file__).resolve().parent / "frontend/out"
 )
 site_files(site_dir)
+packages = {function: ensure_built(function) for function in FUNCTIONS}
 
 # The site's origin is known only once its distribution exists, but the bucket's and the
 # API's CORS need it: a deferred output breaks the cycle (nothing the site needs waits on it).
