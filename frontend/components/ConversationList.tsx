@@ -49,7 +49,11 @@ export function ConversationList({
           onClick={() => setOpen(!open)}
           data-testid="conversations-toggle"
         >
-          Conversations{conversations !== null && ` (${count})`}
+          Conversations
+          {/* Always there, its width reserved: the button does not grow when the list arrives. */}
+          <span className="count" aria-hidden={conversations === null}>
+            {conversations === null ? "\u00a0" : count}
+          </span>
         </button>
       </div>
       {conversations !== null && count === 0 && (

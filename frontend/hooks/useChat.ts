@@ -19,6 +19,8 @@ export function useChat(api: ApiClient) {
   // Rendered only after sign-in (never prerendered), so reading the URL here is safe.
   const [selectedId, setSelectedId] = useState<string | null>(selectedFromUrl);
   const [messages, setMessages] = useState<Message[]>([]);
+  // The open conversation as its own read returned it: known before the list arrives.
+  const [opened, setOpened] = useState<Conversation | null>(null);
   // True while the selected conversation's messages are on their way: no empty state then.
   const [loadingMessages, setLoadingMessages] = useState<boolean>(() => selectedFromUrl() !== null);
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
@@ -29,7 +31,10 @@ export function useChat(api: ApiClient) {
     async (id: string, isCurrent: () => boolean) => {
       try {
         const found = await api.getConversation(id);
-        if (isCurrent()) setMessages(found.messages);
+        if (isCurrent()) {
+          setMessages(found.messages);
+          setOpened(found.conversation);
+        }
       } catch (caught) {
         if (isCurrent()) setError(askErrorMessage(caught));
       } finally {
@@ -60,7 +65,11 @@ export function useChat(api: ApiClient) {
     if (initial) {
       api
         .getConversation(initial)
-        .then((found) => active && setMessages(found.messages), fail)
+        .then((found) => {
+          if (!active) return;
+          setMessages(found.messages);
+          setOpened(found.conversation);
+        }, fail)
         .finally(() => active && setLoadingMessages(false));
     }
     return () => {
@@ -126,7 +135,9 @@ export function useChat(api: ApiClient) {
     [api, selectedId, select],
   );
 
-  const selected = conversations?.find((c) => c.conversationId === selectedId) ?? null;
+  const selected =
+    conversations?.find((c) => c.conversationId === selectedId) ??
+    (opened?.conversationId === selectedId ? opened : null);
 
   return {
     conversations,

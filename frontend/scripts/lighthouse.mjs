@@ -2,21 +2,27 @@
 // accessibility scores and the load metrics behind them. `npm run lighthouse` after
 // `npm run build`; chromium from CHROME_PATH (default Debian's /usr/bin/chromium).
 //
-// The pages are served here as CloudFront serves them: gzip, with a /config.json whose
-// endpoints are never called (no one signs in: the signed-in pages are measured as a
-// visitor without a session first loads them, before the redirect to sign in).
-import { createServer } from "node:http";
+// The pages are served here as CloudFront serves them: gzip, with a /config.json. Without
+// a stack, its endpoints are never called: every page is measured as a visitor without a
+// session first loads it (the signed-in pages redirect to sign in). With
+// LIGHTHOUSE_STACK=<a running `make dev`, e.g. http://127.0.0.1:8000> and
+// LIGHTHOUSE_PASSWORD=<its demo password>, /api and /cognito are passed through to it and
+// the documents page and a conversation with an answer are measured signed in as well.
+import { createServer, request as forward } from "node:http";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import puppeteer from "puppeteer-core";
 
 // SITE_OUT measures another build (e.g. one from before a change).
 const OUT = process.env.SITE_OUT ?? new URL("../out/", import.meta.url).pathname;
 const PAGES = ["/", "/signin/", "/signup/", "/documents/", "/chat/"];
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+const STACK = process.env.LIGHTHOUSE_STACK?.replace(/\/+$/, "");
+const DEMO_EMAIL = process.env.LIGHTHOUSE_EMAIL ?? "demo@example.com";
 const CHROME_FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -36,20 +42,43 @@ const TYPES = {
   ".ico": "image/x-icon",
 };
 
-function serve() {
-  const config = JSON.stringify({
+/** Passes a request through to the stack, as it is. */
+function proxy(request, response) {
+  const target = new URL(request.url, STACK);
+  const upstream = forward(
+    target,
+    { method: request.method, headers: { ...request.headers, host: target.host } },
+    (reply) => {
+      response.writeHead(reply.statusCode, reply.headers);
+      reply.pipe(response);
+    },
+  );
+  request.pipe(upstream);
+}
+
+async function serve() {
+  let config = {
     apiUrl: "http://127.0.0.1:9/api",
     region: "us-east-1",
     userPoolId: "us-east-1_lighthouse",
     userPoolClientId: "lighthouse",
     cognitoEndpoint: "http://127.0.0.1:9/cognito/",
-  });
+  };
+  if (STACK) config = await (await fetch(`${STACK}/config.json`)).json();
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    if (STACK && /^\/(api|cognito)(\/|$)/.test(path)) {
+      proxy(request, response);
+      return;
+    }
     let body;
     let file = join(OUT, path.endsWith("/") ? `${path}index.html` : path);
-    if (path === "/config.json") body = Buffer.from(config);
-    else if (file.startsWith(OUT) && existsSync(file) && statSync(file).isFile())
+    if (path === "/config.json") {
+      // The API and Cognito through this origin, like the stack's own /config.json.
+      const origin = `http://${request.headers.host}`;
+      const here = STACK ? { apiUrl: `${origin}/api`, cognitoEndpoint: `${origin}/cognito/` } : {};
+      body = Buffer.from(JSON.stringify({ ...config, ...here }));
+    } else if (file.startsWith(OUT) && existsSync(file) && statSync(file).isFile())
       body = readFileSync(file);
     else {
       response.writeHead(404).end();
@@ -68,6 +97,57 @@ function serve() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
+async function cognito(endpoint, action, payload) {
+  const reply = await fetch(endpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": `AWSCognitoIdentityProviderService.${action}`,
+    },
+    body: JSON.stringify(payload),
+  });
+  if (!reply.ok) throw new Error(`${action}: ${reply.status} ${await reply.text()}`);
+  return reply.json();
+}
+
+/** Signs the demo user in, asks a question; the signed-in pages to measure. */
+async function signedInPages(origin) {
+  const config = await (await fetch(`${origin}/config.json`)).json();
+  const { AuthenticationResult: tokens } = await cognito(config.cognitoEndpoint, "InitiateAuth", {
+    AuthFlow: "USER_PASSWORD_AUTH",
+    ClientId: config.userPoolClientId,
+    AuthParameters: { USERNAME: DEMO_EMAIL, PASSWORD: process.env.LIGHTHOUSE_PASSWORD },
+  });
+  const call = async (method, path, body) =>
+    (
+      await fetch(`${config.apiUrl}${path}`, {
+        method,
+        headers: { Authorization: tokens.IdToken, "Content-Type": "application/json" },
+        body: body && JSON.stringify(body),
+      })
+    ).json();
+  const conversation = await call("POST", "/conversations", { title: "Lighthouse" });
+  const question = config.demo?.questions?.[0] ?? "What is in my documents?";
+  await call("POST", `/conversations/${conversation.conversationId}/messages`, { question });
+  return {
+    refreshToken: tokens.RefreshToken,
+    pages: ["/documents/", `/chat/?c=${conversation.conversationId}`],
+  };
+}
+
+/** Leaves the refresh token where the site looks for it, as a signed-in visit would. */
+async function keepSession(port, origin, refreshToken) {
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}` });
+  const page = await browser.newPage();
+  await page.goto(`${origin}/404.html`);
+  await page.evaluate(
+    (token) => localStorage.setItem("docagent.refreshToken", token),
+    refreshToken,
+  );
+  await page.close();
+  await browser.disconnect();
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const server = await serve();
@@ -79,7 +159,7 @@ const chrome = await chromeLauncher.launch({
 try {
   console.log(`Lighthouse, mobile profile (simulated throttling), median of ${RUNS} runs`);
   console.log(
-    "Page".padEnd(14),
+    "Page".padEnd(18),
     "Perf".padStart(5),
     "A11y".padStart(5),
     "FCP ms".padStart(8),
@@ -88,7 +168,8 @@ try {
     "CLS".padStart(6),
   );
   const failing = [];
-  for (const page of PAGES) {
+  const shifts = [];
+  const measure = async (page, label, signedIn) => {
     const runs = [];
     for (let run = 0; run < RUNS; run += 1) {
       const result = await lighthouse(`${origin}${page}`, {
@@ -96,6 +177,8 @@ try {
         output: "json",
         logLevel: "error",
         onlyCategories: ["performance", "accessibility"],
+        // Signed in: keep the refresh token the site resumes the session from.
+        disableStorageReset: signedIn,
       });
       const { categories, audits } = result.lhr;
       runs.push({
@@ -105,6 +188,9 @@ try {
         lcp: audits["largest-contentful-paint"].numericValue,
         tbt: audits["total-blocking-time"].numericValue,
         cls: audits["cumulative-layout-shift"].numericValue,
+        shifted: (audits["layout-shifts"]?.details?.items ?? []).map(
+          (item) => `${item.node?.selector ?? "?"} (${item.score?.toFixed(3)})`,
+        ),
         failed: Object.values(audits)
           .filter(
             (a) => a.score === 0 && categories.accessibility.auditRefs.some((r) => r.id === a.id),
@@ -114,7 +200,7 @@ try {
     }
     const pick = (key) => median(runs.map((r) => r[key]));
     console.log(
-      page.padEnd(14),
+      label.padEnd(18),
       String(pick("perf")).padStart(5),
       String(pick("a11y")).padStart(5),
       String(Math.round(pick("fcp"))).padStart(8),
@@ -122,8 +208,16 @@ try {
       String(Math.round(pick("tbt"))).padStart(8),
       pick("cls").toFixed(3).padStart(6),
     );
-    for (const id of new Set(runs.flatMap((r) => r.failed))) failing.push(`${page}: ${id}`);
+    for (const id of new Set(runs.flatMap((r) => r.failed))) failing.push(`${label}: ${id}`);
+    if (pick("cls") > 0.1) shifts.push(`${label}: ${[...new Set(runs.flatMap((r) => r.shifted))]}`);
+  };
+  for (const page of PAGES) await measure(page, page, false);
+  if (STACK) {
+    const session = await signedInPages(origin);
+    await keepSession(chrome.port, origin, session.refreshToken);
+    for (const page of session.pages) await measure(page, `${page.split("?")[0]} (in)`, true);
   }
+  if (shifts.length) console.log(`\nWhat moved (CLS > 0.1):\n  ${shifts.join("\n  ")}`);
   if (failing.length) console.log(`\nFailed accessibility audits:\n  ${failing.join("\n  ")}`);
 } finally {
   await chrome.kill();

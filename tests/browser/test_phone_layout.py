@@ -51,7 +51,7 @@ def test_chat_with_many_conversations_fits_a_390_px_phone(
 
         # The list is a drawer, closed: its button says how many there are
         toggle = page.get_by_test_id("conversations-toggle")
-        expect(toggle).to_have_text(f"Conversations ({CONVERSATIONS})")
+        expect(toggle).to_have_text(f"Conversations{CONVERSATIONS}")
         expect(page.get_by_test_id("conversation-item").first).to_be_hidden()
         assert _overflow(page) == 0, "chat page"
         ask = page.get_by_role("button", name="Ask").bounding_box()
@@ -93,7 +93,9 @@ def test_every_page_fits_narrow_and_wide_phones(
         expect(page.get_by_test_id("document-name")).to_contain_text("quarterly-")
         assert _overflow(page) == 0, "documents, long file name"
         page.get_by_role("link", name="Chat").click()
-        expect(page.get_by_test_id("conversations-toggle")).to_contain_text(f"({CONVERSATIONS})")
+        expect(page.get_by_test_id("conversations-toggle")).to_have_text(
+            f"Conversations{CONVERSATIONS}"
+        )
         assert _overflow(page) == 0, "chat"
     finally:
         page.context.close()

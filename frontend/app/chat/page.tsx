@@ -50,12 +50,16 @@ function Chat({ api, suggestions }: { api: ApiClient; suggestions: string[] }) {
         onNew={() => void select(null)}
       />
       <section className="thread" aria-label="Conversation">
-        {selected && (
+        {selectedId && (
+          // Laid out as soon as a conversation is open, its text filled in when known: the
+          // messages below do not move down when it arrives.
           <header className="thread-head">
             <div className="thread-title">
-              <h2 data-testid="conversation-title">{selected.title || "Untitled conversation"}</h2>
-              <time className="hint" dateTime={selected.updatedAt}>
-                {conversationTime(selected)}
+              <h2 data-testid="conversation-title" title={selected?.title}>
+                {selected ? selected.title || "Untitled conversation" : "\u00a0"}
+              </h2>
+              <time className="hint" dateTime={selected?.updatedAt}>
+                {selected ? conversationTime(selected) : "\u00a0"}
               </time>
             </div>
             <button
