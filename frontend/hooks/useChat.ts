@@ -21,6 +21,8 @@ export function useChat(api: ApiClient) {
   const [messages, setMessages] = useState<Message[]>([]);
   // The open conversation as its own read returned it: known before the list arrives.
   const [opened, setOpened] = useState<Conversation | null>(null);
+  // Where the earlier messages of a long conversation start (the API returns the latest 50).
+  const [olderCursor, setOlderCursor] = useState<string | null>(null);
   // True while the selected conversation's messages are on their way: no empty state then.
   const [loadingMessages, setLoadingMessages] = useState<boolean>(() => selectedFromUrl() !== null);
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
@@ -34,6 +36,7 @@ export function useChat(api: ApiClient) {
         if (isCurrent()) {
           setMessages(found.messages);
           setOpened(found.conversation);
+          setOlderCursor(found.olderCursor ?? null);
         }
       } catch (caught) {
         if (isCurrent()) setError(askErrorMessage(caught));
@@ -49,6 +52,7 @@ export function useChat(api: ApiClient) {
       setSelectedId(id);
       setError(null);
       setMessages([]);
+      setOlderCursor(null);
       showInUrl(id);
       setLoadingMessages(id !== null);
       if (!id) return;
@@ -69,6 +73,7 @@ export function useChat(api: ApiClient) {
           if (!active) return;
           setMessages(found.messages);
           setOpened(found.conversation);
+          setOlderCursor(found.olderCursor ?? null);
         }, fail)
         .finally(() => active && setLoadingMessages(false));
     }
@@ -112,6 +117,19 @@ export function useChat(api: ApiClient) {
     [api, selectedId],
   );
 
+  /** Prepends the page of messages before the earliest shown. */
+  const loadOlder = useCallback(async () => {
+    if (!selectedId || !olderCursor) return;
+    try {
+      const page = await api.olderMessages(selectedId, olderCursor);
+      if (selectedFromUrl() !== selectedId) return;
+      setMessages((current) => [...page.items, ...current]);
+      setOlderCursor(page.nextCursor);
+    } catch (caught) {
+      setError(askErrorMessage(caught));
+    }
+  }, [api, selectedId, olderCursor]);
+
   /** Rates an answer of the selected conversation; throws (for the caller to show) on failure. */
   const rate = useCallback(
     async (messageId: string, rating: Rating, comment: string | null) => {
@@ -145,10 +163,12 @@ export function useChat(api: ApiClient) {
     selectedId,
     messages,
     loadingMessages,
+    olderCursor,
     pendingQuestion,
     error,
     select,
     ask,
+    loadOlder,
     rate,
     remove,
   };

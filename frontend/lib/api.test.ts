@@ -295,3 +295,18 @@ describe("ApiClient feedback and document parts", () => {
     expect(call(fetch, 0)).toMatchObject({ url: `${BASE}/documents/d1/parts/2`, method: "GET" });
   });
 });
+
+describe("ApiClient.olderMessages", () => {
+  it("asks for the page before the cursor", async () => {
+    const { source } = tokenSource("t");
+    const page = { items: [{ messageId: "m0" }], nextCursor: null };
+    const fetch = replies(ok(page));
+    const client = new ApiClient(BASE, source);
+
+    await expect(client.olderMessages("c1", "abc/=")).resolves.toEqual(page);
+    expect(call(fetch, 0)).toMatchObject({
+      url: `${BASE}/conversations/c1/messages?cursor=abc%2F%3D&limit=50`,
+      method: "GET",
+    });
+  });
+});

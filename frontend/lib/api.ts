@@ -3,6 +3,7 @@
 
 import type {
   Conversation,
+  ConversationDetails,
   DocumentItem,
   DocumentPart,
   Message,
@@ -146,8 +147,15 @@ export class ApiClient {
     return this.request("POST", "/conversations", { title });
   }
 
-  getConversation(id: string): Promise<{ conversation: Conversation; messages: Message[] }> {
+  /** The conversation and its latest messages (oldest first); `olderCursor` pages back. */
+  getConversation(id: string): Promise<ConversationDetails> {
     return this.request("GET", `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  /** Messages before the cursor's (oldest first); `nextCursor` goes further back. */
+  olderMessages(id: string, cursor: string): Promise<Page<Message>> {
+    const query = `cursor=${encodeURIComponent(cursor)}&limit=50`;
+    return this.request("GET", `/conversations/${encodeURIComponent(id)}/messages?${query}`);
   }
 
   async deleteConversation(id: string): Promise<void> {

@@ -80,3 +80,11 @@ export interface Message {
   /** The reader's 👍/👎 (absent or null: not rated). */
   feedback?: Feedback | null;
 }
+
+export interface ConversationDetails {
+  conversation: Conversation;
+  /** The latest messages, oldest first (at most 50 when the API pages them). */
+  messages: Message[];
+  /** Where the earlier messages start; null or absent: there are none. */
+  olderCursor?: string | null;
+}

@@ -168,7 +168,6 @@ try {
     "CLS".padStart(6),
   );
   const failing = [];
-  const shifts = [];
   const measure = async (page, label, signedIn) => {
     const runs = [];
     for (let run = 0; run < RUNS; run += 1) {
@@ -188,9 +187,6 @@ try {
         lcp: audits["largest-contentful-paint"].numericValue,
         tbt: audits["total-blocking-time"].numericValue,
         cls: audits["cumulative-layout-shift"].numericValue,
-        shifted: (audits["layout-shifts"]?.details?.items ?? []).map(
-          (item) => `${item.node?.selector ?? "?"} (${item.score?.toFixed(3)})`,
-        ),
         failed: Object.values(audits)
           .filter(
             (a) => a.score === 0 && categories.accessibility.auditRefs.some((r) => r.id === a.id),
@@ -209,7 +205,6 @@ try {
       pick("cls").toFixed(3).padStart(6),
     );
     for (const id of new Set(runs.flatMap((r) => r.failed))) failing.push(`${label}: ${id}`);
-    if (pick("cls") > 0.1) shifts.push(`${label}: ${[...new Set(runs.flatMap((r) => r.shifted))]}`);
   };
   for (const page of PAGES) await measure(page, page, false);
   if (STACK) {
@@ -217,7 +212,6 @@ try {
     await keepSession(chrome.port, origin, session.refreshToken);
     for (const page of session.pages) await measure(page, `${page.split("?")[0]} (in)`, true);
   }
-  if (shifts.length) console.log(`\nWhat moved (CLS > 0.1):\n  ${shifts.join("\n  ")}`);
   if (failing.length) console.log(`\nFailed accessibility audits:\n  ${failing.join("\n  ")}`);
 } finally {
   await chrome.kill();

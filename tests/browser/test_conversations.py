@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.pages import drop_file
 
@@ -116,3 +116,45 @@ def test_an_upload_never_shows_the_empty_library_meanwhile(signed_in: Page) -> N
     expect(row.get_by_test_id("document-status")).to_have_text("Ready", timeout=60_000)
     expect(page.get_by_test_id("documents-empty")).to_have_count(0)
     assert page.evaluate("() => window.__flashed") is False
+
+
+def test_a_long_conversation_shows_its_earlier_messages_on_demand(signed_in: Page) -> None:
+    """Against the paging contract (CONTRACTS.md §2): the API returns the latest messages
+    and `olderCursor`; `GET .../messages?cursor=` the page before."""
+    page = signed_in
+    page.get_by_role("link", name="Chat").click()
+    _ask(page, "When was the lamp last cleaned?")
+    # Given the conversation served as a long one: one more page of earlier messages
+    earlier = {
+        "messageId": "01J00000000000000000000000",
+        "question": "Who built the lighthouse?",
+        "answer": "It was built by the island's masons.",
+        "citations": [],
+        "usage": {"promptTokens": 0, "completionTokens": 0},
+        "model": "offline",
+        "createdAt": "2026-01-01T10:00:00Z",
+    }
+
+    def with_cursor(route: Route) -> None:
+        response = route.fetch()
+        details = response.json()
+        details["olderCursor"] = "older-page"
+        route.fulfill(response=response, body=json.dumps(details))
+
+    def older_page(route: Route) -> None:
+        assert "cursor=older-page" in route.request.url
+        body = json.dumps({"items": [earlier], "nextCursor": None})
+        route.fulfill(status=200, content_type="application/json", body=body)
+
+    page.route(re.compile(r".*/conversations/\w+$"), with_cursor)
+    page.route(re.compile(r".*/conversations/\w+/messages\?.*"), older_page)
+    page.reload()
+    expect(page.get_by_test_id("message")).to_have_count(1)
+
+    page.get_by_test_id("older-messages").click()
+
+    messages = page.get_by_test_id("message")
+    expect(messages).to_have_count(2)
+    expect(messages.first).to_contain_text("Who built the lighthouse?")
+    expect(messages.last).to_contain_text("When was the lamp last cleaned?")
+    expect(page.get_by_test_id("older-messages")).to_have_count(0)

@@ -21,10 +21,12 @@ function Chat({ api, suggestions }: { api: ApiClient; suggestions: string[] }) {
     selectedId,
     messages,
     loadingMessages,
+    olderCursor,
     pendingQuestion,
     error,
     select,
     ask,
+    loadOlder,
     rate,
     remove,
   } = useChat(api);
@@ -36,9 +38,11 @@ function Chat({ api, suggestions }: { api: ApiClient; suggestions: string[] }) {
     [api],
   );
 
+  // To the newest answer when one arrives (not when earlier ones are prepended).
+  const newest = messages.at(-1)?.messageId;
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: "end" });
-  }, [messages.length, pendingQuestion]);
+  }, [newest, pendingQuestion]);
 
   const empty = messages.length === 0 && !pendingQuestion;
   return (
@@ -104,6 +108,16 @@ function Chat({ api, suggestions }: { api: ApiClient; suggestions: string[] }) {
                 </div>
               )}
             </div>
+          )}
+          {olderCursor && (
+            <button
+              type="button"
+              className="button button-quiet older"
+              onClick={() => void loadOlder()}
+              data-testid="older-messages"
+            >
+              Show earlier messages
+            </button>
           )}
           {messages.map((message) => (
             <Answer
