@@ -31,6 +31,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.core import metric_names
+from handlers.core.extraction.bounded import ChildLimits
 from handlers.core.ingest_document import (
     IngestContext,
     IngestResult,
@@ -137,19 +138,29 @@ def _try_fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> N
         logger.exception("could not mark the document failed after the last retry")
 
 
+def child_limits(context: LambdaContext) -> ChildLimits:
+    """The extraction child's limits from this function's memory and the time left now."""
+    return ChildLimits.for_function(
+        memory_mb=int(context.memory_limit_in_mb),
+        remaining_ms=context.get_remaining_time_in_millis(),
+    )
+
+
 @tracer.capture_method(capture_response=False)
-def ingest_upload(ctx: IngestContext, created: ObjectCreated) -> IngestResult:
+def ingest_upload(ctx: IngestContext, created: ObjectCreated, limits: ChildLimits) -> IngestResult:
     """One upload, in its own subsegment annotated with the outcome (and failure code)."""
-    result = ingest_object(ctx, created.key, event_size=created.size)
+    result = ingest_object(ctx, created.key, event_size=created.size, child_limits=limits)
     tracer.put_annotation("outcome", result.outcome.value)
     if result.code:
         tracer.put_annotation("reason_code", result.code)
     return result
 
 
-def _handle_upload(ctx: IngestContext, record: SQSRecord, created: ObjectCreated) -> None:
+def _handle_upload(
+    ctx: IngestContext, record: SQSRecord, created: ObjectCreated, limits: ChildLimits
+) -> None:
     try:
-        result = ingest_upload(ctx, created)
+        result = ingest_upload(ctx, created, limits)
     except Exception as exc:
         receives = int(record.attributes.approximate_receive_count or 1)
         logger.exception("ingest failed; the message will be retried", receive_count=receives)
@@ -175,7 +186,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                     document_id=parsed.document_id if parsed else None,
                     s3_request_id=created.request_id,
                 ):
-                    _handle_upload(ctx, record, created)
+                    _handle_upload(ctx, record, created, child_limits(context))
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     try:
