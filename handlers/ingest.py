@@ -14,10 +14,8 @@ followed through its deliveries; each upload is one X-Ray subsegment with its ou
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -46,6 +44,8 @@ from handlers.core.invocation_metrics import (
     record_milliseconds,
 )
 from handlers.core.layout import MAX_RECEIVE_COUNT, parse_raw_key
+from handlers.core.s3_notifications import ObjectCreated
+from handlers.core.s3_notifications import created_objects as notifications_in
 from handlers.core.settings import IngestSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
@@ -70,43 +70,9 @@ def ingest_context() -> IngestContext:
     )
 
 
-@dataclass(frozen=True)
-class ObjectCreated:
-    """One `ObjectCreated` notification: the key as S3 sent it (URL-encoded), the size it
-    reported and the request id of the upload that created the object."""
-
-    key: str
-    size: int | None = None
-    request_id: str | None = None
-
-
 def created_objects(record: SQSRecord, bucket: str) -> list[ObjectCreated]:
     """The `ObjectCreated` notifications for our bucket in one message."""
-    try:
-        body = json.loads(record.body)
-    except ValueError:
-        logger.warning("message is not JSON; ignored")
-        return []
-    if not isinstance(body, dict) or body.get("Event") == "s3:TestEvent":
-        return []
-    created: list[ObjectCreated] = []
-    for notification in body.get("Records", []):
-        s3 = notification.get("s3", {}) if isinstance(notification, dict) else {}
-        event_name = str(notification.get("eventName", "")) if s3 else ""
-        if not event_name.startswith("ObjectCreated") or s3.get("bucket", {}).get("name") != bucket:
-            continue
-        key = s3.get("object", {}).get("key")
-        size = s3.get("object", {}).get("size")
-        request_id = (notification.get("responseElements") or {}).get("x-amz-request-id")
-        if isinstance(key, str):
-            created.append(
-                ObjectCreated(
-                    key=key,
-                    size=int(size) if isinstance(size, int | float) else None,
-                    request_id=request_id if isinstance(request_id, str) else None,
-                )
-            )
-    return created
+    return notifications_in(record.body, bucket)
 
 
 @contextmanager
