@@ -5,7 +5,7 @@ Manager by `ingest` and `agent`, the model served by the fake OpenAI server)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import boto3
@@ -115,7 +115,7 @@ def offline_flow(context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch) ->
     # An upload whose message was dead-lettered: its consumer marks the document FAILED.
     lost = browser_upload(call_api, "lost.txt", b"never finished")
     with invoking("dead_letters"):
-        response = dead_letters.lambda_handler(upload_event(lost), context)
+        response = dead_letters.lambda_handler(upload_event(lost), cast(Any, context))
     assert response == {"batchItemFailures": []}
     assert call_api("GET", f"/documents/{lost.document_id}").body["document"]["status"] == "FAILED"
 
