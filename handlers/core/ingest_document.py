@@ -30,6 +30,7 @@ from handlers.core.layout import SUPPORTED_CONTENT_TYPES, parse_raw_key, raw_key
 from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmNotConfiguredError
 from handlers.core.settings import IngestSettings
+from handlers.core.tracing import tracer
 
 logger = Logger(child=True)
 
@@ -182,12 +183,17 @@ def pages_and_chunks(
     return pages, chunk_pages(pages)
 
 
-def _extract_bounded(
+@tracer.capture_method(capture_response=False)
+def extract_in_child(
     data: bytes, kind: str, limits: ExtractionLimits, child_limits: ChildLimits, document_id: str
 ) -> tuple[list[Page], list[Chunk]]:
+    """`pages_and_chunks` in the bounded child; this subsegment covers it (the child itself
+    sends no traces)."""
+    tracer.put_annotation("content_kind", kind)
     try:
         result, run = run_bounded(pages_and_chunks, data, kind, limits, limits=child_limits)
     except BoundedExtractionError as exc:
+        tracer.put_annotation("breach", exc.how)
         logger.warning(
             "extraction breached its limits",
             document_id=document_id,
@@ -229,7 +235,7 @@ def _read_pages(
     limits = ctx.limits
     kind = SUPPORTED_CONTENT_TYPES[record.content_type]
     data = ctx.files.read(record.raw_key, max_bytes=limits.max_bytes)
-    return _extract_bounded(data, kind, limits, child_limits, record.document_id)
+    return extract_in_child(data, kind, limits, child_limits, record.document_id)
 
 
 def _check_size(size: int | None, limits: ExtractionLimits, declared: int) -> None:

@@ -204,6 +204,7 @@ def _child(
         # A parser aborting on a failed allocation is expected here and reported by the
         # parent; a traceback dump on stderr would only be noise.
         faulthandler.disable()
+        _stop_tracing()
         address_space_limit = _limit_child(limits)
         started = time.monotonic()
         try:
@@ -228,6 +229,16 @@ def _child(
         code = 70
     finally:
         os._exit(code)
+
+
+def _stop_tracing() -> None:
+    """The child inherits the worker's X-Ray state; the worker's subsegment covers the
+    child's work, so the child must send nothing of its own."""
+    try:
+        from aws_xray_sdk import global_sdk_config  # type: ignore[import-untyped]
+    except ImportError:
+        return
+    global_sdk_config.set_sdk_enabled(False)
 
 
 def _near_limit_margin(limits: ChildLimits) -> int:
