@@ -20,12 +20,11 @@ from components.agent_api.functions import DeployedFunction, FunctionSpec, deplo
 from components.agent_api.permissions import _TRACING, StoreAccess, _key, _logs, _table
 from components.config import FunctionSettings
 from components.lambda_package import FunctionPackage
-from handlers.core import metric_names
+from handlers.core import layout, metric_names
 
 KEY = "dead_letters"
 # A few DynamoDB updates per message: the smallest memory is plenty.
 SETTINGS = FunctionSettings(memory_mb=256, timeout_seconds=30)
-BATCH_SIZE = 10
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def create_dead_letter_consumer(
         f"{name}-{KEY}-trigger",
         event_source_arn=args.dlq_arn,
         function_name=deployed.target_arn,
-        batch_size=BATCH_SIZE,
+        batch_size=layout.DEAD_LETTER_BATCH_SIZE,
         function_response_types=["ReportBatchItemFailures"],
         tags=dict(args.tags),
         opts=pulumi.ResourceOptions(parent=parent),

@@ -123,6 +123,8 @@ DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 INGEST_BATCH_SIZE = 1
 # With one message per batch there is nothing to wait for.
 INGEST_BATCH_WINDOW_SECONDS = 0
+# The DLQ's consumer only updates items: a full SQS batch.
+DEAD_LETTER_BATCH_SIZE = 10
 # Only uploads of raw documents notify the queue; derived files never do.
 NOTIFICATION_EVENTS: tuple[str, ...] = ("s3:ObjectCreated:*",)
 NOTIFICATION_FILTER_PREFIX = RAW_PREFIX

@@ -236,3 +236,14 @@ def test_ordinary_html_within_the_depth_bound_is_read():
     pages = extract_pages(samples.html_bytes(), "html", LIMITS)
 
     assert "museum" in pages[0].text
+
+
+def test_a_password_protected_docx_says_so():
+    # Word encrypts a DOCX into an OLE compound file (so is an old .doc)
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
+
+    with pytest.raises(ExtractionError) as caught:
+        extract_pages(data, "docx", LIMITS)
+
+    assert caught.value.code == "encrypted"
+    assert "password-protected" in caught.value.reason
