@@ -1,11 +1,15 @@
 """The `ingest` function: the SQS worker that turns uploads into searchable chunks.
 
-S3 `ObjectCreated` notifications for `raw/` arrive through the ingest queue in batches.
-Each record is processed on its own (`handlers.core.ingest_document`); a record whose
-processing raises is reported in `batchItemFailures`, so only it is delivered again
-(the event source mapping has `ReportBatchItemFailures`), and after `MAX_RECEIVE_COUNT`
-deliveries it moves to the dead-letter queue. Permanent problems with a file never
-raise: they mark the document FAILED and the message is acknowledged.
+S3 `ObjectCreated` notifications for `raw/` arrive through the ingest queue, one per
+invocation (`layout.INGEST_BATCH_SIZE`: a hostile upload must delay nobody else's). Each
+record is processed on its own (`handlers.core.ingest_document`), its extraction in a child
+process whose memory and CPU limits come from this function's memory and the time left
+(`child_limits`); a record whose processing raises is reported in `batchItemFailures`, so
+only it is delivered again (the event source mapping has `ReportBatchItemFailures`), and
+after `MAX_RECEIVE_COUNT` deliveries it moves to the dead-letter queue, whose consumer
+(`handlers/dead_letters.py`) marks the document FAILED if nothing else did. Permanent
+problems with a file never raise: they mark the document FAILED and the message is
+acknowledged.
 
 While a record is processed its log lines carry `correlation_id` (the SQS message id),
 `document_id` and `s3_request_id` (the upload's S3 request id), so one document can be
