@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality
+.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -15,6 +15,7 @@ help:
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
+	@echo "make test-hostile     the hostile-file corpus with 4x bigger bombs, at the deployed 2,048 MB"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
 	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
@@ -46,6 +47,12 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# `make test` runs tests/security with bombs past what used to exhaust the worker, against a
+# 1,024 MB function; this runs them 4x bigger (up to 1.2 GB inflated) against the deployed
+# 2,048 MB. Several minutes; the child process keeps every file under the function's memory.
+test-hostile: venv
+	HOSTILE_SCALE=4 $(PY) -m pytest tests/security -q -p no:cacheprovider
 
 # The answer-quality benchmark, full set, both providers: docs/benchmarks.md. Its documents
 # come from Debian's archive on first use (apt-get download) and are cached.

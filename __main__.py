@@ -64,6 +64,7 @@ api = AgentApi(
             bucket_arn=store.bucket_arn,
             key_arn=store.key_arn,
             queue_arn=store.queue_arn,
+            dlq_arn=store.dlq_arn,
         ),
         cors_origins=cors_origins,
         site_origin=site_origin,
