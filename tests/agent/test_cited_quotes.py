@@ -70,6 +70,7 @@ def test_a_quote_not_in_its_passage_drops_the_citation(
     [citation] = result.body["citations"]
     assert citation["page"] == 5
     assert citation["excerpt"] == "The warranty covers manufacturing defects for two years"
+    assert MANUAL[1][1][citation["start"] : citation["end"]] == citation["excerpt"]
     # And the model was asked for quotes in the structured format
     request = use_openai.calls(CHAT)[0].body
     assert request["response_format"]["json_schema"]["name"] == "cited_answer"
@@ -139,5 +140,9 @@ def test_offline_quotes_the_matching_sentence_not_the_passage_opening(
         "Batteries are covered for one year."
     )
     assert first["excerpt"] == expected
+    # And the citation locates that sentence in its page's text (what the site highlights)
+    page_text = MANUAL[1][1]
+    assert first["start"] == page_text.index("The warranty")
+    assert page_text[first["start"] : first["end"]] == expected
     assert "Returns are free" not in result.body["answer"]
     assert result.body["answer"].count("Batteries are covered for one year.") == 1
