@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 from handlers.core.derived.passage import Part, Passage
 
-PASSAGE_WORDS = 200
-OVERLAP_WORDS = 40
+PASSAGE_WORDS = 300
+OVERLAP_WORDS = 60
 _WORD = re.compile(r"\S+")
 
 

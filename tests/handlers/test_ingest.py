@@ -94,8 +94,8 @@ def files(aws):
 
 
 def test_multi_page_pdf_keeps_page_numbers(upload, deliver, document, files):
-    # Given a 6-page PDF whose words name their page, ~1,800 words in all
-    item = upload("handbook.pdf", samples.PDF, samples.text_pdf(pages=6, words_per_page=300))
+    # Given a 6-page PDF whose words name their page, 3,000 words in all
+    item = upload("handbook.pdf", samples.PDF, samples.text_pdf(pages=6, words_per_page=500))
 
     # When the worker processes the upload
     response = deliver(item)
@@ -106,7 +106,7 @@ def test_multi_page_pdf_keeps_page_numbers(upload, deliver, document, files):
     assert doc["status"] == "READY"
     assert doc["failureReason"] is None
     assert doc["pages"] == 6
-    assert doc["characters"] > 6 * 300 * 6
+    assert doc["characters"] > 6 * 500 * 6
     # And every passage lies on one page, whose number and text offsets it carries
     stored = read_stored_text(files, item.user_id, item.document_id)
     assert doc["chunks"] == len(stored.passages)
@@ -118,14 +118,14 @@ def test_multi_page_pdf_keeps_page_numbers(upload, deliver, document, files):
         part = stored.parts[passage.part - 1]
         assert part.text[passage.start : passage.end] == passage.text
         assert len(passage.text.split()) <= PASSAGE_WORDS
-    # 300 words a page: two passages each, overlapping inside the page only
+    # 500 words a page: two passages each, overlapping inside the page only
     assert [p.chunk_index for p in stored.passages] == list(range(12))
     first, second, third = stored.passages[:3]
     assert first.text.startswith("p1w0000")
-    assert second.text.endswith("p1w0299")
+    assert second.text.endswith("p1w0499")
     assert first.text.split()[-OVERLAP_WORDS:] == second.text.split()[:OVERLAP_WORDS]
     assert third.text.startswith("p2w0000")
-    assert stored.passages[-1].text.endswith("p6w0299")
+    assert stored.passages[-1].text.endswith("p6w0499")
 
 
 def test_embeddings_are_stored_row_aligned_with_their_model(upload, deliver, files, table):

@@ -5,11 +5,12 @@
     {"formatVersion": 2,
      "parts": [{"part": 1, "page": 1, "pageLabel": "iv", "section": null,
                 "navigation": false, "text": "…"}, …],
-     "passages": [{"index": 0, "part": 1, "start": 0, "end": 1234}, …]}
+     "passages": [[1, 0, 1234], [1, 1010, 2290], …]}
 
 `part` is 1-based and equals the part's position; `page` is null for formats without
-pages, `section` null for PDF pages; a passage's text is its part's
-`text[start:end]` (so the text is stored once, not once per overlapping passage).
+pages, `section` null for PDF pages. A passage is `[part, start, end]`, in order (its
+index is its position): its text is its part's `text[start:end]`, so the text is stored
+once, not once per overlapping passage, and a document's passages parse fast.
 
 `chunks.json` (format 1) is a list of `{"index", "page", "text", …}` chunks; it is read
 for documents ingested before format 2 and never written any more.
@@ -52,10 +53,7 @@ def passages_file_bytes(parts: Sequence[Part], passages: Sequence[Passage]) -> b
             }
             for part in parts
         ],
-        "passages": [
-            {"index": p.chunk_index, "part": p.part, "start": p.start, "end": p.end}
-            for p in passages
-        ],
+        "passages": [[p.part, p.start, p.end] for p in passages],
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -97,25 +95,29 @@ def read_passages_file(document_id: str, body: bytes) -> StoredText:
     passages: list[Passage] = []
     for position, item in enumerate(items):
         try:
-            number, start, end = int(item["part"]), int(item["start"]), int(item["end"])
+            number, start, end = item
             part = parts[number - 1]
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            if number < 1 or not 0 <= start <= end <= len(part.text):
+                raise ValueError("passage out of its part")
+        except (TypeError, ValueError, IndexError) as exc:
             raise PassagesFileError("bad passage") from exc
-        if number < 1 or not 0 <= start <= end <= len(part.text):
-            raise PassagesFileError("passage out of its part")
+        # Positional: a document's passages are built on every cold search that returns one.
         passages.append(
             Passage(
-                document_id=document_id,
-                document_name="",
-                chunk_index=position,
-                page=part.page,
-                text=part.text[start:end],
-                part=number,
-                page_label=part.page_label,
-                section=part.section,
-                start=start,
-                end=end,
-                navigation=part.navigation,
+                document_id,
+                "",
+                position,
+                part.page,
+                part.text[start:end],
+                0.0,
+                0.0,
+                0.0,
+                number,
+                part.page_label,
+                part.section,
+                start,
+                end,
+                part.navigation,
             )
         )
     return StoredText(parts=parts, passages=passages)
