@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality reindex
+.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality reindex
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -15,12 +15,16 @@ help:
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
+	@echo "make test-hostile     the hostile-file corpus with 4x bigger bombs, at the deployed 2,048 MB"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
+	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
 	@echo "make reindex STACK=… [USER=sub]  re-index documents stored in an older format (docs/operations.md)"
+	@echo "make feedback STACK=… [SINCE=2026-01-31]   answers rated 👎, as CSV (docs/operations.md)"
+	@echo "make token [EMAIL=… PASSWORD=…]           an id token for the local stack (docs/api.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +48,12 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# `make test` runs tests/security with bombs past what used to exhaust the worker, against a
+# 1,024 MB function; this runs them 4x bigger (up to 1.2 GB inflated) against the deployed
+# 2,048 MB. Several minutes; the child process keeps every file under the function's memory.
+test-hostile: venv
+	HOSTILE_SCALE=4 $(PY) -m pytest tests/security -q -p no:cacheprovider
 
 # The answer-quality benchmark, full set, both providers: docs/benchmarks.md. Its documents
 # come from Debian's archive on first use (apt-get download) and are cached.
@@ -111,6 +121,11 @@ dev: venv
 	fi
 	$(PY) -m local --port $(PORT)
 
+# Read-only checks of the account (quotas, SES, cost tag, API Gateway's role) and the tools.
+.PHONY: preflight
+preflight: venv
+	$(PY) scripts/preflight.py --stack $(STACK)
+
 preview: venv
 	pulumi preview --stack $(STACK)
 
@@ -128,3 +143,19 @@ destroy:
 REINDEX_USER := $(if $(filter command line,$(origin USER)),--user $(USER))
 reindex: venv
 	$(PY) scripts/reindex.py --stack $(STACK) $(REINDEX_USER) $(REINDEX_ARGS)
+
+# --- Feedback and the API by hand --------------------------------------------------------------
+.PHONY: feedback token
+# The answers readers rated 👎 (stdout, CSV). TABLE= (and AWS_ENDPOINT_URL=) instead of STACK=
+# reads another table, e.g. the local stack's.
+SINCE ?=
+feedback: venv
+	@table="$(TABLE)"; \
+	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
+	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")
+
+# An id token for the local stack (`make dev` on PORT), for curl: docs/api.md.
+EMAIL ?= demo@example.com
+token: venv
+	@test -n "$(PASSWORD)" || (echo "make token PASSWORD=… (the demo password make dev printed)" >&2; exit 2)
+	@$(PY) scripts/local_token.py --url http://127.0.0.1:$(PORT) --email "$(EMAIL)" --password "$(PASSWORD)"

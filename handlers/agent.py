@@ -19,7 +19,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.core.auth import require_user_id
-from handlers.core.conversations import service
+from handlers.core.conversations import feedback, service
+from handlers.core.conversations.feedback_models import FeedbackRequest
 from handlers.core.conversations.models import (
     AskRequest,
     Conversation,
@@ -57,6 +58,7 @@ DocumentId = Annotated[str, Path(min_length=1, max_length=64, description="The d
 PartNumber = Annotated[
     int, Path(ge=1, le=1_000_000, description="1-based index of the page or section.")
 ]
+MessageId = Annotated[str, Path(min_length=1, max_length=64, description="The message's id.")]
 
 
 @cache
@@ -219,6 +221,23 @@ def get_document_part(documentId: DocumentId, part: PartNumber) -> DocumentPart:
     from handlers.core.documents.parts import get_document_part as get_part
 
     return get_part(agent_context().documents, _part_reader(), _user_id(), documentId, part)
+
+
+@app.put(
+    "/conversations/<conversationId>/messages/<messageId>/feedback",
+    operation_id="giveFeedback",
+    tags=TAGS,
+    summary="Rate an answer 👍 or 👎, with an optional comment",
+    description=(
+        "Replaces the message's feedback; sending the same rating and comment again changes "
+        "nothing. 404 for a message that is not the caller's."
+    ),
+    responses=route_responses(200, "The message with its feedback", 400, 401, 404),
+)
+def put_feedback(
+    conversationId: ConversationId, messageId: MessageId, request: FeedbackRequest
+) -> Message:
+    return feedback.give_feedback(agent_context(), _user_id(), conversationId, messageId, request)
 
 
 # Responses carry questions, answers and excerpts: the trace keeps none of them.

@@ -1,1 +1,1 @@
-"""Operator and developer scripts (run as files: `python scripts/<name>.py`)."""
+"""Developer and deployer tools run as `python scripts/<name>.py` (see each docstring)."""

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import apigateway, lambda_
 
 from components import policies
 from components.agent_api import environment, permissions
+from components.agent_api.dead_letters import DeadLetterArgs, create_dead_letter_consumer
 from components.agent_api.firewall import create_firewall
 from components.agent_api.functions import DeployedFunction, FunctionSpec, deploy_function
 from components.agent_api.gateway import GatewayArgs, create_gateway
@@ -23,6 +25,7 @@ from components.config import (
     QuotaSettings,
 )
 from components.lambda_package import FunctionPackage
+from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
 from handlers.core import layout
 
@@ -37,6 +40,7 @@ class StoreRefs:
     bucket_arn: pulumi.Input[str]
     key_arn: pulumi.Input[str]
     queue_arn: pulumi.Input[str]
+    dlq_arn: pulumi.Input[str]
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,10 @@ class AgentApi(pulumi.ComponentResource):
 
         secret = self._create_secret() if args.llm.provider == "openai" else None
         secret_arn = secret.arn if secret else None
+        self._artifacts = self._create_artifacts_bucket()
         self.functions = self._create_functions(secret_arn)
         self._create_ingest_trigger(self.functions["ingest"])
+        self.functions["dead_letters"] = self._create_dead_letter_consumer()
         users = create_user_pool(name, args.auth, self._tags, self)
 
         access_logs = aws.cloudwatch.LogGroup(
@@ -96,7 +102,9 @@ class AgentApi(pulumi.ComponentResource):
             tags=self._tags,
             opts=child,
         )
-        self._enable_gateway_logging()
+        self._gateway_account: apigateway.Account | None = None
+        if args.api.owns_gateway_account(args.stack):
+            self._enable_gateway_logging()
         gateway = create_gateway(
             name,
             GatewayArgs(
@@ -107,6 +115,9 @@ class AgentApi(pulumi.ComponentResource):
                 access_log_group_arn=access_logs.arn,
                 api=args.api,
                 tags=self._tags,
+                log_retention_days=args.log_retention_days,
+                log_key_arn=args.store.key_arn,
+                logging_ready=[self._gateway_account] if self._gateway_account else [],
             ),
             self,
         )
@@ -150,6 +161,18 @@ class AgentApi(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         return secret
+
+    def _create_artifacts_bucket(self) -> aws.s3.Bucket | None:
+        """Where layers too big to upload inline go first; only when one is."""
+        if not any(package.layer_needs_s3_upload for package in self._args.packages.values()):
+            return None
+        child = pulumi.ResourceOptions(parent=self)
+        # Build outputs, rebuilt from the repository at will: nothing to keep on destroy.
+        bucket = private_bucket(
+            f"{self._name}-artifacts", tags=self._tags, opts=child, force_destroy=True
+        )
+        bucket_policy(f"{self._name}-artifacts", bucket, opts=child)
+        return bucket
 
     def _create_functions(
         self, secret_arn: pulumi.Output[str] | None
@@ -197,12 +220,14 @@ class AgentApi(pulumi.ComponentResource):
                 key_arn=store.key_arn,
                 snap_start=args.functions.snap_start,
                 tags=self._tags,
+                artifacts_bucket=self._artifacts.bucket if self._artifacts else None,
             )
             deployed[key] = deploy_function(self._name, spec, policy, self)
         return deployed
 
     def _create_ingest_trigger(self, ingest: DeployedFunction) -> None:
-        aws.lambda_.EventSourceMapping(
+        maximum = self._args.functions.ingest.max_concurrency
+        lambda_.EventSourceMapping(
             f"{self._name}-ingest-trigger",
             event_source_arn=self._args.store.queue_arn,
             function_name=ingest.target_arn,
@@ -210,26 +235,64 @@ class AgentApi(pulumi.ComponentResource):
             maximum_batching_window_in_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
             # A failed record is retried alone; the rest of the batch is acknowledged.
             function_response_types=["ReportBatchItemFailures"],
+            # Caps the poller instead of throttling: no batch goes back to the queue.
+            scaling_config=lambda_.EventSourceMappingScalingConfigArgs(maximum_concurrency=maximum)
+            if maximum is not None
+            else None,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _create_dead_letter_consumer(self) -> DeployedFunction:
+        """Marks the documents of dead-lettered ingest messages FAILED (`dead_letters.py`)."""
+        args = self._args
+        store = args.store
+        return create_dead_letter_consumer(
+            self._name,
+            DeadLetterArgs(
+                stack=args.stack,
+                package=args.packages["dead_letters"],
+                access=permissions.StoreAccess(
+                    table_arn=store.table_arn,
+                    bucket_arn=store.bucket_arn,
+                    key_arn=store.key_arn,
+                    queue_arn=store.queue_arn,
+                ),
+                dlq_arn=store.dlq_arn,
+                table_name=store.table_name,
+                bucket_name=store.bucket_name,
+                key_arn=store.key_arn,
+                log_retention_days=args.log_retention_days,
+                snap_start=args.functions.snap_start,
+                tags=self._tags,
+            ),
+            self,
+        )
+
     def _enable_gateway_logging(self) -> None:
-        # API Gateway writes access logs through one role per account and region.
+        """API Gateway's CloudWatch role: one setting per account and region, for every stack.
+
+        Only the owning stack (`api.manageGatewayAccount`, default prod) declares it, with
+        `retain_on_delete`: destroying another stack, or this one, leaves the setting (and
+        the role it names) in place for the others' execution logging.
+        """
+        retain = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         role = aws.iam.Role(
             f"{self._name}-gateway-logs-role",
             assume_role_policy=policies.assume_role_policy("apigateway.amazonaws.com"),
             tags=self._tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=retain,
         )
         attachment = aws.iam.RolePolicyAttachment(
             f"{self._name}-gateway-logs-policy",
             role=role.name,
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=retain,
         )
-        aws.apigateway.Account(
+        self._gateway_account = apigateway.Account(
             f"{self._name}-gateway-account",
-            cloudwatch_role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment]),
+            apigateway.AccountArgs(cloudwatch_role_arn=role.arn),
+            opts=pulumi.ResourceOptions.merge(
+                retain, pulumi.ResourceOptions(depends_on=[attachment])
+            ),
         )

@@ -14,13 +14,16 @@ from typing import Any
 import pulumi
 
 from components.observability.args import MonitoredFunction, ObservabilityArgs
-from handlers.core import metric_names
+from handlers.core import layout, metric_names
 
 FIVE_MINUTES = 300
+ONE_HOUR = 3600
 ONE_DAY = 86_400
 RUNBOOK = "docs/operations.md"
 # The service whose handlers call the model and emit the LLM metrics.
 LLM_SERVICE = "agent"
+# The service that counts dead-lettered uploads (`handlers/dead_letters.py`).
+DEAD_LETTER_SERVICE = "dead_letters"
 
 AT_OR_ABOVE = "GreaterThanOrEqualToThreshold"
 ABOVE = "GreaterThanThreshold"
@@ -174,6 +177,18 @@ def api_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def oldest_message_threshold_seconds(args: ObservabilityArgs) -> int:
+    """How old the oldest ingest message may get before it means a backlog.
+
+    A message that fails is redelivered after the visibility timeout, up to
+    MAX_RECEIVE_COUNT receives before the DLQ (which has its own alarm): retries alone age
+    it by (MAX_RECEIVE_COUNT - 1) visibility timeouts. The configured minutes are the
+    backlog allowed on top of that, so a retried upload never fires this alarm.
+    """
+    retries = (layout.MAX_RECEIVE_COUNT - 1) * args.ingest_visibility_timeout_seconds
+    return args.alarms.oldest_ingest_message_minutes * 60 + retries
+
+
 def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     settings = args.alarms
     return [
@@ -192,8 +207,8 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
         AlarmSpec(
             key="ingest-oldest-message",
             summary=(
-                f"An upload has waited over {settings.oldest_ingest_message_minutes} "
-                "minutes in the ingest queue."
+                f"An upload has waited over {oldest_message_threshold_seconds(args) // 60} "
+                "minutes in the ingest queue: longer than its retries explain."
             ),
             runbook="ingest-oldest-message",
             measure=metric(
@@ -202,8 +217,26 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
                 {"QueueName": args.ingest_queue_name},
                 "Maximum",
             ),
-            threshold=settings.oldest_ingest_message_minutes * 60,
+            threshold=oldest_message_threshold_seconds(args),
         ),
+    ]
+
+
+def dead_letter_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The DLQ consumer drains the queue, so what it dead-letters is counted and watched."""
+    return [
+        AlarmSpec(
+            key="ingest-dead-lettered",
+            summary="Uploads were dead-lettered: the ingest worker never finished them.",
+            runbook="ingest-dead-lettered",
+            measure=metric(
+                metric_names.namespace(args.stack),
+                metric_names.DOCUMENTS_DEAD_LETTERED,
+                {metric_names.SERVICE_DIMENSION: DEAD_LETTER_SERVICE},
+                "Sum",
+            ),
+            threshold=args.alarms.dlq_messages,
+        )
     ]
 
 
@@ -264,7 +297,52 @@ def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def feedback_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The readers' 👎 rate, when the stack sets a threshold (off by default)."""
+    settings = args.alarms
+    threshold = settings.feedback_negative_rate_percent
+    if threshold is None:
+        return []
+    namespace = metric_names.namespace(args.stack)
+    dimensions = {metric_names.SERVICE_DIMENSION: LLM_SERVICE}
+    return [
+        AlarmSpec(
+            key="feedback-negative-rate",
+            summary=f"More than {threshold}% of the answers readers rated in an hour got a 👎.",
+            runbook="feedback-negative-rate",
+            measure={
+                "metric_queries": [
+                    query(
+                        "negative",
+                        namespace,
+                        metric_names.FEEDBACK_NEGATIVE,
+                        dimensions,
+                        period=ONE_HOUR,
+                    ),
+                    query(
+                        "positive",
+                        namespace,
+                        metric_names.FEEDBACK_POSITIVE,
+                        dimensions,
+                        period=ONE_HOUR,
+                    ),
+                    expression(
+                        "negative_rate",
+                        rate_percent(
+                            "negative", "(positive + negative)", settings.feedback_min_ratings
+                        ),
+                        "👎 (% of rated answers)",
+                    ),
+                ]
+            },
+            threshold=threshold,
+            comparison=ABOVE,
+        )
+    ]
+
+
 def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
     """Every alarm of the stack, in the order the runbook lists them."""
     specs = [spec for fn in args.functions for spec in function_alarms(fn, args)]
-    return specs + api_alarms(args) + ingest_alarms(args) + llm_alarms(args)
+    specs += api_alarms(args) + ingest_alarms(args) + dead_letter_alarms(args) + llm_alarms(args)
+    return specs + feedback_alarms(args)

@@ -42,4 +42,5 @@ ROUTES: tuple[Route, ...] = (
     Route("agent", "/conversations", ("GET", "POST")),
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
     Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
+    Route("agent", "/conversations/{conversationId}/messages/{messageId}/feedback", ("PUT",)),
 )

@@ -32,6 +32,10 @@ def _is_conditional_failure(exc: ClientError) -> bool:
     return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
 
+def _real_size(size: int | None) -> dict[str, int]:
+    return {} if size is None else {"size": size}
+
+
 class DocumentTable:
     """Data access for document items. `table` is a boto3 `dynamodb.Table` resource."""
 
@@ -110,11 +114,15 @@ class DocumentTable:
         embedding_dimensions: int,
         derived_format: int,
         now: datetime,
+        size: int | None = None,
         reindexed: bool = False,
     ) -> bool:
         """PENDING → READY (READY → READY when `reindexed`: its derived files were
         rewritten in `derived_format`); False when the item is gone or was not in the
-        expected status."""
+        expected status.
+
+        `size`: the stored object's real size, replacing the one declared at upload.
+        """
         return self._finish(
             user_id,
             document_id,
@@ -127,11 +135,20 @@ class DocumentTable:
                 "embeddingDimensions": embedding_dimensions,
                 "derivedFormat": derived_format,
                 "updatedAt": to_iso(now),
+                **_real_size(size),
             },
             expected=DocumentStatus.READY if reindexed else DocumentStatus.PENDING,
         )
 
-    def mark_failed(self, user_id: str, document_id: str, *, reason: str, now: datetime) -> bool:
+    def mark_failed(
+        self,
+        user_id: str,
+        document_id: str,
+        *,
+        reason: str,
+        now: datetime,
+        size: int | None = None,
+    ) -> bool:
         """PENDING → FAILED with a user-readable reason; False when not PENDING any more."""
         return self._finish(
             user_id,
@@ -140,6 +157,7 @@ class DocumentTable:
                 "status": DocumentStatus.FAILED.value,
                 "failureReason": reason,
                 "updatedAt": to_iso(now),
+                **_real_size(size),
             },
         )
 

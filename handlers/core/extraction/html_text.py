@@ -7,6 +7,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
+from handlers.core.extraction.html_depth import check_html_depth
 from handlers.core.extraction.pages import Page, clean_text
 from handlers.core.extraction.plain_text import decode_text
 from handlers.core.extraction.sections import HeadingPath
@@ -24,8 +25,11 @@ _HEADINGS = "h1, h2, h3, h4, h5, h6"
 _MARK = re.compile("\ue000([1-6])\ue001")
 
 
-def html_pages(data: bytes) -> list[Page]:
-    tree = LexborHTMLParser(decode_text(data).replace("\ue000", "").replace("\ue001", ""))
+def html_pages(data: bytes, max_depth: int | None = None) -> list[Page]:
+    text = decode_text(data)
+    if max_depth is not None:
+        check_html_depth(text, max_depth)
+    tree = LexborHTMLParser(text.replace("\ue000", "").replace("\ue001", ""))
     for node in tree.css(f"{_INVISIBLE}, {_PERMALINKS}"):
         node.decompose()
     titles: list[str] = []

@@ -32,11 +32,11 @@ def extract_pages(data: bytes, kind: str, limits: ExtractionLimits) -> list[Page
     elif kind == "html":
         from handlers.core.extraction.html_text import html_pages
 
-        pages = html_pages(data)
+        pages = html_pages(data, limits.max_html_depth)
     else:
         from handlers.core.extraction.plain_text import text_pages
 
-        pages = text_pages(data)
+        pages = text_pages(data, limits.max_pages)
     # Sections are parts too, but only pages count against the limit.
     page_count = len({page.number for page in pages})
     if page_count > limits.max_pages:
