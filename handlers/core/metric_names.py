@@ -34,3 +34,7 @@ LLM_COMPLETION_TOKENS = "CompletionTokens"
 LLM_REQUESTS = "LlmRequests"  # calls to the model, failed ones included
 LLM_ERRORS = "LlmErrors"  # questions whose model call failed after retries
 QUOTA_REJECTIONS = "QuotaRejections"
+# sweeper (handlers/sweeper.py): documents it repaired on each run
+SWEPT_UPLOADS_NEVER_ARRIVED = "SweptUploadsNeverArrived"
+SWEPT_REQUEUED = "SweptRequeued"  # ingestion stuck: the upload was delivered to ingest again
+SWEPT_STUCK_FAILED = "SweptStuckFailed"  # still stuck after the re-enqueue: FAILED
