@@ -35,6 +35,7 @@ from local.http_server import LocalHttpServer
 from local.resources import StackResources, create_demo_user, create_resources
 from local.site import StaticSite
 from local.sqs_poller import SqsPoller
+from local.sweeper_timer import SweeperTimer
 
 HOST = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -134,6 +135,7 @@ class LocalStack:
         # In-flight requests finish before the environment and moto go away.
         self._stack.callback(http.stop)
         self._start_poller(session, resources, functions)
+        self._start_sweeper(functions)
 
         return StackInfo(
             url=url,
@@ -207,6 +209,14 @@ class LocalStack:
         poller.start()
         # Stopped first (ExitStack unwinds in reverse), before the servers it talks to.
         self._stack.callback(poller.stop)
+
+    def _start_sweeper(self, functions: LocalFunctions) -> None:
+        """The sweeper on a short interval (deployed: EventBridge Scheduler, 15 minutes)."""
+        timer = SweeperTimer(
+            lambda event: functions.invoke("sweeper", event), defaults.SWEEP_INTERVAL_SECONDS
+        )
+        timer.start()
+        self._stack.callback(timer.stop)
 
 
 def _reset_moto(endpoint: str) -> None:

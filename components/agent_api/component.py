@@ -175,7 +175,7 @@ class AgentApi(pulumi.ComponentResource):
         plans = {
             "api": (
                 environment.api_environment(runtime),
-                lambda logs: permissions.api_policy(access, logs),
+                lambda logs: permissions.api_policy(access, logs, secret_arn),
             ),
             "agent": (
                 environment.agent_environment(runtime),
