@@ -140,3 +140,7 @@ pulumi.export("alarmTopicArn", observability.topic_arn)
 pulumi.export("dashboardName", observability.dashboard_name)
 if api.openai_secret_arn is not None:
     pulumi.export("openaiSecretArn", api.openai_secret_arn)
+# For the ops commands (ops/rollback.py): each function's name, whose `live` alias moves.
+pulumi.export(
+    "functionNames", {key: deployed.function.name for key, deployed in api.functions.items()}
+)
