@@ -51,6 +51,7 @@ api = AgentApi(
             bucket_arn=store.bucket_arn,
             key_arn=store.key_arn,
             queue_arn=store.queue_arn,
+            queue_url=store.queue_url,
         ),
         cors_origins=cors_origins,
         site_origin=site_origin,

@@ -13,6 +13,7 @@ from components.agent_api import environment, permissions
 from components.agent_api.firewall import create_firewall
 from components.agent_api.functions import DeployedFunction, FunctionSpec, deploy_function
 from components.agent_api.gateway import GatewayArgs, create_gateway
+from components.agent_api.sweeper import SweeperArgs, create_sweeper
 from components.agent_api.user_pool import create_user_pool
 from components.config import (
     ApiConfig,
@@ -37,6 +38,8 @@ class StoreRefs:
     bucket_arn: pulumi.Input[str]
     key_arn: pulumi.Input[str]
     queue_arn: pulumi.Input[str]
+    queue_url: pulumi.Input[str] | None = None
+    """Where the sweeper re-enqueues stuck uploads; None: no sweeper."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ class AgentApi(pulumi.ComponentResource):
         secret_arn = secret.arn if secret else None
         self.functions = self._create_functions(secret_arn)
         self._create_ingest_trigger(self.functions["ingest"])
+        # --- i13-ops: the self-healing sweeper (components/agent_api/sweeper.py) ---------------
+        if "sweeper" in args.packages and args.store.queue_url is not None:
+            self.functions["sweeper"] = self._create_sweeper()
         users = create_user_pool(name, args.auth, self._tags, self)
 
         access_logs = aws.cloudwatch.LogGroup(
@@ -200,6 +206,32 @@ class AgentApi(pulumi.ComponentResource):
             )
             deployed[key] = deploy_function(self._name, spec, policy, self)
         return deployed
+
+    def _create_sweeper(self) -> DeployedFunction:
+        args = self._args
+        store = args.store
+        assert store.queue_url is not None
+        return create_sweeper(
+            self._name,
+            SweeperArgs(
+                stack=args.stack,
+                package=args.packages["sweeper"],
+                access=permissions.StoreAccess(
+                    table_arn=store.table_arn,
+                    bucket_arn=store.bucket_arn,
+                    key_arn=store.key_arn,
+                    queue_arn=store.queue_arn,
+                ),
+                table_name=store.table_name,
+                bucket_name=store.bucket_name,
+                queue_url=store.queue_url,
+                upload_url_ttl_seconds=args.documents.upload_url_ttl_seconds,
+                ingest_timeout_seconds=args.functions.ingest.timeout_seconds,
+                log_retention_days=args.log_retention_days,
+                tags=self._tags,
+            ),
+            self,
+        )
 
     def _create_ingest_trigger(self, ingest: DeployedFunction) -> None:
         aws.lambda_.EventSourceMapping(

@@ -19,8 +19,11 @@ from handlers.core import metric_names
 FIVE_MINUTES = 300
 ONE_DAY = 86_400
 RUNBOOK = "docs/operations.md"
+# Severities, the first 15 minutes and the decision tree from each alarm (i13-ops).
+INCIDENT_RESPONSE = "docs/incident-response.md"
 # The service whose handlers call the model and emit the LLM metrics.
 LLM_SERVICE = "agent"
+SWEEPER_SERVICE = "sweeper"
 
 AT_OR_ABOVE = "GreaterThanOrEqualToThreshold"
 ABOVE = "GreaterThanThreshold"
@@ -48,7 +51,10 @@ class AlarmSpec:
 
     @property
     def description(self) -> str:
-        return f"{self.summary} Runbook: {RUNBOOK}#{self.runbook}"
+        return (
+            f"{self.summary} Runbook: {RUNBOOK}#{self.runbook}"
+            f" Incident response: {INCIDENT_RESPONSE}"
+        )
 
 
 def metric(
@@ -264,7 +270,29 @@ def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def sweeper_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The sweeper failing documents whose ingestion stayed stuck after a re-enqueue: the
+    worker keeps timing out or crashing (never-arrived uploads are users' doing: no alarm)."""
+    if not any(fn.key == SWEEPER_SERVICE for fn in args.functions):
+        return []
+    dimensions = {metric_names.SERVICE_DIMENSION: SWEEPER_SERVICE}
+    return [
+        AlarmSpec(
+            key="sweeper-stuck-documents",
+            summary="The sweeper failed documents whose ingestion never finished, twice.",
+            runbook="sweeper-stuck-documents",
+            measure=metric(
+                metric_names.namespace(args.stack),
+                metric_names.SWEPT_STUCK_FAILED,
+                dimensions,
+                "Sum",
+            ),
+            threshold=1,
+        )
+    ]
+
+
 def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
     """Every alarm of the stack, in the order the runbook lists them."""
     specs = [spec for fn in args.functions for spec in function_alarms(fn, args)]
-    return specs + api_alarms(args) + ingest_alarms(args) + llm_alarms(args)
+    return specs + api_alarms(args) + ingest_alarms(args) + llm_alarms(args) + sweeper_alarms(args)

@@ -65,7 +65,7 @@ def _alarm(run: StackRun, key: str) -> Registered:
 def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRun) -> None:
     config = _config(observed)
     functions = observed.of_type(FUNCTION)
-    assert len(functions) == 3
+    assert len(functions) == 4  # api, agent, ingest, sweeper
     log_groups = {group.outputs["name"]: group for group in observed.of_type(LOG_GROUP)}
     for function in functions:
         group = log_groups[function.inputs["loggingConfig"]["logGroup"]]
@@ -87,7 +87,8 @@ def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRu
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -> None:
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
-    assert len(alarms) == 3 * 3 + 2 + 2 + 2
+    # 3 per function (api, agent, ingest, sweeper), API 2, ingest 2, LLM 2, sweeper 1
+    assert len(alarms) == 3 * 4 + 2 + 2 + 2 + 1
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
@@ -293,7 +294,7 @@ def test_dashboard_names_only_resources_that_exist(observed: StackRun) -> None:
         "QueueName": {q.outputs["name"] for q in observed.of_type("aws:sqs/queue:Queue")},
         "ApiName": {a.outputs["name"] for a in observed.of_type("aws:apigateway/restApi:RestApi")},
         "Stage": {stage.inputs["stageName"]},
-        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest"},
+        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest", "sweeper"},
     }
     seen: dict[str, set[str]] = {}
     for row in _metric_rows(body):

@@ -122,15 +122,17 @@ class RawObjects:
         self.bucket = bucket
 
     def uploaded_at(self, key: str) -> datetime | None:
-        """The raw object's LastModified, or None when it does not exist."""
-        try:
-            response = self._s3.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return None
-            raise
-        modified: datetime = response["LastModified"]
-        return modified
+        """The raw object's LastModified, or None when it does not exist.
+
+        A listing rather than HeadObject: with ListBucket allowed only under `raw/`, a
+        HeadObject of a missing key is a 403 rather than a 404, and the role needs no read
+        access to anyone's file."""
+        response = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1)
+        for entry in response.get("Contents", []):
+            if entry["Key"] == key:
+                modified: datetime = entry["LastModified"]
+                return modified
+        return None
 
 
 def object_created_message(bucket: str, key: str) -> str:
