@@ -1,9 +1,9 @@
 """Restore what was lost: the table (or one user's items) to a point in time, and one
 document deleted outside the API.
 
-    make restore-table STACK=prod AT=2026-11-30T18:00Z USER=<sub>   # one user's items
+    make restore-table STACK=prod AT=2026-11-30T18:00Z USER_ID=<sub>   # one user's items
     make restore-table STACK=prod AT=2026-11-30T18:00Z ALL=1        # every item
-    make restore-document STACK=prod USER=<sub> DOCUMENT=<id> FROM_TABLE=<restored table>
+    make restore-document STACK=prod USER_ID=<sub> DOCUMENT=<id> FROM_TABLE=<restored table>
 
 `table` restores the table into a new one (`<table>-restore-<time>`) with DynamoDB's
 point-in-time recovery (or from a backup ARN: `--backup-arn`, e.g. one of AWS Backup's),

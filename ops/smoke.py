@@ -186,11 +186,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ops.smoke", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", help="the Pulumi stack (dev, prod)")
     parser.add_argument("--outputs", type=Path, help="a JSON file of the stack's outputs")
+    parser.add_argument(
+        "--health-only", action="store_true", help="only GET /health (prod: no test user)"
+    )
     args = parser.parse_args(argv)
     outputs = load_outputs(args.stack, args.outputs)
     journey = Journey(outputs)
     try:
-        journey.run()
+        if args.health_only:
+            with journey.times.step("health"):
+                journey.check_health()
+        else:
+            journey.run()
     except SmokeFailure as failure:
         print(journey.times.table())
         print(f"smoke test FAILED: {failure}", file=sys.stderr)
