@@ -8,7 +8,7 @@ STACK ?= dev
 BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy
+.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -17,6 +17,8 @@ help:
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
+	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
+	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
@@ -49,6 +51,12 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# The answer-quality benchmark, full set, both providers: docs/benchmarks.md. Its documents
+# come from Debian's archive on first use (apt-get download) and are cached.
+QUALITY_ARGS ?= --questions
+quality: venv
+	$(PY) -m benchmarks.answer_quality $(QUALITY_ARGS)
 
 # The same tests under Python 3.13, the Lambda runtime's version, in .venv313. Optional (not
 # every machine has a 3.13): it looks for one as the build does for bytecode
@@ -109,6 +117,11 @@ dev: venv
 		$(MAKE) site || echo "make dev: the site did not build; serving the API without it"; \
 	fi
 	$(PY) -m local --port $(PORT)
+
+# Read-only checks of the account (quotas, SES, cost tag, API Gateway's role) and the tools.
+.PHONY: preflight
+preflight: venv
+	$(PY) scripts/preflight.py --stack $(STACK)
 
 preview: venv
 	pulumi preview --stack $(STACK)
