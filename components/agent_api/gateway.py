@@ -136,6 +136,7 @@ class _Builder:
                 http_method=http_method,
                 authorization="NONE" if route.public else "COGNITO_USER_POOLS",
                 authorizer_id=None if route.public else self.authorizer.id,
+                operation_name=route.operation if route.public else None,
                 request_validator_id=self.validator.id,
                 request_parameters=parameters,
                 opts=self.child,

@@ -26,6 +26,9 @@ class Route:
     methods: tuple[str, ...]
     public: bool = False
     """No authorizer: API Gateway and the local stack pass the request without a token."""
+    operation: str | None = None
+    """The OpenAPI operation id; named on a public route's API Gateway method, where the
+    guardrails pack (policy/) checks it against the operations it allows without auth."""
 
     @property
     def path_parameters(self) -> tuple[str, ...]:
@@ -43,7 +46,7 @@ ROUTES: tuple[Route, ...] = (
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
     Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
     # Health (i13-ops): no data, cached; the smoke test, the canary and the local stack use it.
-    Route("api", "/health", ("GET",), public=True),
+    Route("api", "/health", ("GET",), public=True, operation="getHealth"),
 )
 
 

@@ -32,6 +32,9 @@ PUBLIC_ACCESS_FLAGS = (
 SUPPORTED_RUNTIMES = frozenset({"python3.12", "python3.13"})
 """Python runtimes Lambda supports and this product is tested on; older ones are past end of life."""
 API_AUTHORIZATIONS = frozenset({"COGNITO_USER_POOLS", "AWS_IAM", "CUSTOM"})
+PUBLIC_OPERATIONS = frozenset({("GET", "getHealth")})
+"""(method, operation name) of the API's deliberately public methods: `GET /health` (no
+data; handlers/core/routes.py marks it public, tests/policy checks the two agree)."""
 HTTPS_VIEWER_POLICIES = frozenset({"redirect-to-https", "https-only"})
 QUIET_SYSTEM_LOG_LEVELS = frozenset({"WARN", "ERROR"})
 """Lambda's JSON-format platform levels that drop START/REPORT (operators read them)."""
@@ -186,11 +189,14 @@ def role_policy_least_privilege(token: str, props: Props) -> list[str]:
 
 
 def method_authorized(token: str, props: Props) -> list[str]:
-    """Rule 7: every API method except CORS preflight (OPTIONS) needs an authorizer."""
+    """Rule 7: every API method except CORS preflight (OPTIONS) and the public health check
+    (PUBLIC_OPERATIONS) needs an authorizer."""
     if token != METHOD or props.get("httpMethod") == "OPTIONS":
         return []
     authorization = props.get("authorization")
     if is_unknown(authorization) or authorization in API_AUTHORIZATIONS:
+        return []
+    if (props.get("httpMethod"), props.get("operationName")) in PUBLIC_OPERATIONS:
         return []
     return [
         f"API Gateway {props.get('httpMethod', '?')} method has authorization "
