@@ -43,11 +43,18 @@ SERVICES: tuple[str, ...] = (
     "secretsmanager",
     "sns",
     "sqs",
+    "synthetics",
     "wafv2",
     "xray",
 )
 # Pulumi names each role after its component's logical name (`agent-api-api-role-1a2b3c`).
-PROJECT_ROLE_PREFIXES: tuple[str, ...] = ("agent-api-", "store-", "observability-", "site-")
+PROJECT_ROLE_PREFIXES: tuple[str, ...] = (
+    "agent-api-",
+    "store-",
+    "observability-",
+    "site-",
+    "canary-",
+)
 PASSED_TO: tuple[str, ...] = (
     "lambda.amazonaws.com",
     "apigateway.amazonaws.com",

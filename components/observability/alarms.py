@@ -304,7 +304,40 @@ def sweeper_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def canary_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The health canary (prod, components/observability/canary.py): failed runs, or none."""
+    if args.canary_name is None:
+        return []
+    return [
+        AlarmSpec(
+            key="canary-failed",
+            summary="The canary could not load the site, or GET /api/health did not say ok.",
+            runbook="canary-failed",
+            measure=metric(
+                "CloudWatchSynthetics",
+                "SuccessPercent",
+                {"CanaryName": args.canary_name},
+                "Average",
+                period=max(FIVE_MINUTES, args.canary_rate_minutes * 60),
+            ),
+            threshold=100,
+            comparison="LessThanThreshold",
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+            # The one alarm where no data is bad news: a canary that stopped running.
+            treat_missing_data="breaching",
+        )
+    ]
+
+
 def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
     """Every alarm of the stack, in the order the runbook lists them."""
     specs = [spec for fn in args.functions for spec in function_alarms(fn, args)]
-    return specs + api_alarms(args) + ingest_alarms(args) + llm_alarms(args) + sweeper_alarms(args)
+    return (
+        specs
+        + api_alarms(args)
+        + ingest_alarms(args)
+        + llm_alarms(args)
+        + sweeper_alarms(args)
+        + canary_alarms(args)
+    )

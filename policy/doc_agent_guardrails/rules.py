@@ -8,6 +8,7 @@ prefixes the resource's name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .taggable import takes_tags
@@ -151,8 +152,21 @@ def _is_wildcard_action(action: str) -> bool:
     return action == "*" or action.endswith(":*")
 
 
+def _scoped_metric_data(action: str, statement: Mapping[str, Any]) -> bool:
+    """cloudwatch:PutMetricData has no resource ARN: `*` is fine when a namespace condition
+    scopes it (the health canary's role)."""
+    if action.lower() != "cloudwatch:putmetricdata":
+        return False
+    conditions = statement.get("Condition")
+    return isinstance(conditions, dict) and any(
+        isinstance(values, dict) and "cloudwatch:namespace" in values
+        for values in conditions.values()
+    )
+
+
 def role_policy_least_privilege(token: str, props: Props) -> list[str]:
-    """Rule 6: inline role policies name their actions, and resources except for X-Ray."""
+    """Rule 6: inline role policies name their actions, and resources except for X-Ray (and
+    namespace-scoped cloudwatch:PutMetricData)."""
     if token != ROLE_POLICY:
         return []
     try:
@@ -179,7 +193,11 @@ def role_policy_least_privilege(token: str, props: Props) -> list[str]:
                 f"IAM statement {sid} allows wildcard actions {', '.join(wildcards)}: "
                 "list the exact actions the function calls"
             )
-        not_xray = [action for action in actions if not action.lower().startswith("xray:")]
+        not_xray = [
+            action
+            for action in actions
+            if not action.lower().startswith("xray:") and not _scoped_metric_data(action, statement)
+        ]
         if "*" in as_list(statement.get("Resource")) and not_xray:
             found.append(
                 f'IAM statement {sid} allows Resource "*" for {", ".join(not_xray)}: '

@@ -87,12 +87,16 @@ def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRu
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -> None:
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
-    # 3 per function (api, agent, ingest, sweeper), API 2, ingest 2, LLM 2, sweeper 1
-    assert len(alarms) == 3 * 4 + 2 + 2 + 2 + 1
+    # 3 per function (api, agent, ingest, sweeper), API 2, ingest 2, LLM 2, sweeper 1,
+    # and the health canary's where the stack runs one (prod)
+    canary = 1 if _config(observed).canary.enabled else 0
+    assert len(alarms) == 3 * 4 + 2 + 2 + 2 + 1 + canary
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
-        assert alarm.inputs["treatMissingData"] == "notBreaching", alarm.name
+        # A canary without runs has stopped: its alarm counts missing data as failing
+        missing = "breaching" if alarm.name.endswith("-canary-failed") else "notBreaching"
+        assert alarm.inputs["treatMissingData"] == missing, alarm.name
         assert alarm.inputs["name"].startswith(f"doc-agent-{observed.stack}-"), alarm.name
         if "metricQueries" in alarm.inputs:
             # Metric math: exactly one expression is what the threshold compares with.
