@@ -240,7 +240,12 @@ class _Builder:
             [f"{r.function} {r.path} {','.join(r.methods)}" for r in ROUTES],
             self.args.cors_origins,
             self.args.site_origin,
-            *[f.invoke_arn for f in self.args.functions.values() if f.key != "ingest"],
+            # Only the functions behind routes (not ingest's or the sweeper's triggers).
+            *[
+                f.invoke_arn
+                for f in self.args.functions.values()
+                if f.key in {r.function for r in ROUTES}
+            ],
             *self.fingerprint,
         ).apply(lambda parts: hashlib.sha256(json.dumps(parts).encode()).hexdigest())
         deployment = aws.apigateway.Deployment(
