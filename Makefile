@@ -148,7 +148,8 @@ rollback: venv
 restore-table: venv
 	$(PY) -m ops.restore --stack $(STACK) table $(if $(AT),--at $(AT)) \
 		$(if $(BACKUP_ARN),--backup-arn $(BACKUP_ARN)) \
-		$(if $(ALL),--all,--user $(USER_ID)) $(if $(NO_COPY),--no-copy)
+		$(if $(ALL),--all,--user $(USER_ID)) $(if $(NO_COPY),--no-copy) \
+		$(if $(KMS_KEY),--kms-key $(KMS_KEY))
 
 restore-document: venv
 	$(PY) -m ops.restore --stack $(STACK) document --user $(USER_ID) --document $(DOCUMENT) \

@@ -118,9 +118,10 @@ def restore_table(
     at: datetime | None = None,
     backup_arn: str | None = None,
     copy: bool = True,
+    kms_key: str | None = None,
 ) -> TableRestore:
     """`resource` is a boto3 DynamoDB service resource (for Table objects)."""
-    restore_table_copy(dynamodb, live_table, target, at=at, backup_arn=backup_arn)
+    restore_table_copy(dynamodb, live_table, target, at=at, backup_arn=backup_arn, kms_key=kms_key)
     items = items_of(resource.Table(target), user_id)
     copied = copy_back(resource.Table(live_table), items) if copy else 0
     return TableRestore(restored_table=target, items=len(items), copied=copied)
@@ -186,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     whose.add_argument("--user", help="copy back only this user's items (their Cognito sub)")
     whose.add_argument("--all", action="store_true", help="copy back every item (a full loss)")
     table_parser.add_argument("--no-copy", action="store_true", help="restore and count only")
-    table_parser.add_argument("--kms-key", help="encrypt the restored table with this key")
+    table_parser.add_argument(
+        "--kms-key", help="encrypt the restored table with this key (the store's: its ARN)"
+    )
     document_parser = commands.add_parser("document", help="undelete one document")
     document_parser.add_argument("--user", required=True)
     document_parser.add_argument("--document", required=True)
@@ -208,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             at=args.at,
             backup_arn=args.backup_arn,
             copy=not args.no_copy,
+            kms_key=args.kms_key,
         )
         print(
             f"restored into {result.restored_table}: {result.items} items; copied back {result.copied}"
