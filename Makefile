@@ -8,7 +8,7 @@ STACK ?= dev
 BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality
+.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -16,6 +16,7 @@ help:
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
+	@echo "make test-hostile     the hostile-file corpus with 4x bigger bombs, at the deployed 2,048 MB"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
 	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
@@ -26,7 +27,7 @@ help:
 	@echo "make rollback STACK=prod [TO=2026-11-30T18:00Z] [DRY_RUN=1]   aliases + site back"
 	@echo "make restore-table STACK=prod [AT=time] USER_ID=<sub>|ALL=1 [NO_COPY=1]"
 	@echo "make restore-document STACK=prod USER_ID=<sub> DOCUMENT=<id> [FROM_TABLE=<restored>]"
-	@echo "make redrive STACK=prod       DLQ messages back to the ingest queue"
+	@echo "make redrive STACK=prod [SINCE=time]   process again what ingest gave up on"
 	@echo "make bootstrap-preview|bootstrap-up   the OIDC provider and deploy roles (bootstrap/)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
@@ -51,6 +52,12 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# `make test` runs tests/security with bombs past what used to exhaust the worker, against a
+# 1,024 MB function; this runs them 4x bigger (up to 1.2 GB inflated) against the deployed
+# 2,048 MB. Several minutes; the child process keeps every file under the function's memory.
+test-hostile: venv
+	HOSTILE_SCALE=4 $(PY) -m pytest tests/security -q -p no:cacheprovider
 
 # The answer-quality benchmark, full set, both providers: docs/benchmarks.md. Its documents
 # come from Debian's archive on first use (apt-get download) and are cached.
@@ -156,7 +163,7 @@ restore-document: venv
 		$(if $(FROM_TABLE),--from-table $(FROM_TABLE))
 
 redrive: venv
-	$(PY) -m ops.redrive --stack $(STACK)
+	$(PY) -m ops.redrive --stack $(STACK) $(if $(SINCE),--since $(SINCE))
 
 # Run once per account by an admin (bootstrap/README.md).
 bootstrap-preview: venv

@@ -65,6 +65,7 @@ api = AgentApi(
             bucket_arn=store.bucket_arn,
             key_arn=store.key_arn,
             queue_arn=store.queue_arn,
+            dlq_arn=store.dlq_arn,
             queue_url=store.queue_url,
         ),
         cors_origins=cors_origins,

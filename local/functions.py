@@ -24,6 +24,8 @@ FUNCTIONS: Mapping[str, tuple[str, int]] = {
     "api": ("handlers.api", defaults.API_TIMEOUT_SECONDS),
     "agent": ("handlers.agent", defaults.AGENT_TIMEOUT_SECONDS),
     "ingest": ("handlers.ingest", defaults.INGEST_TIMEOUT_SECONDS),
+    # The ingest DLQ's consumer (components/agent_api/dead_letters.py deploys it with 30 s).
+    "dead_letters": ("handlers.dead_letters", 30),
     "sweeper": ("handlers.sweeper", defaults.SWEEPER_TIMEOUT_SECONDS),
 }
 

@@ -135,6 +135,7 @@ class LocalStack:
         # In-flight requests finish before the environment and moto go away.
         self._stack.callback(http.stop)
         self._start_poller(session, resources, functions)
+        self._start_dead_letter_poller(session, resources, functions)
         self._start_sweeper(functions)
 
         return StackInfo(
@@ -208,6 +209,27 @@ class LocalStack:
         )
         poller.start()
         # Stopped first (ExitStack unwinds in reverse), before the servers it talks to.
+        self._stack.callback(poller.stop)
+
+    def _start_dead_letter_poller(
+        self, session: Any, resources: StackResources, functions: LocalFunctions
+    ) -> None:
+        """The DLQ's mapping, as deployed: dead-lettered uploads are marked FAILED."""
+        sqs = session.client("sqs")
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=resources.dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        poller = SqsPoller(
+            sqs=sqs,
+            queue_url=resources.dlq_url,
+            queue_arn=dlq_arn,
+            region=self._region,
+            invoke=lambda event: functions.invoke("dead_letters", event),
+            batch_size=layout.DEAD_LETTER_BATCH_SIZE,
+            window_seconds=0,
+            retry_visibility_seconds=defaults.RETRY_VISIBILITY_SECONDS,
+        )
+        poller.start()
         self._stack.callback(poller.stop)
 
     def _start_sweeper(self, functions: LocalFunctions) -> None:

@@ -11,6 +11,7 @@ from pulumi_aws import apigateway, lambda_
 
 from components import policies
 from components.agent_api import environment, permissions
+from components.agent_api.dead_letters import DeadLetterArgs, create_dead_letter_consumer
 from components.agent_api.firewall import create_firewall
 from components.agent_api.functions import DeployedFunction, FunctionSpec, deploy_function
 from components.agent_api.gateway import GatewayArgs, create_gateway
@@ -40,6 +41,7 @@ class StoreRefs:
     bucket_arn: pulumi.Input[str]
     key_arn: pulumi.Input[str]
     queue_arn: pulumi.Input[str]
+    dlq_arn: pulumi.Input[str]
     queue_url: pulumi.Input[str] | None = None
     """Where the sweeper re-enqueues stuck uploads; None: no sweeper."""
 
@@ -93,6 +95,7 @@ class AgentApi(pulumi.ComponentResource):
         self._artifacts = self._create_artifacts_bucket()
         self.functions = self._create_functions(secret_arn)
         self._create_ingest_trigger(self.functions["ingest"])
+        self.functions["dead_letters"] = self._create_dead_letter_consumer()
         # --- i13-ops: the self-healing sweeper (components/agent_api/sweeper.py) ---------------
         if "sweeper" in args.packages and args.store.queue_url is not None:
             self.functions["sweeper"] = self._create_sweeper()
@@ -270,6 +273,32 @@ class AgentApi(pulumi.ComponentResource):
             else None,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_dead_letter_consumer(self) -> DeployedFunction:
+        """Marks the documents of dead-lettered ingest messages FAILED (`dead_letters.py`)."""
+        args = self._args
+        store = args.store
+        return create_dead_letter_consumer(
+            self._name,
+            DeadLetterArgs(
+                stack=args.stack,
+                package=args.packages["dead_letters"],
+                access=permissions.StoreAccess(
+                    table_arn=store.table_arn,
+                    bucket_arn=store.bucket_arn,
+                    key_arn=store.key_arn,
+                    queue_arn=store.queue_arn,
+                ),
+                dlq_arn=store.dlq_arn,
+                table_name=store.table_name,
+                bucket_name=store.bucket_name,
+                key_arn=store.key_arn,
+                log_retention_days=args.log_retention_days,
+                snap_start=args.functions.snap_start,
+                tags=self._tags,
+            ),
+            self,
         )
 
     def _enable_gateway_logging(self) -> None:

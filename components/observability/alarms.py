@@ -23,6 +23,8 @@ RUNBOOK = "docs/operations.md"
 INCIDENT_RESPONSE = "docs/incident-response.md"
 # The service whose handlers call the model and emit the LLM metrics.
 LLM_SERVICE = "agent"
+# The service that counts dead-lettered uploads (`handlers/dead_letters.py`).
+DEAD_LETTER_SERVICE = "dead_letters"
 SWEEPER_SERVICE = "sweeper"
 
 AT_OR_ABOVE = "GreaterThanOrEqualToThreshold"
@@ -225,6 +227,24 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def dead_letter_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The DLQ consumer drains the queue, so what it dead-letters is counted and watched."""
+    return [
+        AlarmSpec(
+            key="ingest-dead-lettered",
+            summary="Uploads were dead-lettered: the ingest worker never finished them.",
+            runbook="ingest-dead-lettered",
+            measure=metric(
+                metric_names.namespace(args.stack),
+                metric_names.DOCUMENTS_DEAD_LETTERED,
+                {metric_names.SERVICE_DIMENSION: DEAD_LETTER_SERVICE},
+                "Sum",
+            ),
+            threshold=args.alarms.dlq_messages,
+        )
+    ]
+
+
 def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     settings = args.alarms
     namespace = metric_names.namespace(args.stack)
@@ -337,6 +357,7 @@ def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
         specs
         + api_alarms(args)
         + ingest_alarms(args)
+        + dead_letter_alarms(args)
         + llm_alarms(args)
         + sweeper_alarms(args)
         + canary_alarms(args)

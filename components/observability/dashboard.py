@@ -264,6 +264,8 @@ class _Builder:
             "Documents ready and failed (by reason)",
             [
                 self.business(names.DOCUMENTS_READY, "ingest", label="ready"),
+                # Marked FAILED by the DLQ's consumer: the worker never finished them.
+                self.business(names.DOCUMENTS_DEAD_LETTERED, "dead_letters", label="dead-lettered"),
                 [
                     {
                         # One line per failure reason: DocumentsFailed_<reason>.

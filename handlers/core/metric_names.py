@@ -23,6 +23,8 @@ DOCUMENTS_READY = "DocumentsReady"
 DOCUMENTS_FAILED = "DocumentsFailed"  # one more metric per reason: DocumentsFailed_<reason code>
 INGEST_DURATION_MS = "IngestDuration"
 INGEST_PAGES = "IngestPages"
+# dead_letters: uploads whose ingest message was dead-lettered (the worker never finished)
+DOCUMENTS_DEAD_LETTERED = "DocumentsDeadLettered"
 # agent
 QUESTIONS_ANSWERED = "QuestionsAnswered"
 LLM_LATENCY_MS = "LlmLatency"

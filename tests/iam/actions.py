@@ -26,6 +26,7 @@ class Store:
     key_arn: str
     queue_arn: str
     secret_arn: str
+    dlq_arn: str
 
     @property
     def bucket_arn(self) -> str:
@@ -202,7 +203,8 @@ def requests_for(call: Call, store: Store) -> list[Request]:
 def platform_requests(function: str, store: Store) -> list[Request]:
     """What the Lambda service does with the function's role, outside the handler: decrypt
     its environment variables (encrypted with the store key), write its log streams and X-Ray
-    segments, and for `ingest` the SQS event source mapping polling the encrypted queue."""
+    segments, and for `ingest` (`dead_letters`) the SQS event source mapping polling the encrypted
+    queue (dead-letter queue)."""
     stream = f"{store.log_group_arn(function)}:log-stream:2026/01/01/[$LATEST]0123"
     requests = [
         _decrypt(store),
@@ -216,6 +218,14 @@ def platform_requests(function: str, store: Store) -> list[Request]:
             Request("sqs:ReceiveMessage", store.queue_arn),
             Request("sqs:DeleteMessage", store.queue_arn),
             Request("sqs:GetQueueAttributes", store.queue_arn),
+            _decrypt(store),
+        ]
+    if function == "dead_letters":
+        # Its event source mapping polls the (encrypted) dead-letter queue.
+        requests += [
+            Request("sqs:ReceiveMessage", store.dlq_arn),
+            Request("sqs:DeleteMessage", store.dlq_arn),
+            Request("sqs:GetQueueAttributes", store.dlq_arn),
             _decrypt(store),
         ]
     return requests

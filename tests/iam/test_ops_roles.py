@@ -83,6 +83,7 @@ def test_the_sweeper_and_health_calls_are_allowed_by_their_roles(
         table=TABLE,
         key_arn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0000-store-key",
         queue_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest",
+        dlq_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest-dlq",
         secret_arn=secret_arn,
     )
     access = permissions.StoreAccess(

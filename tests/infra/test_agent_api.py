@@ -189,7 +189,7 @@ def test_functions_are_arm64_traced_and_log_json_to_their_own_group(
 
 
 def test_ingest_is_fed_by_the_queue_with_partial_batch_failures(stack: StackRun) -> None:
-    (mapping,) = stack.of_type("aws:lambda/eventSourceMapping:EventSourceMapping")
+    mapping = stack.named("agent-api-ingest-trigger")
     assert mapping.inputs["eventSourceArn"] == stack.named("store-ingest").outputs["arn"]
     assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping.inputs["batchSize"] == layout.INGEST_BATCH_SIZE
@@ -269,7 +269,8 @@ def test_prod_pays_for_waf_snapstart_and_aliases_dev_does_not(stack: StackRun) -
     acls = stack.of_type("aws:wafv2/webAcl:WebAcl")
     aliases = stack.of_type("aws:lambda/alias:Alias")
     assert len(acls) == (1 if prod else 0)
-    assert len(aliases) == (3 if prod else 0)
+    # api, agent, ingest and dead_letters
+    assert len(aliases) == (4 if prod else 0)
     for key in ("api", "agent", "ingest"):
         inputs = _function(stack, key).inputs
         assert bool(inputs.get("publish")) is prod

@@ -65,7 +65,8 @@ def _alarm(run: StackRun, key: str) -> Registered:
 def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRun) -> None:
     config = _config(observed)
     functions = observed.of_type(FUNCTION)
-    assert len(functions) == 4  # api, agent, ingest, sweeper
+    # api, agent, ingest, the ingest DLQ's consumer (dead_letters), sweeper
+    assert len(functions) == 5
     log_groups = {group.outputs["name"]: group for group in observed.of_type(LOG_GROUP)}
     for function in functions:
         group = log_groups[function.inputs["loggingConfig"]["logGroup"]]
@@ -87,10 +88,11 @@ def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRu
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -> None:
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
-    # 3 per function (api, agent, ingest, sweeper), API 2, ingest 2, LLM 2, sweeper 1,
-    # and the health canary's where the stack runs one (prod)
+    # 3 per function (api, agent, ingest, dead_letters, sweeper), 2 API, 2 ingest queues,
+    # 1 dead-lettered uploads, 2 LLM, 1 sweeper, and the health canary's where the stack
+    # runs one (prod)
     canary = 1 if _config(observed).canary.enabled else 0
-    assert len(alarms) == 3 * 4 + 2 + 2 + 2 + 1 + canary
+    assert len(alarms) == 5 * 3 + 2 + 2 + 1 + 2 + 1 + canary
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
@@ -301,7 +303,7 @@ def test_dashboard_names_only_resources_that_exist(observed: StackRun) -> None:
         "QueueName": {q.outputs["name"] for q in observed.of_type("aws:sqs/queue:Queue")},
         "ApiName": {a.outputs["name"] for a in observed.of_type("aws:apigateway/restApi:RestApi")},
         "Stage": {stage.inputs["stageName"]},
-        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest", "sweeper"},
+        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest", "dead_letters", "sweeper"},
     }
     seen: dict[str, set[str]] = {}
     for row in _metric_rows(body):

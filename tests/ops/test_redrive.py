@@ -14,7 +14,7 @@ from handlers.core import ingest_document
 from handlers.core.layout import MAX_RECEIVE_COUNT
 from ops import redrive
 from tests.handlers.document_flow import deliver, upload, upload_event
-from tests.support.aws import REGION, TABLE
+from tests.support.aws import BUCKET, REGION, TABLE
 from tests.support.events import sqs_event
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import CallRoute
@@ -102,3 +102,52 @@ def test_a_document_that_failed_for_its_file_is_not_reopened(
     # Then the message moves but the document keeps its status and reason
     assert (report.moved, report.reopened) == (1, 0)
     assert status(call_api, bad.document_id) == before
+
+
+def test_documents_the_dlq_consumer_failed_are_resent_after_a_fix(
+    call_api: CallRoute,
+    s3_client: Any,
+    queues: tuple[Any, str, str],
+    lambda_context: FakeLambdaContext,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from handlers import dead_letters
+    from handlers.core.sweeper.store import IngestQueue, RawObjects
+
+    sqs, _dlq, queue = queues
+    # Given an upload whose every delivery ran out of memory: the DLQ consumer marked it
+    # FAILED and drained the DLQ
+    killed = upload(call_api, s3_client, "huge.txt", "text/plain", TEXT)
+    dead_letters.dead_letter_context.cache_clear()
+    try:
+        dead_letters.lambda_handler(
+            sqs_event([upload_event(killed)["Records"][0]["body"]], MAX_RECEIVE_COUNT),
+            cast(Any, lambda_context),
+        )
+    finally:
+        dead_letters.dead_letter_context.cache_clear()
+    assert status(call_api, killed.document_id)["failureReason"] == (
+        dead_letters.DEAD_LETTER_REASON
+    )
+    # And one FAILED for its file, which no fix changes
+    bad = upload(call_api, s3_client, "fake.txt", "text/plain", b"\x00\x01\x02 binary " * 50)
+    deliver(lambda_context, bad)
+    table = boto3.resource("dynamodb").Table(TABLE)
+    raw = RawObjects(s3_client, BUCKET)
+    ingest_queue = IngestQueue(sqs, queue)
+
+    # When the operator redrives what failed since before the incident (after the fix)
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    assert redrive.resend_failed(table, raw, ingest_queue, later) == 0
+    earlier = datetime.now(UTC) - timedelta(hours=1)
+    assert redrive.resend_failed(table, raw, ingest_queue, earlier) == 1
+
+    # Then only the dead-lettered one is PENDING again, and the worker makes it READY
+    assert status(call_api, killed.document_id)["status"] == "PENDING"
+    assert status(call_api, bad.document_id)["status"] == "FAILED"
+    (message,) = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    ingest.lambda_handler(sqs_event([message["Body"]]), cast(Any, lambda_context))
+    assert status(call_api, killed.document_id)["status"] == "READY"
+    # And a second redrive finds nothing more to resend
+    assert redrive.resend_failed(table, raw, ingest_queue, earlier) == 0

@@ -80,7 +80,7 @@ def _apply(ctx: SweepContext, document: PendingDocument, action: Action, now: da
         return done
     # Enqueued first: a message for a document that is no longer PENDING is skipped by the
     # worker, while a count recorded for a message never sent would fail the document early.
-    ctx.queue.enqueue(ctx.raw.bucket, document.raw_key)
+    ctx.queue.enqueue(ctx.raw.bucket, document.raw_key, ctx.raw.size_of(document.raw_key))
     done = ctx.pending.record_requeue(document, now)
     if done:
         logger.warning(

@@ -121,28 +121,43 @@ class RawObjects:
         self._s3 = s3
         self.bucket = bucket
 
+    def size_of(self, key: str) -> int | None:
+        """The raw object's size, or None when it does not exist."""
+        entry = self._entry(key)
+        return int(entry["Size"]) if entry else None
+
     def uploaded_at(self, key: str) -> datetime | None:
         """The raw object's LastModified, or None when it does not exist.
 
         A listing rather than HeadObject: with ListBucket allowed only under `raw/`, a
         HeadObject of a missing key is a 403 rather than a 404, and the role needs no read
         access to anyone's file."""
+        entry = self._entry(key)
+        if entry is None:
+            return None
+        modified: datetime = entry["LastModified"]
+        return modified
+
+    def _entry(self, key: str) -> dict[str, Any] | None:
         response = self._s3.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1)
         for entry in response.get("Contents", []):
             if entry["Key"] == key:
-                modified: datetime = entry["LastModified"]
-                return modified
+                found: dict[str, Any] = entry
+                return found
         return None
 
 
-def object_created_message(bucket: str, key: str) -> str:
+def object_created_message(bucket: str, key: str, size: int | None = None) -> str:
     """An S3 `ObjectCreated` notification for `key`, as the bucket sends it to the queue:
     the ingest worker cannot tell a re-enqueued upload from the original."""
+    stored: dict[str, object] = {"key": quote_plus(key, safe="/")}
+    if size is not None:
+        stored["size"] = size
     record = {
         "eventVersion": "2.1",
         "eventSource": "aws:s3",
         "eventName": "ObjectCreated:Put",
-        "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key, safe="/")}},
+        "s3": {"bucket": {"name": bucket}, "object": stored},
     }
     return json.dumps({"Records": [record]})
 
@@ -154,7 +169,7 @@ class IngestQueue:
         self._sqs = sqs
         self._queue_url = queue_url
 
-    def enqueue(self, bucket: str, key: str) -> None:
+    def enqueue(self, bucket: str, key: str, size: int | None = None) -> None:
         self._sqs.send_message(
-            QueueUrl=self._queue_url, MessageBody=object_created_message(bucket, key)
+            QueueUrl=self._queue_url, MessageBody=object_created_message(bucket, key, size)
         )
