@@ -180,6 +180,15 @@ class AgentApi(pulumi.ComponentResource):
         bucket_policy(f"{self._name}-artifacts", bucket, opts=child)
         return bucket
 
+    def _store_access(self) -> permissions.StoreAccess:
+        store = self._args.store
+        return permissions.StoreAccess(
+            table_arn=store.table_arn,
+            bucket_arn=store.bucket_arn,
+            key_arn=store.key_arn,
+            queue_arn=store.queue_arn,
+        )
+
     def _create_functions(
         self, secret_arn: pulumi.Output[str] | None
     ) -> dict[str, DeployedFunction]:
@@ -195,12 +204,7 @@ class AgentApi(pulumi.ComponentResource):
             quotas=args.quotas,
             secret_arn=secret_arn,
         )
-        access = permissions.StoreAccess(
-            table_arn=store.table_arn,
-            bucket_arn=store.bucket_arn,
-            key_arn=store.key_arn,
-            queue_arn=store.queue_arn,
-        )
+        access = self._store_access()
         plans = {
             "api": (
                 environment.api_environment(runtime),
@@ -240,12 +244,7 @@ class AgentApi(pulumi.ComponentResource):
             SweeperArgs(
                 stack=args.stack,
                 package=args.packages["sweeper"],
-                access=permissions.StoreAccess(
-                    table_arn=store.table_arn,
-                    bucket_arn=store.bucket_arn,
-                    key_arn=store.key_arn,
-                    queue_arn=store.queue_arn,
-                ),
+                access=self._store_access(),
                 table_name=store.table_name,
                 bucket_name=store.bucket_name,
                 queue_url=store.queue_url,
@@ -253,6 +252,7 @@ class AgentApi(pulumi.ComponentResource):
                 ingest_timeout_seconds=args.functions.ingest.timeout_seconds,
                 log_retention_days=args.log_retention_days,
                 tags=self._tags,
+                artifacts_bucket=self._artifacts.bucket if self._artifacts else None,
             ),
             self,
         )
@@ -284,12 +284,7 @@ class AgentApi(pulumi.ComponentResource):
             DeadLetterArgs(
                 stack=args.stack,
                 package=args.packages["dead_letters"],
-                access=permissions.StoreAccess(
-                    table_arn=store.table_arn,
-                    bucket_arn=store.bucket_arn,
-                    key_arn=store.key_arn,
-                    queue_arn=store.queue_arn,
-                ),
+                access=self._store_access(),
                 dlq_arn=store.dlq_arn,
                 table_name=store.table_name,
                 bucket_name=store.bucket_name,

@@ -35,6 +35,8 @@ class SweeperArgs:
     ingest_timeout_seconds: int
     log_retention_days: int
     tags: dict[str, str]
+    artifacts_bucket: pulumi.Input[str] | None = None
+    """Where a layer too large to send inline goes (AgentApi's artifacts bucket)."""
 
 
 def sweeper_policy(store: StoreAccess, log_group_arn: pulumi.Input[str]) -> policies.PolicyDocument:
@@ -108,6 +110,7 @@ def create_sweeper(name: str, args: SweeperArgs, parent: pulumi.Resource) -> Dep
         # Started by a schedule, where a cold start costs nothing: no SnapStart, no alias.
         snap_start=False,
         tags=args.tags,
+        artifacts_bucket=args.artifacts_bucket,
     )
     deployed = deploy_function(name, spec, lambda logs: sweeper_policy(args.access, logs), parent)
     child = pulumi.ResourceOptions(parent=parent)
