@@ -29,6 +29,8 @@ help:
 	@echo "make restore-document STACK=prod USER_ID=<sub> DOCUMENT=<id> [FROM_TABLE=<restored>]"
 	@echo "make redrive STACK=prod [SINCE=time]   process again what ingest gave up on"
 	@echo "make bootstrap-preview|bootstrap-up   the OIDC provider and deploy roles (bootstrap/)"
+	@echo "make feedback STACK=… [SINCE=2026-01-31]   answers rated 👎, as CSV (docs/operations.md)"
+	@echo "make token [EMAIL=… PASSWORD=…]           an id token for the local stack (docs/api.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -171,3 +173,19 @@ bootstrap-preview: venv
 
 bootstrap-up: venv
 	cd bootstrap && pulumi up --stack $(BOOTSTRAP_STACK)
+
+# --- Feedback and the API by hand --------------------------------------------------------------
+.PHONY: feedback token
+# The answers readers rated 👎 (stdout, CSV). TABLE= (and AWS_ENDPOINT_URL=) instead of STACK=
+# reads another table, e.g. the local stack's.
+SINCE ?=
+feedback: venv
+	@table="$(TABLE)"; \
+	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
+	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")
+
+# An id token for the local stack (`make dev` on PORT), for curl: docs/api.md.
+EMAIL ?= demo@example.com
+token: venv
+	@test -n "$(PASSWORD)" || (echo "make token PASSWORD=… (the demo password make dev printed)" >&2; exit 2)
+	@$(PY) scripts/local_token.py --url http://127.0.0.1:$(PORT) --email "$(EMAIL)" --password "$(PASSWORD)"

@@ -260,6 +260,11 @@ class AlarmSettings(Section):
     llm_error_rate_percent: float = Field(default=5.0, gt=0, le=100)
     daily_token_limit: int = Field(default=2_000_000, gt=0)
     """Tokens per day across all users before the spend alarm fires."""
+    feedback_negative_rate_percent: float | None = Field(default=None, gt=0, le=100)
+    """👎 as a percentage of rated answers in an hour above which the feedback alarm fires;
+    unset (the default): no feedback alarm."""
+    feedback_min_ratings: int = Field(default=10, ge=1)
+    """Ratings in an hour below which the negative rate is not judged."""
 
 
 class BudgetSettings(Section):

@@ -28,6 +28,7 @@ from local import defaults
 from local.app import API_PREFIX, COGNITO_PREFIX, LocalApp, SiteConfig
 from local.authorizer import CognitoAuthorizer
 from local.cognito_proxy import CognitoProxy
+from local.demo import QUESTIONS, seed_demo_library
 from local.environment import applied, aws_environment, check_settings, handler_environment
 from local.functions import LocalFunctions
 from local.gateway import ApiGateway
@@ -75,6 +76,7 @@ class LocalStack:
         openai_base_url: str | None = None,
         region: str = defaults.REGION,
         log_requests: bool = True,
+        demo_library: bool = True,
     ) -> None:
         self._port = port
         self._site_dir = site_dir
@@ -82,6 +84,7 @@ class LocalStack:
         self._openai_base_url = openai_base_url
         self._region = region
         self._log_requests = log_requests
+        self._demo_library = demo_library
         self._stack = contextlib.ExitStack()
 
     def start(self) -> StackInfo:
@@ -130,10 +133,24 @@ class LocalStack:
             userPoolId=resources.user_pool_id,
             userPoolClientId=resources.user_pool_client_id,
             cognitoEndpoint=f"{url}{COGNITO_PREFIX}/",
+            demo=(
+                {"email": demo.email, "questions": [question for question, _ in QUESTIONS]}
+                if self._demo_library
+                else None
+            ),
         )
         http.serve(self._app(config, origins, resources, moto_endpoint, session, functions, site))
         # In-flight requests finish before the environment and moto go away.
         self._stack.callback(http.stop)
+        if self._demo_library:
+            # Queued before the poller starts: it ingests them first.
+            seed_demo_library(
+                session,
+                table_name=resources.table_name,
+                bucket_name=resources.bucket_name,
+                user_pool_id=resources.user_pool_id,
+                username=demo.email,
+            )
         self._start_poller(session, resources, functions)
         self._start_dead_letter_poller(session, resources, functions)
         self._start_sweeper(functions)

@@ -17,6 +17,7 @@ from components.observability.args import MonitoredFunction, ObservabilityArgs
 from handlers.core import layout, metric_names
 
 FIVE_MINUTES = 300
+ONE_HOUR = 3600
 ONE_DAY = 86_400
 RUNBOOK = "docs/operations.md"
 # Severities, the first 15 minutes and the decision tree from each alarm (i13-ops).
@@ -350,15 +351,52 @@ def canary_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def feedback_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The readers' 👎 rate, when the stack sets a threshold (off by default)."""
+    settings = args.alarms
+    threshold = settings.feedback_negative_rate_percent
+    if threshold is None:
+        return []
+    namespace = metric_names.namespace(args.stack)
+    dimensions = {metric_names.SERVICE_DIMENSION: LLM_SERVICE}
+    return [
+        AlarmSpec(
+            key="feedback-negative-rate",
+            summary=f"More than {threshold}% of the answers readers rated in an hour got a 👎.",
+            runbook="feedback-negative-rate",
+            measure={
+                "metric_queries": [
+                    query(
+                        "negative",
+                        namespace,
+                        metric_names.FEEDBACK_NEGATIVE,
+                        dimensions,
+                        period=ONE_HOUR,
+                    ),
+                    query(
+                        "positive",
+                        namespace,
+                        metric_names.FEEDBACK_POSITIVE,
+                        dimensions,
+                        period=ONE_HOUR,
+                    ),
+                    expression(
+                        "negative_rate",
+                        rate_percent(
+                            "negative", "(positive + negative)", settings.feedback_min_ratings
+                        ),
+                        "👎 (% of rated answers)",
+                    ),
+                ]
+            },
+            threshold=threshold,
+            comparison=ABOVE,
+        )
+    ]
+
+
 def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
     """Every alarm of the stack, in the order the runbook lists them."""
     specs = [spec for fn in args.functions for spec in function_alarms(fn, args)]
-    return (
-        specs
-        + api_alarms(args)
-        + ingest_alarms(args)
-        + dead_letter_alarms(args)
-        + llm_alarms(args)
-        + sweeper_alarms(args)
-        + canary_alarms(args)
-    )
+    specs += api_alarms(args) + ingest_alarms(args) + dead_letter_alarms(args) + llm_alarms(args)
+    return specs + feedback_alarms(args) + sweeper_alarms(args) + canary_alarms(args)

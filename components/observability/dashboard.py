@@ -162,6 +162,7 @@ class _Builder:
         self.errors()
         self.ingest()
         self.llm()
+        self.feedback()
         return {"start": "-PT12H", "periodOverride": "inherit", "widgets": self.layout.widgets}
 
     def traffic(self) -> None:
@@ -332,6 +333,29 @@ class _Builder:
                 self.business(names.LLM_REQUESTS, "agent", label="calls"),
                 self.business(names.LLM_ERRORS, "agent", label="failed"),
             ],
+        )
+
+    def feedback(self) -> None:
+        self.layout.section("Answer feedback")
+        self.graph(
+            "Answers rated per hour",
+            [
+                self.business(names.FEEDBACK_POSITIVE, "agent", label="👍"),
+                self.business(names.FEEDBACK_NEGATIVE, "agent", label="👎"),
+            ],
+            period=ONE_HOUR,
+            width=12,
+        )
+        ratings = f"{names.FEEDBACK_NEGATIVE} OR {names.FEEDBACK_POSITIVE}"
+        by_model = (
+            f"SEARCH('{{{self.namespace},{names.MODEL_DIMENSION},{names.SERVICE_DIMENSION}}} "
+            f"({ratings})', 'Sum', {ONE_HOUR})"
+        )
+        self.graph(
+            "Ratings per hour, by model",
+            [[{"expression": by_model, "id": "by_model", "label": ""}]],
+            period=ONE_HOUR,
+            width=12,
         )
 
 

@@ -36,6 +36,11 @@ LLM_COMPLETION_TOKENS = "CompletionTokens"
 LLM_REQUESTS = "LlmRequests"  # calls to the model, failed ones included
 LLM_ERRORS = "LlmErrors"  # questions whose model call failed after retries
 QUOTA_REJECTIONS = "QuotaRejections"
+# Readers' verdicts on answers, counted when given or changed: once with `service` alone (the
+# negative-rate alarm) and once more per answering model (`model` dimension, the dashboard).
+FEEDBACK_POSITIVE = "FeedbackPositive"
+FEEDBACK_NEGATIVE = "FeedbackNegative"
+MODEL_DIMENSION = "model"
 # sweeper (handlers/sweeper.py): documents it repaired on each run
 SWEPT_UPLOADS_NEVER_ARRIVED = "SweptUploadsNeverArrived"
 SWEPT_REQUEUED = "SweptRequeued"  # ingestion stuck: the upload was delivered to ingest again

@@ -84,6 +84,8 @@ def offline_flow(context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch) ->
         conversations = call_agent("GET", "/conversations").body["items"]
         conversation_id = conversations[0]["conversationId"]
         assert call_agent("GET", f"/conversations/{conversation_id}").status == 200
+        feedback = f"/conversations/{conversation_id}/messages/{message['messageId']}/feedback"
+        assert call_agent("PUT", feedback, body={"rating": "down"}).status == 200
         assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 204
     # Delete the document.
     assert call_api("DELETE", f"/documents/{item.document_id}").status == 204
