@@ -82,6 +82,8 @@ class Journey:
     """An AWS endpoint for the admin calls (the local stack's moto); None for AWS."""
     times: StepTimes = field(default_factory=StepTimes)
     token: str | None = None
+    document_id: str | None = None
+    """The throwaway document, once created (deleted again by the end of the run)."""
 
     def api(self, method: str, path: str, payload: Any = None) -> Any:
         reply = request(method, f"{self.outputs.api_url}{path}", payload=payload, token=self.token)
@@ -146,6 +148,7 @@ class Journey:
             sent = post_form(form["url"], form["fields"], DOCUMENT_NAME, data, "text/plain")
             _expect(sent.status in (200, 201, 204), f"the upload answered {sent.status}")
         document_id: str = created["document"]["documentId"]
+        self.document_id = document_id
         conversation_id: str | None = None
         try:
             with self.times.step("ingest (until READY)"):

@@ -34,7 +34,8 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
 def test_the_smoke_test_passes_against_the_local_stack_and_cleans_up(
     local_stack: dict[str, Any],
 ) -> None:
-    times = smoke.Journey(outputs_of(local_stack)).run()
+    journey = smoke.Journey(outputs_of(local_stack))
+    times = journey.run()
 
     assert [name for name, _ in times.steps] == [
         "health",
@@ -45,7 +46,7 @@ def test_the_smoke_test_passes_against_the_local_stack_and_cleans_up(
         "delete",
         "delete user",
     ]
-    # Nothing is left behind: no throwaway user, no raw object
+    # Nothing is left behind: no throwaway user, no version of its file
     region = local_stack["region"]
     users = boto3.client("cognito-idp", region_name=region).list_users(
         UserPoolId=local_stack["user_pool_id"]
@@ -55,7 +56,9 @@ def test_the_smoke_test_passes_against_the_local_stack_and_cleans_up(
     listed = boto3.client("s3", region_name=region).list_object_versions(
         Bucket=local_stack["bucket_name"], Prefix="raw/"
     )
-    assert not listed.get("Versions")
+    keys = [v["Key"] for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
+    assert journey.document_id
+    assert not [key for key in keys if f"/{journey.document_id}/" in key]
 
 
 def test_the_smoke_test_fails_and_names_the_step_when_the_api_is_wrong(
