@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
+BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality reindex
@@ -23,6 +24,12 @@ help:
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
 	@echo "make reindex STACK=… [USER=sub]  re-index documents stored in an older format (docs/operations.md)"
+	@echo "make smoke STACK=dev          the smoke test against a deployed stack (ops/smoke.py)"
+	@echo "make rollback STACK=prod [TO=2026-11-30T18:00Z] [DRY_RUN=1]   aliases + site back"
+	@echo "make restore-table STACK=prod [AT=time] USER_ID=<sub>|ALL=1 [NO_COPY=1]"
+	@echo "make restore-document STACK=prod USER_ID=<sub> DOCUMENT=<id> [FROM_TABLE=<restored>]"
+	@echo "make redrive STACK=prod [SINCE=time]   process again what ingest gave up on"
+	@echo "make bootstrap-preview|bootstrap-up   the OIDC provider and deploy roles (bootstrap/)"
 	@echo "make feedback STACK=… [SINCE=2026-01-31]   answers rated 👎, as CSV (docs/operations.md)"
 	@echo "make token [EMAIL=… PASSWORD=…]           an id token for the local stack (docs/api.md)"
 
@@ -143,6 +150,35 @@ destroy:
 REINDEX_USER := $(if $(filter command line,$(origin USER)),--user $(USER))
 reindex: venv
 	$(PY) scripts/reindex.py --stack $(STACK) $(REINDEX_USER) $(REINDEX_ARGS)
+
+# --- Operations (ops/, docs/operations.md): each a Python module with --help ------------------
+.PHONY: smoke rollback restore-table restore-document redrive bootstrap-preview bootstrap-up
+
+smoke: venv
+	$(PY) -m ops.smoke --stack $(STACK)
+
+rollback: venv
+	$(PY) -m ops.rollback --stack $(STACK) $(if $(TO),--to $(TO)) $(if $(DRY_RUN),--dry-run)
+
+restore-table: venv
+	$(PY) -m ops.restore --stack $(STACK) table $(if $(AT),--at $(AT)) \
+		$(if $(BACKUP_ARN),--backup-arn $(BACKUP_ARN)) \
+		$(if $(ALL),--all,--user $(USER_ID)) $(if $(NO_COPY),--no-copy) \
+		$(if $(KMS_KEY),--kms-key $(KMS_KEY))
+
+restore-document: venv
+	$(PY) -m ops.restore --stack $(STACK) document --user $(USER_ID) --document $(DOCUMENT) \
+		$(if $(FROM_TABLE),--from-table $(FROM_TABLE))
+
+redrive: venv
+	$(PY) -m ops.redrive --stack $(STACK) $(if $(SINCE),--since $(SINCE))
+
+# Run once per account by an admin (bootstrap/README.md).
+bootstrap-preview: venv
+	cd bootstrap && pulumi preview --stack $(BOOTSTRAP_STACK)
+
+bootstrap-up: venv
+	cd bootstrap && pulumi up --stack $(BOOTSTRAP_STACK)
 
 # --- Feedback and the API by hand --------------------------------------------------------------
 .PHONY: feedback token

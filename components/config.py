@@ -285,6 +285,14 @@ class SiteSettings(Section):
     access_logs: bool = False
 
 
+class CanarySettings(Section):
+    """A CloudWatch Synthetics canary on the site and `GET /api/health` (docs/operations.md)."""
+
+    enabled: bool = False
+    rate_minutes: int = Field(default=5, ge=1, le=60)
+    runtime_version: str = Field(default="syn-python-selenium-14.0", pattern=r"^syn-python-")
+
+
 class StackConfig(Section):
     """Everything a stack can set. Field names are the config keys in camelCase."""
 
@@ -300,6 +308,7 @@ class StackConfig(Section):
     alarms: AlarmSettings = AlarmSettings()
     budget: BudgetSettings
     site: SiteSettings = SiteSettings()
+    canary: CanarySettings = CanarySettings()
     tags: dict[str, str] = Field(default_factory=dict)
     """Extra cost-allocation tags on every resource."""
 

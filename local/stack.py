@@ -36,6 +36,7 @@ from local.http_server import LocalHttpServer
 from local.resources import StackResources, create_demo_user, create_resources
 from local.site import StaticSite
 from local.sqs_poller import SqsPoller
+from local.sweeper_timer import SweeperTimer
 
 HOST = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -152,6 +153,7 @@ class LocalStack:
             )
         self._start_poller(session, resources, functions)
         self._start_dead_letter_poller(session, resources, functions)
+        self._start_sweeper(functions)
 
         return StackInfo(
             url=url,
@@ -246,6 +248,14 @@ class LocalStack:
         )
         poller.start()
         self._stack.callback(poller.stop)
+
+    def _start_sweeper(self, functions: LocalFunctions) -> None:
+        """The sweeper on a short interval (deployed: EventBridge Scheduler, 15 minutes)."""
+        timer = SweeperTimer(
+            lambda event: functions.invoke("sweeper", event), defaults.SWEEP_INTERVAL_SECONDS
+        )
+        timer.start()
+        self._stack.callback(timer.stop)
 
 
 def _reset_moto(endpoint: str) -> None:

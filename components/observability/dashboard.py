@@ -295,6 +295,17 @@ class _Builder:
             [self.business(names.INGEST_PAGES, "ingest", label="pages")],
             width=12,
         )
+        # The sweeper's repairs (handlers/sweeper.py): never-arrived uploads are normal;
+        # re-enqueued and stuck ones mean ingest is failing silently.
+        self.graph(
+            "Sweeper: documents repaired",
+            [
+                self.business(names.SWEPT_UPLOADS_NEVER_ARRIVED, "sweeper", label="never arrived"),
+                self.business(names.SWEPT_REQUEUED, "sweeper", label="re-enqueued"),
+                self.business(names.SWEPT_STUCK_FAILED, "sweeper", label="stuck, failed"),
+            ],
+            width=24,
+        )
 
     def llm(self) -> None:
         self.layout.section("LLM usage and spend")

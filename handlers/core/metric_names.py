@@ -41,3 +41,7 @@ QUOTA_REJECTIONS = "QuotaRejections"
 FEEDBACK_POSITIVE = "FeedbackPositive"
 FEEDBACK_NEGATIVE = "FeedbackNegative"
 MODEL_DIMENSION = "model"
+# sweeper (handlers/sweeper.py): documents it repaired on each run
+SWEPT_UPLOADS_NEVER_ARRIVED = "SweptUploadsNeverArrived"
+SWEPT_REQUEUED = "SweptRequeued"  # ingestion stuck: the upload was delivered to ingest again
+SWEPT_STUCK_FAILED = "SweptStuckFailed"  # still stuck after the re-enqueue: FAILED

@@ -9,7 +9,7 @@ from handlers.core.llm.answers import NOT_IN_DOCUMENTS
 from tests.agent.conftest import CallAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message
 from tests.agent.test_openai_agent import ServerEmbedder
-from tests.support.conversations import ask
+from tests.support.conversations import ask, ask_in
 from tests.support.events import USER_A
 
 CHAT = "/v1/chat/completions"
@@ -70,6 +70,7 @@ def test_a_quote_not_in_its_passage_drops_the_citation(
     [citation] = result.body["citations"]
     assert citation["page"] == 5
     assert citation["excerpt"] == "The warranty covers manufacturing defects for two years"
+    assert MANUAL[1][1][citation["start"] : citation["end"]] == citation["excerpt"]
     # And the model was asked for quotes in the structured format
     request = use_openai.calls(CHAT)[0].body
     assert request["response_format"]["json_schema"]["name"] == "cited_answer"
@@ -139,5 +140,33 @@ def test_offline_quotes_the_matching_sentence_not_the_passage_opening(
         "Batteries are covered for one year."
     )
     assert first["excerpt"] == expected
+    # And the citation locates that sentence in its page's text (what the site highlights)
+    page_text = MANUAL[1][1]
+    assert first["start"] == page_text.index("The warranty")
+    assert page_text[first["start"] : first["end"]] == expected
     assert "Returns are free" not in result.body["answer"]
     assert result.body["answer"].count("Batteries are covered for one year.") == 1
+
+
+def test_a_follow_up_is_weighed_with_the_question_before_it(
+    use_openai: FakeOpenAI, call_agent: CallAgent, library: Library
+) -> None:
+    # Given an answered question about support
+    library.add(USER_A, "manual.txt", MANUAL)
+    use_openai.chat_replies.extend(
+        [answer_message("Weekdays, nine to five."), answer_message("Not at weekends.")]
+    )
+    first, conversation = ask(call_agent, "When is support available by phone?")
+    assert first.status == 200, first.body
+
+    # When the follow-up names nothing the documents contain on its own ("weekends")
+    follow_up = ask_in(call_agent, conversation["conversationId"], "And at weekends?")
+
+    # Then it is weighed with the question before it, and the model answers it
+    assert follow_up.status == 200, follow_up.body
+    assert follow_up.body["answer"] == "Not at weekends."
+    assert len(use_openai.calls(CHAT)) == 2
+    # while on its own it would have been refused without calling the model
+    alone, _ = ask(call_agent, "And at weekends?")
+    assert alone.body["answer"] == NOT_IN_DOCUMENTS
+    assert len(use_openai.calls(CHAT)) == 2

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.core.derived.passage import Passage
+from handlers.core.llm.offline import NUMBER, best_quotes
 from handlers.core.llm.quotes import locate
 from handlers.core.text.sentences import MAX_SENTENCE_CHARS, sentence_spans
+from handlers.core.text.terms import asks_for_quantity
 
 PASSAGE = (
     "The warranty covers manufacturing\ndefects for two years.  It does not cover "
@@ -69,3 +72,20 @@ def test_a_long_run_without_full_stops_is_cut_at_line_breaks() -> None:
     assert len(pieces) > 1
     assert all(len(piece) <= MAX_SENTENCE_CHARS for piece in pieces)
     assert "\n".join(pieces) == text  # cut only at line breaks, nothing lost
+
+
+def test_a_how_many_question_prefers_the_sentence_with_the_number() -> None:
+    text = (
+        "The history keeps 500 commands by default. It is saved when the shell exits. "
+        "Each session appends to the file. The history list keeps the commands you typed."
+    )
+    passage = Passage(document_id="d", chunk_index=0, page=1, text=text, document_name="d.txt")
+    weights = {"histori": 2.0, "list": 1.0, "command": 1.0}
+    plain = best_quotes([(1, passage)], weights)
+    assert text[plain[0].start : plain[0].end] == "The history list keeps the commands you typed."
+
+    # The same terms, asked as "how many": the span that holds a number wins
+    quote = best_quotes([(1, passage)], {**weights, NUMBER: 4 / 3})[0]
+    assert "500" in text[quote.start : quote.end]
+    assert asks_for_quantity("How many commands does the history keep?")
+    assert not asks_for_quantity("What does the history keep?")

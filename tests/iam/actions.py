@@ -152,6 +152,20 @@ def _secret(params: dict[str, Any], store: Store) -> list[Request]:
     return [Request("secretsmanager:GetSecretValue", params["SecretId"]), _decrypt(store)]
 
 
+def _sqs_send(params: dict[str, Any], store: Store) -> list[Request]:
+    """To the (KMS-encrypted) ingest queue: the sender needs the key to encrypt."""
+    return [
+        Request("sqs:SendMessage", store.queue_arn),
+        Request("kms:GenerateDataKey", store.key_arn),
+        _decrypt(store),
+    ]
+
+
+def _describe_secret(params: dict[str, Any], store: Store) -> list[Request]:
+    """Metadata only: no decryption of the value."""
+    return [Request("secretsmanager:DescribeSecret", params["SecretId"])]
+
+
 _ACTIONS: dict[tuple[str, str], Callable[[dict[str, Any], Store], list[Request]]] = {
     ("s3", "GetObject"): _s3_read,
     ("s3", "HeadObject"): _s3_read,
@@ -169,6 +183,10 @@ _ACTIONS: dict[tuple[str, str], Callable[[dict[str, Any], Store], list[Request]]
     ("dynamodb", "BatchWriteItem"): _batch_write,
     ("dynamodb", "TransactWriteItems"): _transact_write,
     ("secretsmanager", "GetSecretValue"): _secret,
+    # i13-ops: the sweeper's scan and re-enqueue, GET /health's secret check
+    ("dynamodb", "Scan"): _dynamodb("Scan"),
+    ("sqs", "SendMessage"): _sqs_send,
+    ("secretsmanager", "DescribeSecret"): _describe_secret,
 }
 
 

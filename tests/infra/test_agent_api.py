@@ -50,7 +50,17 @@ def test_every_route_method_is_behind_the_cognito_authorizer(stack: StackRun) ->
     assert authorizer.inputs["providerArns"] == [pool.outputs["arn"]]
     methods = [m for m in stack.of_type(METHOD) if m.inputs["httpMethod"] != "OPTIONS"]
     assert len(methods) == sum(len(route.methods) for route in ROUTES)
+    public = {("/" + r.path.rsplit("/", 1)[-1], m) for r in ROUTES if r.public for m in r.methods}
+    resources = {r.id: r for r in stack.of_type("aws:apigateway/resource:Resource")}
     for method in methods:
+        part = "/" + resources[method.inputs["resourceId"]].inputs["pathPart"]
+        if (part, method.inputs["httpMethod"]) in public:
+            # GET /health: no token, and nothing behind it but reachability checks.
+            assert method.inputs["authorization"] == "NONE", method.name
+            assert "method.request.header.Authorization" not in method.inputs.get(
+                "requestParameters", {}
+            )
+            continue
         assert method.inputs["authorization"] == "COGNITO_USER_POOLS", method.name
         assert method.inputs["authorizerId"] == authorizer.id
         assert method.inputs["requestParameters"]["method.request.header.Authorization"] is True

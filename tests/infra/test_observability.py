@@ -65,8 +65,8 @@ def _alarm(run: StackRun, key: str) -> Registered:
 def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRun) -> None:
     config = _config(observed)
     functions = observed.of_type(FUNCTION)
-    # api, agent, ingest and the ingest DLQ's consumer (dead_letters)
-    assert len(functions) == 4
+    # api, agent, ingest, the ingest DLQ's consumer (dead_letters), sweeper
+    assert len(functions) == 5
     log_groups = {group.outputs["name"]: group for group in observed.of_type(LOG_GROUP)}
     for function in functions:
         group = log_groups[function.inputs["loggingConfig"]["logGroup"]]
@@ -88,14 +88,19 @@ def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRu
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -> None:
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
-    # 3 per function, 2 API, 2 ingest queues, 1 dead-lettered uploads, 2 LLM, the feedback
-    # alarm where the stack sets its threshold
-    feedback = _config(observed).alarms.feedback_negative_rate_percent is not None
-    assert len(alarms) == 4 * 3 + 2 + 2 + 1 + 2 + int(feedback)
+    # 3 per function (api, agent, ingest, dead_letters, sweeper), 2 API, 2 ingest queues,
+    # 1 dead-lettered uploads, 2 LLM, the feedback alarm where the stack sets its threshold,
+    # 1 sweeper, and the health canary's where the stack runs one (prod)
+    config = _config(observed)
+    feedback = config.alarms.feedback_negative_rate_percent is not None
+    canary = config.canary.enabled
+    assert len(alarms) == 5 * 3 + 2 + 2 + 1 + 2 + int(feedback) + 1 + int(canary)
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
-        assert alarm.inputs["treatMissingData"] == "notBreaching", alarm.name
+        # A canary without runs has stopped: its alarm counts missing data as failing
+        missing = "breaching" if alarm.name.endswith("-canary-failed") else "notBreaching"
+        assert alarm.inputs["treatMissingData"] == missing, alarm.name
         assert alarm.inputs["name"].startswith(f"doc-agent-{observed.stack}-"), alarm.name
         if "metricQueries" in alarm.inputs:
             # Metric math: exactly one expression is what the threshold compares with.
@@ -326,7 +331,7 @@ def test_dashboard_names_only_resources_that_exist(observed: StackRun) -> None:
         "QueueName": {q.outputs["name"] for q in observed.of_type("aws:sqs/queue:Queue")},
         "ApiName": {a.outputs["name"] for a in observed.of_type("aws:apigateway/restApi:RestApi")},
         "Stage": {stage.inputs["stageName"]},
-        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest", "dead_letters"},
+        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest", "dead_letters", "sweeper"},
     }
     seen: dict[str, set[str]] = {}
     for row in _metric_rows(body):

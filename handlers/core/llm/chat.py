@@ -71,7 +71,7 @@ class OpenAIAnswerer:
             messages.append({"role": "user", "content": exchange.question})
             messages.append({"role": "assistant", "content": exchange.answer})
         messages.append({"role": "user", "content": question})
-        messages.extend(_search_exchange(question, tools, search))
+        messages.extend(_search_exchange(tools, search))
 
         usage = _Usage()
         for round_number in range(self._max_rounds + 1):
@@ -194,12 +194,12 @@ def _gate(question: str, tools: AgentTools, history: Sequence[Exchange]) -> Sear
     return tools.gated_search(f"{history[-1].question} {question}")
 
 
-def _search_exchange(question: str, tools: AgentTools, search: Search) -> list[dict[str, Any]]:
+def _search_exchange(tools: AgentTools, search: Search) -> list[dict[str, Any]]:
     """The gate's search as a tool call and its result, as if the model had made it."""
     call = {
         "id": GATE_CALL_ID,
         "type": "function",
-        "function": {"name": "search_documents", "arguments": json.dumps({"query": question})},
+        "function": {"name": "search_documents", "arguments": json.dumps({"query": search.query})},
     }
     return [
         {"role": "assistant", "content": None, "tool_calls": [call]},

@@ -23,7 +23,7 @@ from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
 from handlers.core.llm.tools import AgentTools
 from handlers.core.text.sentences import sentence_spans
-from handlers.core.text.terms import terms
+from handlers.core.text.terms import asks_for_quantity, terms
 from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
@@ -37,6 +37,8 @@ MIN_RELATIVE_COVERAGE = 0.5
 ANSWER_INTRO = "From your documents:"
 
 _MARK_LIKE = re.compile(r"\[(\d{1,3})\]")
+# The term a span holds when it has a digit (never a term of `terms()`: it has a space).
+NUMBER = "# number"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,11 @@ class OfflineAnswerer:
         search = tools.gated_search(question)
         if not search.evidence.found:
             return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
-        quotes = best_quotes(search.hits, search.weights)
+        weights = dict(search.weights)
+        if asks_for_quantity(question) and weights:
+            # "How many days?": a number is one more thing the answer must hold.
+            weights[NUMBER] = sum(weights.values()) / len(weights)
+        quotes = best_quotes(search.hits, weights)
         if not quotes:
             return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
         passages = dict(search.hits)
@@ -106,10 +112,7 @@ def _best_span(
     spans = [(a, b) for a, b in sentence_spans(text) if _long_enough(text[a:b])]
     if not spans:
         return None
-    coverages = [
-        sum(weights[term] for term in set(terms(text[a:b])) & weights.keys()) / total
-        for a, b in spans
-    ]
+    coverages = [_coverage(text[a:b], weights, total) for a, b in spans]
     best = max(range(len(spans)), key=lambda i: (coverages[i], -i))
     if coverages[best] <= 0:
         return None
@@ -121,8 +124,14 @@ def _best_span(
     ):
         last += 1
     start, end = spans[best][0], spans[last][1]
-    coverage = sum(weights[t] for t in set(terms(text[start:end])) & weights.keys()) / total
-    return Quote(number, rank, start, end, round(coverage, 4))
+    return Quote(number, rank, start, end, round(_coverage(text[start:end], weights, total), 4))
+
+
+def _coverage(span: str, weights: Mapping[str, float], total: float) -> float:
+    present = set(terms(span)) & weights.keys()
+    if NUMBER in weights and any(c.isdigit() for c in span):
+        present.add(NUMBER)
+    return sum(weights[term] for term in present) / total
 
 
 def _long_enough(sentence: str) -> bool:

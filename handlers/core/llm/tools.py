@@ -102,6 +102,7 @@ class Cited:
 class Search:
     """The passages retrieved for a question and the gate's verdict on them."""
 
+    query: str
     hits: list[tuple[int, Passage]]
     evidence: Evidence
     # The weight of each of the question's key terms (`gate.term_weights`).
@@ -158,7 +159,7 @@ class AgentTools:
             semantic=self._index.semantic,
         )
         weights = term_weights(question_terms, statistics)
-        return Search(hits=hits, evidence=evidence, weights=weights)
+        return Search(query=question, hits=hits, evidence=evidence, weights=weights)
 
     def search_documents(self, query: str, top_k: int = DEFAULT_TOP_K) -> dict[str, Any]:
         return self.results(self.search(query, top_k))

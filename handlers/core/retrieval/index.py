@@ -29,7 +29,7 @@ from handlers.core.retrieval.fusion import reciprocal_rank_fusion
 CANDIDATES_PER_RANKING = 50
 # The offline provider's hashed embeddings only re-measure word overlap, less precisely
 # than BM25: at equal weight the labelled page of the answer-quality set's PDF questions
-# was in the top 3 for 67 % of them, by BM25 alone for 81 % (docs/benchmarks.md). They
+# was in the top 3 for 58 % of them, by BM25 alone for 83 % (docs/benchmarks.md). They
 # only break BM25's near-ties.
 HASHED_DENSE_WEIGHT = 0.1
 

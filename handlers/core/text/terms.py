@@ -71,6 +71,11 @@ def key_terms(question: str) -> set[str]:
     return set(terms(_HOW_MUCH.sub("how", question))) - _QUESTION_TERMS
 
 
+def asks_for_quantity(question: str) -> bool:
+    """Whether the question asks "how many", "how long"...: its answer holds a number."""
+    return _HOW_MUCH.search(question) is not None
+
+
 def identifiers(text: str) -> list[str]:
     """The identifier terms of a (normalised) text, in order, with repeats."""
     found: list[str] = []
