@@ -3,6 +3,7 @@ HTML depth), each against the input that used to exhaust the worker."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -110,6 +111,28 @@ def test_a_refusal_in_the_child_keeps_its_own_reason():
 
     assert not isinstance(caught.value, BoundedExtractionError)
     assert (caught.value.code, caught.value.reason) == ("encrypted", "locked")
+
+
+def _private_dirty_after_collect() -> int:
+    gc.collect()
+    with open("/proc/self/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no Private_Dirty in smaps_rollup")
+
+
+def test_the_childs_garbage_collection_does_not_copy_the_workers_heap():
+    # The child's memory budget is what the function has minus the worker's resident set:
+    # pages it shares with the worker must stay shared. A full collection writes to the
+    # header of every object it visits, which would copy the worker's whole Python heap
+    # into the child (~80 MB for this one) on top of the budget.
+    heap = [[number] for number in range(1_000_000)]
+
+    copied, _ = run_bounded(_private_dirty_after_collect, limits=SMALL)
+
+    assert copied < 20 * MIB, f"{copied / MIB:.0f} MB of the worker's heap copied"
+    assert len(heap) == 1_000_000
 
 
 def test_a_result_naming_anything_but_our_classes_is_not_unpickled():
