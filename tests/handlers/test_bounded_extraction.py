@@ -255,6 +255,26 @@ def test_nesting_depth_follows_the_parsers_tree(html, depth):
     assert nesting_depth(html, 512) == depth
 
 
+@pytest.mark.parametrize("raw", ["style", "script", "title", "textarea", "xmp"])
+def test_raw_text_names_inside_svg_or_math_do_not_hide_depth(raw):
+    # Inside <svg>/<math> these are foreign elements whose content is markup, and a <div>
+    # breaks out into HTML: `<svg><style>` + 80,000 <div>s parsed for 49 s while the scan
+    # read it as one style sheet of depth 1.
+    for foreign in ("svg", "math"):
+        html = f"<html><body><{foreign}><{raw}>" + "<div>" * 600
+
+        assert nesting_depth(html, 512) > 512, (foreign, raw)
+        with pytest.raises(ExtractionError) as caught:
+            extract_pages(html.encode(), "html", LIMITS)
+        assert caught.value.code == "too_deep"
+
+
+def test_an_svgs_own_style_sheet_is_still_text_once_it_closes():
+    html = "<svg><style>.a{}</style></svg><style>" + "<div>" * 600 + "</style><p>x"
+
+    assert nesting_depth(html, 512) == 2
+
+
 def test_ordinary_html_within_the_depth_bound_is_read():
     pages = extract_pages(samples.html_bytes(), "html", LIMITS)
 
