@@ -1,7 +1,7 @@
 """Export the answers readers rated 👎 as CSV, for the team to read what went wrong.
 
     make feedback STACK=prod [SINCE=2026-01-31]         # the stack's table, from its outputs
-    python scripts/feedback_export.py --table NAME [--since 2026-01-31T12:00]
+    python scripts/feedback_export.py --table NAME [--region R] [--since 2026-01-31T12:00]
 
 One row per answer, newest rating first: ratedAt, model, question, answer, citations,
 comment. It names no one: no user id, and e-mail addresses typed into the text are replaced
@@ -115,12 +115,15 @@ def parse_since(value: str) -> datetime:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--table", required=True, help="the table (stack output `table`)")
+    parser.add_argument(
+        "--region", help="the stack's region (stack output `region`); default: the caller's"
+    )
     parser.add_argument("--since", type=parse_since, help="ISO date or date-time (UTC)")
     args = parser.parse_args(argv)
 
     import boto3
 
-    table = boto3.resource("dynamodb").Table(args.table)
+    table = boto3.resource("dynamodb", region_name=args.region).Table(args.table)
     count = write_csv(negative_feedback(table, args.since), sys.stdout)
     print(f"{count} answers rated 👎", file=sys.stderr)
     return 0

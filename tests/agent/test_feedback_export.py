@@ -13,7 +13,7 @@ from handlers.core.conversations.feedback_models import Feedback, FeedbackRating
 from handlers.core.conversations.models import Citation, Conversation, Message, Usage
 from handlers.core.conversations.table import ConversationTable
 from scripts.feedback_export import COLUMNS, main, negative_feedback, parse_since, write_csv
-from tests.support.aws import TABLE
+from tests.support.aws import REGION, TABLE
 from tests.support.events import USER_A, USER_B
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -104,6 +104,23 @@ def test_main_reads_the_named_table(
     assert rows[0] == list(COLUMNS)
     assert rows[1][-1] == "No."
     assert "1 answers rated" in captured.err
+
+
+def test_main_reads_the_stacks_region_not_the_callers_default(
+    conversations: ConversationTable,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an operator whose default region is not the stack's
+    _message(conversations, USER_A, 1, FeedbackRating.DOWN, comment="No.")
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.setenv(name, "ap-southeast-2")
+
+    # When the export is given the stack's region (`make feedback` passes its output)
+    assert main(["--table", TABLE, "--region", REGION]) == 0
+
+    # Then it reads the stack's table there
+    assert "1 answers rated" in capsys.readouterr().err
 
 
 def test_a_bad_since_is_refused_with_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
