@@ -143,6 +143,20 @@ def test_a_result_naming_anything_but_our_classes_is_not_unpickled():
     assert _decode(pickle.dumps(("ok", _pages(2), 0.0))) == ("ok", _pages(2), 0.0)
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b"chandlers.no_such_module\nThing\n.",  # an import that fails
+        b"\x80\x05K\x01K\x02\x8c\x01x\x94h\x09.",  # a memo index that was never stored
+        b"(" * 100 + b"t.",  # a mark stack deeper than anything it closes
+    ],
+)
+def test_any_undecodable_result_is_a_failed_document_not_a_crash(hostile):
+    # Whatever a subverted child writes, the worker sees "no result" (FAILED, too complex),
+    # never an exception that would retry the upload into the DLQ.
+    assert _decode(hostile) is None
+
+
 def test_limits_follow_the_functions_memory_and_remaining_time():
     big = ChildLimits.for_function(memory_mb=2048, remaining_ms=120_000)
     small = ChildLimits.for_function(memory_mb=512, remaining_ms=120_000)

@@ -287,6 +287,9 @@ class _ResultUnpickler(pickle.Unpickler):
 def _decode(payload: bytes) -> tuple[Any, ...] | None:
     try:
         message = _ResultUnpickler(io.BytesIO(payload)).load()
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+    # Whatever the child wrote (a module that does not exist, a broken memo, a deep
+    # stack), an undecodable result is no result: FAILED, never an exception that would
+    # send the upload round its retries into the DLQ.
+    except Exception:
         return None
     return message if isinstance(message, tuple) and message else None
