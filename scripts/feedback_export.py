@@ -32,7 +32,8 @@ from handlers.core.conversations.feedback_models import FeedbackRating  # noqa: 
 from handlers.core.conversations.models import Citation, Message  # noqa: E402
 
 COLUMNS = ("ratedAt", "model", "question", "answer", "citations", "comment")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Any local@domain token: a host name without a dot (ana@localhost) is an address too.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
 # What spreadsheets read as the start of a formula (or of a cell to re-parse).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -92,6 +92,23 @@ def test_exports_only_negative_feedback_since_a_date_without_emails(
     assert USER_B not in text
 
 
+def test_addresses_without_a_dot_in_their_domain_are_redacted_too(
+    conversations: ConversationTable, table: Any
+) -> None:
+    # Given a 👎 comment naming addresses on hosts without a dotted domain
+    comment = "Ask ana@localhost, root@mail-server or bo.c+x@x.org."
+    _message(conversations, USER_A, 1, FeedbackRating.DOWN, comment=comment)
+
+    # When exported
+    out = io.StringIO()
+    write_csv(negative_feedback(table), out)
+
+    # Then every local@domain token is replaced, and the text around them kept
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[0]["comment"] == "Ask [email], [email] or [email]."
+    assert "@" not in out.getvalue()
+
+
 def test_main_reads_the_named_table(
     conversations: ConversationTable, capsys: pytest.CaptureFixture[str]
 ) -> None:
