@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
+from handlers.core.extraction import ExtractionError, ExtractionLimits, bounded, extract_pages
 from handlers.core.extraction.bounded import (
     TOO_COMPLEX_CODE,
     BoundedExtractionError,
@@ -168,6 +168,24 @@ def test_limits_follow_the_functions_memory_and_remaining_time():
     # Under one vCPU (1,769 MB) a CPU second takes longer than a wall second.
     assert small.cpu_seconds < small.wall_seconds
     assert late.wall_seconds < big.wall_seconds
+
+
+def test_a_host_process_bigger_than_the_function_still_leaves_the_child_half(monkeypatch):
+    # The local stack and a long test run host the worker in a process of their own size:
+    # a child squeezed to the minimum would fail every ordinary PDF as "too complex".
+    monkeypatch.setattr(bounded, "current_rss_bytes", lambda: 900 * MIB)
+
+    limits = ChildLimits.for_function(memory_mb=1024, remaining_ms=120_000)
+
+    assert limits.memory_bytes == 512 * MIB
+
+
+def test_a_lambda_sized_worker_leaves_the_child_the_rest(monkeypatch):
+    monkeypatch.setattr(bounded, "current_rss_bytes", lambda: 200 * MIB)
+
+    limits = ChildLimits.for_function(memory_mb=2048, remaining_ms=120_000)
+
+    assert limits.memory_bytes == 2048 * MIB - 200 * MIB - bounded.MEMORY_HEADROOM_BYTES
 
 
 # --- DOCX: inflate with a running cap, never trusting the directory ---------------------

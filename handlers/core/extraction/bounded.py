@@ -86,8 +86,14 @@ class ChildLimits:
         """
         wall = max(MIN_SECONDS, (remaining_ms / 1000 - reserve_s) * share)
         cpu = max(MIN_SECONDS, wall * min(1.0, memory_mb / MB_PER_VCPU))
+        function_bytes = memory_mb * MIB
+        # A Lambda worker holds a few hundred MB; one holding over half its function's memory
+        # is a host process (the local stack, a test run) whose size says nothing about the
+        # function's, and the child still gets half.
         memory = max(
-            MIN_MEMORY_BYTES, memory_mb * MIB - current_rss_bytes() - MEMORY_HEADROOM_BYTES
+            MIN_MEMORY_BYTES,
+            function_bytes // 2,
+            function_bytes - current_rss_bytes() - MEMORY_HEADROOM_BYTES,
         )
         return cls(memory_bytes=memory, cpu_seconds=cpu, wall_seconds=wall)
 
