@@ -8,6 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
+from handlers.core.http_errors import error_body
 from local.app import LocalApp
 from local.http_types import HttpRequest, HttpResponse
 
@@ -61,7 +62,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             response = app.handle(request)
         except Exception as exc:
             print(f"[local] {self.command} {url.path} failed: {exc!r}", file=sys.stderr)
-            response = HttpResponse.json(500, {"message": "local stack error"})
+            response = HttpResponse.json(
+                500, error_body("internal_error", "The local stack failed to answer.")
+            )
         self._write(response)
         if self.server.log_requests:  # type: ignore[attr-defined]
             elapsed_ms = (time.monotonic() - started) * 1000
