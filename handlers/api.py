@@ -110,7 +110,7 @@ def get_documents(
     operation_id="getDocument",
     tags=TAGS,
     summary="A document's status, with a download URL when READY",
-    responses=route_responses(200, "The document", 401, 404),
+    responses=route_responses(200, "The document", 400, 401, 404),
 )
 def get_document(documentId: DocumentId) -> DocumentDetails:
     return service.get_document(documents_context(), _user_id(), documentId)
@@ -122,7 +122,7 @@ def get_document(documentId: DocumentId) -> DocumentDetails:
     status_code=204,
     tags=TAGS,
     summary="Delete a document: every object version, derived files and the item",
-    responses=route_responses(204, "Deleted", 401, 404, empty=True),
+    responses=route_responses(204, "Deleted", 400, 401, 404, empty=True),
 )
 def delete_document(documentId: DocumentId) -> Response[None]:
     service.delete_document(documents_context(), _user_id(), documentId)

@@ -39,5 +39,5 @@ ROUTES: tuple[Route, ...] = (
     Route("api", "/documents/{documentId}", ("GET", "DELETE")),
     Route("agent", "/conversations", ("GET", "POST")),
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
-    Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
+    Route("agent", "/conversations/{conversationId}/messages", ("GET", "POST")),
 )
