@@ -64,7 +64,9 @@ def documents_context() -> service.DocumentsContext:
     # answers a new bucket outside us-east-1 with a redirect, which a browser upload
     # cannot follow. An IP endpoint (the local stack's moto) stays path-style.
     s3 = boto3.client(
-        "s3", config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
+        "s3",
+        endpoint_url=config.public_s3_endpoint_url,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
     )
     table = boto3.resource("dynamodb").Table(config.table_name)
     return service.DocumentsContext(
