@@ -4,8 +4,8 @@ Every route that takes a body takes JSON. Powertools matches the media type
 case-sensitively and raises on anything else, and decodes a base64 body without
 checking it is UTF-8; both were 500s. Here the media type is compared as RFC 9110 says
 (case-insensitive, parameters allowed: `APPLICATION/JSON; charset=utf-8` is JSON), any
-other type is a 415, and a body that is not UTF-8 JSON (or nests too deeply to parse) is
-a 400. An accepted event is handed on with its body as text and its content type
+other type is a 415, and a body that is not a UTF-8 JSON object (or nests too deeply to
+parse) is a 400. An accepted event is handed on with its body as text and its content type
 normalised, so the resolver's own checks see plain JSON.
 """
 
@@ -51,10 +51,13 @@ def check_request_body(event: dict[str, Any]) -> dict[str, Any] | None:
             )
     try:
         text = _body_text(str(raw), bool(event.get("isBase64Encoded")))
-        json.loads(text)
+        parsed = json.loads(text)
     except (ValueError, RecursionError, binascii.Error):
         # UnicodeDecodeError and JSONDecodeError are ValueErrors.
         return error_proxy_response(400, "invalid_request", "The body is not valid UTF-8 JSON.")
+    if not isinstance(parsed, dict):
+        # Powertools would read `[{...}, ...]` as its first object: every body is an object.
+        return error_proxy_response(400, "invalid_request", "The body must be a JSON object.")
     event["body"] = text
     event["isBase64Encoded"] = False
     if name is not None:

@@ -123,6 +123,8 @@ def fuzz_api(
     session = requests.Session()
     headers = {"Authorization": token}
     labels = [(path, method.upper()) for path, ops in document["paths"].items() for method in ops]
+    # Deletes last: until then the real ids reach the other routes' logic.
+    labels.sort(key=lambda label: label[1] == "DELETE")
     for path, method in labels:
         operation = schema[path][method]
         names = [p.name for p in operation.path_parameters]

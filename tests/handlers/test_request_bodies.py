@@ -107,6 +107,18 @@ def test_lone_surrogates_and_absurd_nesting_are_400(aws, lambda_context, body):
     assert_error(result, 400, "invalid_request")
 
 
+@pytest.mark.parametrize("body", ['[{"title": "x"}, 7, null]', "[]", '"x"', "7"])
+def test_a_body_that_is_not_a_json_object_is_400(call_agent, aws, lambda_context, body):
+    # Powertools alone read `[{...}, ...]` as its first object and created a conversation
+    from handlers import agent
+
+    event = rest_proxy_event("POST", "/conversations", body=body)
+    with invoking(function_of(agent.lambda_handler)):
+        result = read_proxy_response(agent.lambda_handler(event, lambda_context))
+
+    assert_error(result, 400, "invalid_request")
+
+
 def test_a_base64_utf8_json_body_is_read(aws, lambda_context):
     body = base64.b64encode(json.dumps({**CREATE, "name": "résumé.pdf"}).encode()).decode()
 
