@@ -21,7 +21,6 @@ from types import TracebackType
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from handlers.core import layout
 from local import defaults
@@ -32,6 +31,7 @@ from local.environment import applied, aws_environment, check_settings, handler_
 from local.functions import LocalFunctions
 from local.gateway import ApiGateway
 from local.http_server import LocalHttpServer
+from local.moto_server import MotoServer
 from local.resources import StackResources, create_demo_user, create_resources
 from local.s3_endpoint import S3_PREFIX, S3Endpoint
 from local.site import StaticSite
@@ -167,7 +167,7 @@ class LocalStack:
         """Start the embedded AWS on a free port; returns its endpoint URL."""
         # moto's server logs every AWS call the handlers make; keep its errors only.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+        moto = MotoServer(ip_address=HOST, port=0, verbose=False)
         moto.start()
         self._stack.callback(moto.stop)
         moto_host, moto_port = moto.get_host_and_port()
