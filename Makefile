@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy \
+.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality \
 	fuzz loadtest
 
 help:
@@ -19,6 +19,8 @@ help:
 	@echo "make fuzz             schemathesis over docs/openapi.json against the local stack (~5,000 requests)"
 	@echo "make loadtest         Locust, headless, against the local stack on 127.0.0.1 (bounded)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
+	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
+	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
@@ -45,6 +47,12 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# The answer-quality benchmark, full set, both providers: docs/benchmarks.md. Its documents
+# come from Debian's archive on first use (apt-get download) and are cached.
+QUALITY_ARGS ?= --questions
+quality: venv
+	$(PY) -m benchmarks.answer_quality $(QUALITY_ARGS)
 
 # The same tests under Python 3.13, the Lambda runtime's version, in .venv313. Optional (not
 # every machine has a 3.13): it looks for one as the build does for bytecode
@@ -118,6 +126,11 @@ dev: venv
 		$(MAKE) site || echo "make dev: the site did not build; serving the API without it"; \
 	fi
 	$(PY) -m local --port $(PORT)
+
+# Read-only checks of the account (quotas, SES, cost tag, API Gateway's role) and the tools.
+.PHONY: preflight
+preflight: venv
+	$(PY) scripts/preflight.py --stack $(STACK)
 
 preview: venv
 	pulumi preview --stack $(STACK)

@@ -32,3 +32,11 @@ def create_gateway_responses(
         )
         for error in GATEWAY_ERRORS
     ]
+
+
+def gateway_responses_fingerprint() -> list[list[str]]:
+    """What the stage's deployment must change with (type, status, template of each)."""
+    return [
+        [error.response_type, str(error.status), gateway_error_template(error.response_type)]
+        for error in GATEWAY_ERRORS
+    ]

@@ -1,0 +1,49 @@
+"""The benchmark's report: one row a mode, a row per format, and JSON with every answer."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.answer_quality import as_json, format_table, question_lines, table
+from benchmarks.quality.answers import Answer, CitationView
+from benchmarks.quality.labels import Question
+from benchmarks.quality.run import ModeResult
+from benchmarks.quality.scoring import Outcome, summarise
+
+
+def _result() -> ModeResult:
+    answerable = Question("q-pdf", "Where?", "manual", pages=(3,), facts=("fact",))
+    unanswerable = Question("q-none", "What is the capital of Mars?")
+    cited = Answer("the fact [1]", [CitationView("id-1", 3, None, "the fact")], 0.02)
+    outcomes = [
+        Outcome(answerable, cited, top1=True, top3=True, near=True, fact=True),
+        Outcome(
+            unanswerable, Answer("Not in your documents.", [], 0.01), False, False, False, False
+        ),
+    ]
+    return ModeResult(
+        "offline", summarise(outcomes), outcomes, 1.5, 12, {"id-1": "manual"}, {"q-pdf": "pdf"}
+    )
+
+
+def test_the_tables_show_each_rate_per_mode_and_format() -> None:
+    result = _result()
+    assert "| offline | 100% | 100% | 100% | 100% | 100% | 0% |" in table([result])
+    assert "| offline | pdf | 1 | 100% | 100% | 100% | 100% |" in format_table([result])
+
+
+def test_each_question_gets_a_line_naming_what_was_cited() -> None:
+    lines = question_lines(_result())
+    assert lines[0].split()[:2] == ["13±F", "q-pdf"]
+    assert "cited manual p3" in lines[0]
+    assert lines[1].split()[:2] == ["refused", "q-none"]
+
+
+def test_the_json_holds_the_summary_and_every_answer_with_its_citations() -> None:
+    report = json.loads(json.dumps(as_json([_result()])))
+    offline = report["offline"]
+    assert offline["summary"]["correct_refusals"] == 1.0
+    first = offline["questions"][0]
+    assert first["answer"] == "the fact [1]"
+    assert first["citations"][0]["documentKey"] == "manual"
+    assert first["citations"][0]["page"] == 3
