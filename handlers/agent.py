@@ -35,6 +35,7 @@ from handlers.core.errors import AppError
 from handlers.core.http_errors import register_error_handlers, route_responses
 from handlers.core.llm.deadline import Deadline
 from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
+from handlers.core.query_parameters import reject_unknown_query_parameters
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -49,6 +50,7 @@ logger = Logger(service="agent")
 tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
+app.use([reject_unknown_query_parameters])
 
 TAGS = ["conversations"]
 ConversationId = Annotated[

@@ -33,6 +33,7 @@ from handlers.core.http_errors import (
 )
 from handlers.core.invocation_metrics import record_count
 from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
+from handlers.core.query_parameters import reject_unknown_query_parameters
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import ApiSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -41,6 +42,7 @@ logger = Logger(service="api")
 tracer = Tracer(service="api", patch_modules=PATCHED_MODULES)
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
+app.use([reject_unknown_query_parameters])
 
 TAGS = ["documents"]
 DocumentId = Annotated[str, Path(min_length=1, max_length=64, description="The document's id.")]

@@ -79,7 +79,7 @@ class FuzzReport:
 
     @property
     def accepted_invalid(self) -> int:
-        """Negative cases answered 2xx (e.g. an unknown query parameter, which is ignored)."""
+        """Negative cases (requests the document says are invalid) answered 2xx."""
         return sum(
             count
             for name, count in self.failures.items()

@@ -2,8 +2,8 @@
 
 In `make test` a short seeded run (DOC_AGENT_FUZZ_EXAMPLES cases per operation and mode,
 well under a minute); `make fuzz` runs the same with a few thousand requests. Either way:
-no 5xx, no response the document does not describe, nothing of one user in the other's
-answers.
+no 5xx, no response the document does not describe, no invalid request accepted, nothing
+of one user in the other's answers.
 """
 
 from __future__ import annotations
@@ -69,4 +69,5 @@ def test_fuzzing_finds_no_server_error_no_schema_violation_and_no_leak(
         assert report.requests >= 10 * EXAMPLES
         assert report.server_errors == 0, report.table()
         assert report.schema_violations == 0, report.table()
+        assert report.accepted_invalid == 0, report.table()
     assert other.leaks == 0, other.table()
