@@ -2,9 +2,9 @@
 
 moto's DynamoDB is not safe under concurrent requests: a transaction deep-copies the whole
 table first and, when any of its conditions fails, puts that copy back — losing every write
-other requests made meanwhile (seen under `make loadtest`: a user's new conversation
-vanished while another user's question was stored). A real table is atomic per item and per
-transaction; one DynamoDB request at a time gives the local stack the same guarantee.
+other requests made meanwhile (`tests/local/test_moto_server.py` shows it). A real table is
+atomic per item and per transaction; one DynamoDB request at a time gives the local stack
+the same guarantee.
 Other services (S3, SQS, Cognito) keep moto's threads.
 """
 
