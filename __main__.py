@@ -37,111 +37,119 @@ packages = {function: ensure_built(function) for function in FUNCTIONS}
 site_origin: pulumi.Output[str]
 resolve_site_origin: Callable[[pulumi.Output[str]], None]
 site_origin, resolve_site_origin = pulumi.deferred_output()
-cors_origins = site_origin.apply(lambda origin: [origin, *config.site.allowed_origins])
+# Any error before the origin resolves must end the program, not leave the runtime
+# waiting on outputs that depend on it: resolve it with a placeholder, then re-raise.
+try:
+    cors_origins = site_origin.apply(lambda origin: [origin, *config.site.allowed_origins])
 
-store = DocumentStore(
-    "store",
-    DocumentStoreArgs(
-        worker_timeout_seconds=config.functions.ingest.timeout_seconds,
-        dead_letter_timeout_seconds=dead_letters.SETTINGS.timeout_seconds,
-        cors_origins=cors_origins,
-        tags=tags,
-        deletion_protection=config.data.deletion_protection,
-        backups=config.data.backups,
-        backup_retention_days=config.data.backup_retention_days,
-        noncurrent_version_days=config.data.noncurrent_version_days,
-        abort_incomplete_upload_days=config.data.abort_incomplete_upload_days,
-    ),
-)
+    store = DocumentStore(
+        "store",
+        DocumentStoreArgs(
+            worker_timeout_seconds=config.functions.ingest.timeout_seconds,
+            dead_letter_timeout_seconds=dead_letters.SETTINGS.timeout_seconds,
+            cors_origins=cors_origins,
+            tags=tags,
+            deletion_protection=config.data.deletion_protection,
+            backups=config.data.backups,
+            backup_retention_days=config.data.backup_retention_days,
+            noncurrent_version_days=config.data.noncurrent_version_days,
+            abort_incomplete_upload_days=config.data.abort_incomplete_upload_days,
+        ),
+    )
 
-api = AgentApi(
-    "agent-api",
-    AgentApiArgs(
-        stack=stack,
-        packages=packages,
-        store=StoreRefs(
-            table_name=store.table_name,
-            table_arn=store.table_arn,
-            bucket_name=store.bucket_name,
-            bucket_arn=store.bucket_arn,
-            key_arn=store.key_arn,
-            queue_arn=store.queue_arn,
-            dlq_arn=store.dlq_arn,
-            queue_url=store.queue_url,
+    api = AgentApi(
+        "agent-api",
+        AgentApiArgs(
+            stack=stack,
+            packages=packages,
+            store=StoreRefs(
+                table_name=store.table_name,
+                table_arn=store.table_arn,
+                bucket_name=store.bucket_name,
+                bucket_arn=store.bucket_arn,
+                key_arn=store.key_arn,
+                queue_arn=store.queue_arn,
+                dlq_arn=store.dlq_arn,
+                queue_url=store.queue_url,
+            ),
+            cors_origins=cors_origins,
+            site_origin=site_origin,
+            functions=config.functions,
+            documents=config.documents,
+            llm=config.llm,
+            quotas=config.quotas,
+            api=config.api,
+            auth=config.auth,
+            log_retention_days=config.logs.retention_days,
+            tags=tags,
+            openai_api_key=openai_api_key(),
         ),
-        cors_origins=cors_origins,
-        site_origin=site_origin,
-        functions=config.functions,
-        documents=config.documents,
-        llm=config.llm,
-        quotas=config.quotas,
-        api=config.api,
-        auth=config.auth,
-        log_retention_days=config.logs.retention_days,
-        tags=tags,
-        openai_api_key=openai_api_key(),
-    ),
-)
+    )
 
-observability = Observability(
-    "observability",
-    ObservabilityArgs(
-        stack=stack,
-        functions=[
-            MonitoredFunction(
-                key=key,
-                function_name=deployed.function.name,
-                timeout_seconds=deployed.timeout_seconds,
-                log_group_name=deployed.log_group.name,
-            )
-            for key, deployed in api.functions.items()
-        ],
-        rest_api_name=api.rest_api_name,
-        stage_name=api.stage_name,
-        access_log_group_name=api.access_log_group_name,
-        ingest_queue_name=store.queue_name,
-        ingest_visibility_timeout_seconds=layout.visibility_timeout_seconds(
-            config.functions.ingest.timeout_seconds
+    observability = Observability(
+        "observability",
+        ObservabilityArgs(
+            stack=stack,
+            functions=[
+                MonitoredFunction(
+                    key=key,
+                    function_name=deployed.function.name,
+                    timeout_seconds=deployed.timeout_seconds,
+                    log_group_name=deployed.log_group.name,
+                )
+                for key, deployed in api.functions.items()
+            ],
+            rest_api_name=api.rest_api_name,
+            stage_name=api.stage_name,
+            access_log_group_name=api.access_log_group_name,
+            ingest_queue_name=store.queue_name,
+            ingest_visibility_timeout_seconds=layout.visibility_timeout_seconds(
+                config.functions.ingest.timeout_seconds
+            ),
+            dlq_name=store.dlq_name,
+            alarms=config.alarms,
+            monthly_budget_usd=config.budget.monthly_limit_usd,
+            budget_emails=config.budget_emails,
+            tags=tags,
+            canary_name=canary_name(stack) if config.canary.enabled else None,
+            canary_rate_minutes=config.canary.rate_minutes,
         ),
-        dlq_name=store.dlq_name,
-        alarms=config.alarms,
-        monthly_budget_usd=config.budget.monthly_limit_usd,
-        budget_emails=config.budget_emails,
-        tags=tags,
-        canary_name=canary_name(stack) if config.canary.enabled else None,
-        canary_rate_minutes=config.canary.rate_minutes,
-    ),
-)
+    )
 
-cognito = f"https://cognito-idp.{config.region}.amazonaws.com"
-site = FrontendSite(
-    "site",
-    FrontendSiteArgs(
-        site_dir=site_dir,
-        # Nothing the distribution uses may wait for the site's origin (it is made from it).
-        connect_sources=pulumi.Output.all(api.endpoint_origin, store.bucket_name).apply(
-            lambda values: [
-                values[0],
-                cognito,
-                f"https://{values[1]}.s3.{config.region}.amazonaws.com",
-            ]
+    cognito = f"https://cognito-idp.{config.region}.amazonaws.com"
+    site = FrontendSite(
+        "site",
+        FrontendSiteArgs(
+            site_dir=site_dir,
+            # Nothing the distribution uses may wait for the site's origin (it is made from it).
+            connect_sources=pulumi.Output.all(api.endpoint_origin, store.bucket_name).apply(
+                lambda values: [
+                    values[0],
+                    cognito,
+                    f"https://{values[1]}.s3.{config.region}.amazonaws.com",
+                ]
+            ),
+            runtime_config=pulumi.Output.all(
+                api.url, api.user_pool_id, api.user_pool_client_id
+            ).apply(
+                lambda values: {
+                    "apiUrl": values[0],
+                    "region": config.region,
+                    "userPoolId": values[1],
+                    "userPoolClientId": values[2],
+                    "cognitoEndpoint": f"{cognito}/",
+                    "maxUploadBytes": config.documents.max_upload_mb * 1024 * 1024,
+                }
+            ),
+            tags=tags,
+            custom_domain=config.site.custom_domain,
+            access_logs=config.site.access_logs,
+            disposable_logs=not config.data.deletion_protection,
         ),
-        runtime_config=pulumi.Output.all(api.url, api.user_pool_id, api.user_pool_client_id).apply(
-            lambda values: {
-                "apiUrl": values[0],
-                "region": config.region,
-                "userPoolId": values[1],
-                "userPoolClientId": values[2],
-                "cognitoEndpoint": f"{cognito}/",
-                "maxUploadBytes": config.documents.max_upload_mb * 1024 * 1024,
-            }
-        ),
-        tags=tags,
-        custom_domain=config.site.custom_domain,
-        access_logs=config.site.access_logs,
-        disposable_logs=not config.data.deletion_protection,
-    ),
-)
+    )
+except BaseException:
+    resolve_site_origin(pulumi.Output.from_input("https://unresolved.invalid"))
+    raise
 resolve_site_origin(site.origin)
 
 # --- i13-ops: the optional health canary (prod), once the site and the API exist ---------------

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from tests.infra.program import ROOT
-from tests.infra.run_program import FAILED_BUILD
+from tests.infra.run_program import FAILED_BUILD, FAILED_COMPONENT
 
 # Starting Python and importing Pulumi takes a few seconds; a hang never ends.
 TIMEOUT_SECONDS = 60
@@ -47,3 +47,10 @@ def test_a_failing_lambda_build_fails_the_program_with_its_message() -> None:
     assert result.returncode != 0
     assert FAILED_BUILD in result.stderr
     assert "function 'api'" in result.stderr
+
+
+def test_a_component_failing_after_the_deferred_origin_fails_the_program() -> None:
+    # Any error between `deferred_output()` and its resolution, not only the known ones.
+    result = _run("dev", "--failing-component")
+    assert result.returncode != 0
+    assert FAILED_COMPONENT in result.stderr
