@@ -3,9 +3,11 @@
 It searches the caller's documents like the agent's first tool call would and lets the
 relevance gate decide whether the passages are evidence at all ("not in your documents"
 otherwise, with no citations). Then, inside each passage, it picks the sentence holding
-most of the question's key-term weight — not the passage's opening — with the sentence
+most of the question's key-term weight — not the passage's opening — with the sentences
 after it (an answer tends to follow the words that name its subject: a FAQ's question,
-a term being defined), and quotes each once, in the order retrieval ranked the passages,
+a term being defined) and the one before it when that holds a key term too (a definition
+names its subject and states its fact first; the question's words may recur only in the
+sentence after). It quotes each once, in the order retrieval ranked the passages,
 leaving out passages whose best sentence is far weaker than the best one. Every quote is
 a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
 (the message's model is `offline`), so the text does not repeat it.
@@ -28,7 +30,8 @@ from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
 QUOTED_PASSAGES = 3
-# A quote grows by the sentences after its best one only while it stays this short.
+# A quote grows by the sentences after its best one, then by the one before it, only while
+# it stays this short.
 MAX_QUOTE_CHARS = 600
 QUOTE_SENTENCES = 3
 # A further quote must cover at least this share of what the best quote covers.
@@ -123,7 +126,14 @@ def _best_span(
         and spans[last + 1][1] - spans[best][0] <= MAX_QUOTE_CHARS
     ):
         last += 1
-    start, end = spans[best][0], spans[last][1]
+    first = best
+    if (
+        best > 0
+        and coverages[best - 1] > 0  # about the question's subject, not an unrelated lead-in
+        and spans[last][1] - spans[best - 1][0] <= MAX_QUOTE_CHARS
+    ):
+        first = best - 1
+    start, end = spans[first][0], spans[last][1]
     return Quote(number, rank, start, end, round(_coverage(text[start:end], weights, total), 4))
 
 
