@@ -57,3 +57,11 @@ def test_an_absent_identifier_does_not_count_against_its_words() -> None:
     statistics = term_statistics(terms, [INDEX])
     assert "squash-merge" not in term_weights(terms, statistics)
     assert decide("Can git rebase -i squash-merge commits?")[0]
+
+
+def test_function_words_a_passage_lacks_do_not_count_against_it() -> None:
+    # "although", "make" and "around" frame the question; its subject (undo, last commit)
+    # is in one passage, which says nothing of them
+    question = "Although I pushed nothing, how do I make git undo the last commit around here?"
+    assert not {"although", "make", "around", "noth"} & gate_terms(question)
+    assert decide(question)[0]
