@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
 from handlers.core.llm.quotes import locate
-from handlers.core.retrieval.gate import Candidate, Evidence, gate_terms, term_weights, weigh
+from handlers.core.retrieval.gate import (
+    Candidate,
+    Evidence,
+    gate_terms,
+    looked_up_terms,
+    term_weights,
+    weigh,
+)
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
@@ -151,7 +158,7 @@ class AgentTools:
         """Search for the question and decide whether the passages are evidence for it."""
         hits = self.search(question, top_k)
         question_terms = gate_terms(question)
-        statistics = self._index.term_statistics(self.documents, question_terms)
+        statistics = self._index.term_statistics(self.documents, looked_up_terms(question_terms))
         evidence = weigh(
             question_terms,
             statistics,
