@@ -7,8 +7,11 @@ most of the question's key-term weight — not the passage's opening — with th
 after it (an answer tends to follow the words that name its subject: a FAQ's question,
 a term being defined) and the one before it when that holds a key term too (a definition
 names its subject and states its fact first; the question's words may recur only in the
-sentence after). It quotes each once, in the order retrieval ranked the passages,
-leaving out passages whose best sentence is far weaker than the best one. Every quote is
+sentence after). It takes the first passages in retrieval order whose best sentence is
+not far weaker than the best passage's best sentence (sentences, not quotes, are compared:
+a quote that grew by neighbours holding key terms would shut out a passage whose one
+sentence answers as well), and quotes each once, the quote covering most of the question
+first (retrieval ranks whole passages; the quote is what answers). Every quote is
 a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
 (the message's model is `offline`), so the text does not repeat it.
 """
@@ -34,7 +37,8 @@ QUOTED_PASSAGES = 3
 # it stays this short.
 MAX_QUOTE_CHARS = 600
 QUOTE_SENTENCES = 3
-# A further quote must cover at least this share of what the best quote covers.
+# A further passage's best sentence must cover at least this share of what the best
+# passage's best sentence covers.
 MIN_RELATIVE_COVERAGE = 0.5
 
 ANSWER_INTRO = "From your documents:"
@@ -50,7 +54,8 @@ class Quote:
     rank: int  # the passage's position in the search results
     start: int  # the span in the passage's text
     end: int
-    coverage: float  # share of the question's key-term weight the span holds
+    coverage: float  # share of the question's key-term weight its best sentence holds
+    span_coverage: float  # the same for the whole quoted span
 
 
 class OfflineAnswerer:
@@ -91,8 +96,9 @@ class OfflineAnswerer:
 
 
 def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:
-    """The best span of each passage, in retrieval order, at most `QUOTED_PASSAGES`, none
-    covering much less of the question than the best one."""
+    """The best span of the first `QUOTED_PASSAGES` passages (in retrieval order) whose
+    best sentence covers not much less of the question than the best one's, the span
+    covering most first."""
     total = sum(weights.values())
     if total <= 0:
         return []
@@ -106,7 +112,8 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
     if not found:
         return []
     floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
-    return [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
+    chosen = [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
+    return sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
 
 
 def _best_span(
@@ -134,7 +141,8 @@ def _best_span(
     ):
         first = best - 1
     start, end = spans[first][0], spans[last][1]
-    return Quote(number, rank, start, end, round(_coverage(text[start:end], weights, total), 4))
+    span_coverage = _coverage(text[start:end], weights, total)
+    return Quote(number, rank, start, end, round(coverages[best], 4), round(span_coverage, 4))
 
 
 def _coverage(span: str, weights: Mapping[str, float], total: float) -> float:
