@@ -186,9 +186,11 @@ bootstrap-up: venv
 # reads another table, e.g. the local stack's.
 SINCE ?=
 feedback: venv
-	@table="$(TABLE)"; \
-	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
-	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")
+	@table="$(TABLE)"; region=""; \
+	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; \
+	  region="$$(pulumi stack output region --stack $(STACK))" || exit 1; fi; \
+	$(PY) scripts/feedback_export.py --table "$$table" $${region:+--region "$$region"} \
+	  $(if $(SINCE),--since "$(SINCE)")
 
 # An id token for the local stack (`make dev` on PORT), for curl: docs/api.md.
 EMAIL ?= demo@example.com

@@ -126,7 +126,14 @@ def test_roles_differ_by_what_each_function_does(stack: StackRun) -> None:
     assert "secretsmanager:GetSecretValue" in agent
     assert "secretsmanager:GetSecretValue" in ingest
     assert not any(action.startswith("sqs:") for action in api | agent)
-    assert "sqs:DeleteMessage" in ingest
+    # The SQS event-source mapping's calls (AWSLambdaSQSQueueExecutionRole), nothing more:
+    # no handler changes a message's visibility.
+    queue = stack.named("store-ingest").outputs["arn"]
+    assert {a: r for a, r in ingest.items() if a.startswith("sqs:")} == {
+        "sqs:ReceiveMessage": {queue},
+        "sqs:DeleteMessage": {queue},
+        "sqs:GetQueueAttributes": {queue},
+    }
     assert not {"s3:PutObject", "s3:DeleteObject"} & agent.keys()
     # TransactWriteItems is authorised per item: the message Put and the conversation Update.
     assert {"dynamodb:PutItem", "dynamodb:UpdateItem"} <= agent.keys()

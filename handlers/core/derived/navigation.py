@@ -20,11 +20,16 @@ MIN_SHARE = 0.5
 PAGE_SLACK = 20
 
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\S{1,6}\s*$|(?:…\s?){2,}\s*\S{1,6}\s*$")
+# The page references that end a line: "12", "45-47", "iv", "12, 45"; anchored at the end
+# and free of backtracking (this runs on every line of every page).
 _TRAILING_PAGES = re.compile(
-    r"[^\W\d_].*?[\s,:]((?:\d{1,4}|[ivxlc]{1,6})(?:\s*[-\u2013,]\s*(?:\d{1,4}|[ivxlc]{1,6}))*)\s*$",
+    r"(?:[\s,:]+(?:\d{1,4}|[ivxlc]{1,6})(?:\s*[-\u2013]\s*(?:\d{1,4}|[ivxlc]{1,6}))?)+\s*$",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d+")
+_PAGE_END_CHARS = frozenset("0123456789ivxlcIVXLC")
+_REFERENCE = re.compile(r"\d{1,4}|[ivxlc]{1,6}", re.IGNORECASE)
+# Front-matter page numbers (i to xxxix), not any word made of the letters i, v, x, l, c.
+_ROMAN = re.compile(r"x{0,3}(?:ix|iv|v?i{0,3})", re.IGNORECASE)
 _TITLE = re.compile(r"^\s*(?:table of contents|contents|index)\s*$", re.IGNORECASE)
 
 
@@ -46,10 +51,16 @@ def is_contents_heading(section: str | None) -> bool:
 
 
 def _points_at_pages(line: str, page_count: int) -> bool:
+    if line[-1] not in _PAGE_END_CHARS:
+        return False  # most lines: cheap to rule out
     if _DOT_LEADER.search(line):
         return True
-    match = _TRAILING_PAGES.match(line)
-    if match is None or len(line.split()) > 16:
+    if len(line.split()) > 16:
         return False
-    numbers = [int(n) for n in _NUMBER.findall(match.group(1))]
-    return all(0 < n <= page_count + PAGE_SLACK for n in numbers)
+    match = _TRAILING_PAGES.search(line)
+    if match is None or not any(ch.isalpha() for ch in line[: match.start()]):
+        return False
+    return all(
+        0 < int(ref) <= page_count + PAGE_SLACK if ref.isdigit() else bool(_ROMAN.fullmatch(ref))
+        for ref in _REFERENCE.findall(match.group(0))
+    )
