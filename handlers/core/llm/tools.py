@@ -18,6 +18,16 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
 from handlers.core.llm.quotes import locate
+from handlers.core.llm.tool_arguments import (
+    DEFAULT_TOP_K,
+    MAX_CHUNK_INDEX,
+    MAX_QUERY_CHARS,
+    MAX_TOP_K,
+    ReadPassageArguments,
+    SearchArguments,
+    ToolArgumentError,
+    parse_tool_arguments,
+)
 from handlers.core.retrieval.gate import (
     Candidate,
     Evidence,
@@ -32,14 +42,11 @@ if TYPE_CHECKING:
     from handlers.core.derived.passage import Passage
     from handlers.core.retrieval.index import VectorIndex
 
-DEFAULT_TOP_K = 5
 # How many passages a question's own search returns, numbered: the relevance gate weighs
 # them and the answerers answer from them. Ten, not five: evidence is lexical and the
 # fused ranking may place BM25's best passages a few ranks down (measured on the
 # answer-quality set: more labelled pages cited, fewer false refusals).
 GATE_TOP_K = 10
-MAX_TOP_K = 10
-MAX_QUERY_CHARS = 1000
 
 TOOL_SPECS: list[dict[str, Any]] = [
     {
@@ -75,7 +82,11 @@ TOOL_SPECS: list[dict[str, Any]] = [
                 "type": "object",
                 "properties": {
                     "document_id": {"type": "string"},
-                    "chunk_index": {"type": "integer", "minimum": 0},
+                    "chunk_index": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": MAX_CHUNK_INDEX,
+                    },
                 },
                 "required": ["document_id", "chunk_index"],
                 "additionalProperties": False,
@@ -130,21 +141,16 @@ class AgentTools:
     def call(self, name: str, arguments: str) -> str:
         """Run a tool the model asked for; the result is JSON text for a `tool` message."""
         try:
-            args = json.loads(arguments or "{}")
-            if not isinstance(args, dict):
-                raise TypeError("arguments must be an object")
-            if name == "search_documents":
-                result = self.search_documents(
-                    str(args["query"]), int(args.get("top_k") or DEFAULT_TOP_K)
-                )
-            elif name == "read_passage":
-                result = self.read_passage(str(args["document_id"]), int(args["chunk_index"]))
-            elif name == "list_documents":
-                result = self.list_documents()
-            else:
-                result = {"error": f"unknown tool {name!r}"}
-        except (ValueError, TypeError, KeyError):
-            result = {"error": "invalid arguments"}
+            args = parse_tool_arguments(name, arguments)
+        except ToolArgumentError as exc:
+            # Said to the model, which corrects its call in the next round.
+            return json.dumps({"error": str(exc)}, ensure_ascii=False)
+        if isinstance(args, SearchArguments):
+            result = self.search_documents(args.query, args.top_k)
+        elif isinstance(args, ReadPassageArguments):
+            result = self.read_passage(args.document_id, args.chunk_index)
+        else:
+            result = self.list_documents()
         return json.dumps(result, ensure_ascii=False)
 
     @tracer.capture_method(capture_response=False)
