@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.core.retrieval.bm25 import LexicalIndex, term_statistics
-from handlers.core.retrieval.gate import Candidate, gate_terms, term_weights, weigh
+from handlers.core.retrieval.gate import Candidate, gate_terms, looked_up_terms, term_weights, weigh
 
 PASSAGES = [
     "To undo the last commit, run git reset HEAD~1; the changes stay in the working tree.",
@@ -57,3 +57,30 @@ def test_an_absent_identifier_does_not_count_against_its_words() -> None:
     statistics = term_statistics(terms, [INDEX])
     assert "squash-merge" not in term_weights(terms, statistics)
     assert decide("Can git rebase -i squash-merge commits?")[0]
+
+
+def test_function_words_a_passage_lacks_do_not_count_against_it() -> None:
+    # "although", "make" and "around" frame the question; its subject (undo, last commit)
+    # is in one passage, which says nothing of them
+    question = "Although I pushed nothing, how do I make git undo the last commit around here?"
+    assert not {"although", "make", "around", "noth"} & gate_terms(question)
+    assert decide(question)[0]
+
+
+def test_an_absent_comparative_or_adverb_counts_as_its_base_form() -> None:
+    # The documents say "strong" and "quick"; the question "stronger" and "quickly"
+    index = LexicalIndex.build(
+        [
+            "Choose a strong password and rotate it quickly after a leak.",
+            "Passwords are stored hashed with a salt.",
+            "The login prompt asks for the user name first.",
+        ]
+    )
+    question = "How can I make users pick stronger passwords quickly?"
+    terms = gate_terms(question)
+    statistics = term_statistics(looked_up_terms(terms), [index])
+    weights = term_weights(terms, statistics)
+    assert {"strong", "quick"} <= weights.keys()
+    assert not {"stronger", "quickli"} & weights.keys()
+    candidates = [Candidate("Choose a strong password and rotate it quickly after a leak.")]
+    assert weigh(terms, statistics, candidates).found

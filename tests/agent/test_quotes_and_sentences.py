@@ -82,10 +82,51 @@ def test_a_how_many_question_prefers_the_sentence_with_the_number() -> None:
     passage = Passage(document_id="d", chunk_index=0, page=1, text=text, document_name="d.txt")
     weights = {"histori": 2.0, "list": 1.0, "command": 1.0}
     plain = best_quotes([(1, passage)], weights)
-    assert text[plain[0].start : plain[0].end] == "The history list keeps the commands you typed."
+    assert text[plain[0].start : plain[0].end].endswith(
+        "The history list keeps the commands you typed."
+    )
+    assert "500" not in text[plain[0].start : plain[0].end]
 
     # The same terms, asked as "how many": the span that holds a number wins
     quote = best_quotes([(1, passage)], {**weights, NUMBER: 4 / 3})[0]
     assert "500" in text[quote.start : quote.end]
     assert asks_for_quantity("How many commands does the history keep?")
     assert not asks_for_quantity("What does the history keep?")
+
+
+def test_a_quote_keeps_the_sentence_before_its_best_one() -> None:
+    # A definition often names its subject first and states the fact in the next sentence,
+    # while the question's words recur after it ("RANDOM ... between 0 and 32767.
+    # Assigning to the random number generator ...").
+    text = (
+        "Other shells differ. RANDOM expands to an integer between 0 and 32767. "
+        "Assigning to it seeds the random number generator. It is unset by default."
+    )
+    passage = Passage(document_id="d", chunk_index=0, page=1, text=text, document_name="d.txt")
+    quote = best_quotes([(1, passage)], {"random": 2.0, "number": 1.0, "rang": 1.0})[0]
+    shown = text[quote.start : quote.end]
+    assert shown.startswith("RANDOM expands to an integer between 0 and 32767.")
+    assert "Other shells" not in shown  # one sentence before, not the passage's start
+
+
+def _passage(index: int, text: str) -> Passage:
+    return Passage(document_id="d", chunk_index=index, page=index + 1, text=text, document_name="d")
+
+
+WEIGHTS = {"alpha": 1.0, "beta": 1.0, "gamma": 1.0, "delta": 1.0}
+
+
+def test_a_further_passage_is_weighed_against_the_best_sentence_not_the_best_window() -> None:
+    # The first passage's best sentence covers half the question and its window all of it;
+    # the second's best sentence a quarter: half as good as the best sentence, so quoted too
+    first = _passage(0, "Alpha and beta are one pair of names. Gamma and delta are the other pair.")
+    second = _passage(1, "Only alpha is named in this short sentence of the manual.")
+    quotes = best_quotes([(1, first), (2, second)], WEIGHTS)
+    assert [q.number for q in quotes] == [1, 2]
+
+
+def test_quotes_are_ordered_by_how_much_of_the_question_they_cover() -> None:
+    weaker = _passage(0, "Alpha and beta are named in this short sentence of the manual.")
+    stronger = _passage(1, "Alpha, beta and gamma are all named in this sentence of the manual.")
+    quotes = best_quotes([(1, weaker), (2, stronger)], WEIGHTS)
+    assert [q.number for q in quotes] == [2, 1]  # retrieval ranked the weaker one first

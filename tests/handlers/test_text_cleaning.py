@@ -206,3 +206,20 @@ def test_word_headings_split_sections_within_pages() -> None:
         (2, "Manual \u203a Install", "Then switch it on."),
         (2, "Manual \u203a Install \u203a Linux", "Linux\nUse the package."),
     ]
+
+
+def test_an_html_contents_section_is_navigation() -> None:
+    # A linked contents list has no page numbers; its heading says what it is
+    html = (
+        b"<h1>Fields</h1><p>Every field of a control file.</p>"
+        b"<h2>Table of Contents</h2><ul><li>Files</li><li>Closes</li><li>Homepage</li></ul>"
+        b"<h2>Homepage</h2><p>The URL of the project's home page.</p>"
+    )
+
+    parts = build_parts(extract_pages(html, "html", LIMITS), paged=False)
+
+    assert [(p.section, p.navigation) for p in parts] == [
+        ("Fields", False),
+        ("Fields \u203a Table of Contents", True),
+        ("Fields \u203a Homepage", False),
+    ]

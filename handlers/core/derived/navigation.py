@@ -3,12 +3,16 @@
 They share words with almost any question, so they would outrank the page that answers
 it. A part is navigation when most of its lines point at pages: dot leaders ("Install
 ....... 12"), or a title followed by page numbers ("Installing, 12, 45-47") where the
-numbers could be pages of this document.
+numbers could be pages of this document. A section of a format without pages is
+navigation when its own heading says so ("Table of Contents", "Index"): an HTML contents
+list links its entries instead of printing page numbers.
 """
 
 from __future__ import annotations
 
 import re
+
+from handlers.core.derived.passage import SECTION_SEPARATOR
 
 MIN_LINES = 5
 MIN_SHARE = 0.5
@@ -37,6 +41,13 @@ def is_navigation(text: str, page_count: int) -> bool:
     share = pointing / len(lines)
     titled = any(_TITLE.match(line) for line in lines[:3])
     return share >= MIN_SHARE or (titled and share >= MIN_SHARE / 2)
+
+
+def is_contents_heading(section: str | None) -> bool:
+    """Whether a heading path ends in a "Table of Contents", "Contents" or "Index" heading."""
+    if not section:
+        return False
+    return _TITLE.match(section.rsplit(SECTION_SEPARATOR, 1)[-1]) is not None
 
 
 def _points_at_pages(line: str, page_count: int) -> bool:

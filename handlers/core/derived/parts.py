@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers.core.derived.navigation import is_navigation
+from handlers.core.derived.navigation import is_contents_heading, is_navigation
 from handlers.core.derived.page_furniture import strip_page_furniture
 from handlers.core.derived.passage import Part
 from handlers.core.extraction.pages import Page
@@ -25,7 +25,7 @@ def build_parts(pages: Sequence[Page], *, paged: bool) -> list[Part]:
             page=page.number if paged else None,
             page_label=page.label,
             section=page.section,
-            navigation=is_navigation(text, page_count),
+            navigation=is_navigation(text, page_count) or is_contents_heading(page.section),
         )
         for position, (page, text) in enumerate(zip(pages, texts, strict=True), start=1)
     ]

@@ -3,10 +3,15 @@
 It searches the caller's documents like the agent's first tool call would and lets the
 relevance gate decide whether the passages are evidence at all ("not in your documents"
 otherwise, with no citations). Then, inside each passage, it picks the sentence holding
-most of the question's key-term weight — not the passage's opening — with the sentence
+most of the question's key-term weight — not the passage's opening — with the sentences
 after it (an answer tends to follow the words that name its subject: a FAQ's question,
-a term being defined), and quotes each once, in the order retrieval ranked the passages,
-leaving out passages whose best sentence is far weaker than the best one. Every quote is
+a term being defined) and the one before it when that holds a key term too (a definition
+names its subject and states its fact first; the question's words may recur only in the
+sentence after). It takes the first passages in retrieval order whose best sentence is
+not far weaker than the best passage's best sentence (sentences, not quotes, are compared:
+a quote that grew by neighbours holding key terms would shut out a passage whose one
+sentence answers as well), and quotes each once, the quote covering most of the question
+first (retrieval ranks whole passages; the quote is what answers). Every quote is
 a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
 (the message's model is `offline`), so the text does not repeat it.
 """
@@ -28,10 +33,12 @@ from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
 QUOTED_PASSAGES = 3
-# A quote grows by the sentences after its best one only while it stays this short.
+# A quote grows by the sentences after its best one, then by the one before it, only while
+# it stays this short.
 MAX_QUOTE_CHARS = 600
 QUOTE_SENTENCES = 3
-# A further quote must cover at least this share of what the best quote covers.
+# A further passage's best sentence must cover at least this share of what the best
+# passage's best sentence covers.
 MIN_RELATIVE_COVERAGE = 0.5
 
 ANSWER_INTRO = "From your documents:"
@@ -47,7 +54,8 @@ class Quote:
     rank: int  # the passage's position in the search results
     start: int  # the span in the passage's text
     end: int
-    coverage: float  # share of the question's key-term weight the span holds
+    coverage: float  # share of the question's key-term weight its best sentence holds
+    span_coverage: float  # the same for the whole quoted span
 
 
 class OfflineAnswerer:
@@ -88,8 +96,9 @@ class OfflineAnswerer:
 
 
 def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:
-    """The best span of each passage, in retrieval order, at most `QUOTED_PASSAGES`, none
-    covering much less of the question than the best one."""
+    """The best span of the first `QUOTED_PASSAGES` passages (in retrieval order) whose
+    best sentence covers not much less of the question than the best one's, the span
+    covering most first."""
     total = sum(weights.values())
     if total <= 0:
         return []
@@ -103,7 +112,8 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
     if not found:
         return []
     floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
-    return [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
+    chosen = [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
+    return sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
 
 
 def _best_span(
@@ -123,8 +133,16 @@ def _best_span(
         and spans[last + 1][1] - spans[best][0] <= MAX_QUOTE_CHARS
     ):
         last += 1
-    start, end = spans[best][0], spans[last][1]
-    return Quote(number, rank, start, end, round(_coverage(text[start:end], weights, total), 4))
+    first = best
+    if (
+        best > 0
+        and coverages[best - 1] > 0  # about the question's subject, not an unrelated lead-in
+        and spans[last][1] - spans[best - 1][0] <= MAX_QUOTE_CHARS
+    ):
+        first = best - 1
+    start, end = spans[first][0], spans[last][1]
+    span_coverage = _coverage(text[start:end], weights, total)
+    return Quote(number, rank, start, end, round(coverages[best], 4), round(span_coverage, 4))
 
 
 def _coverage(span: str, weights: Mapping[str, float], total: float) -> float:

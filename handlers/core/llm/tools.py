@@ -28,7 +28,14 @@ from handlers.core.llm.tool_arguments import (
     ToolArgumentError,
     parse_tool_arguments,
 )
-from handlers.core.retrieval.gate import Candidate, Evidence, gate_terms, term_weights, weigh
+from handlers.core.retrieval.gate import (
+    Candidate,
+    Evidence,
+    gate_terms,
+    looked_up_terms,
+    term_weights,
+    weigh,
+)
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
@@ -157,7 +164,7 @@ class AgentTools:
         """Search for the question and decide whether the passages are evidence for it."""
         hits = self.search(question, top_k)
         question_terms = gate_terms(question)
-        statistics = self._index.term_statistics(self.documents, question_terms)
+        statistics = self._index.term_statistics(self.documents, looked_up_terms(question_terms))
         evidence = weigh(
             question_terms,
             statistics,

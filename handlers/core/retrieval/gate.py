@@ -25,6 +25,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from handlers.core.text.forms import base_forms
 from handlers.core.text.terms import key_terms, terms
 
 if TYPE_CHECKING:  # numpy loads with retrieval, after the agent's cold start
@@ -66,14 +67,27 @@ def term_weights(question_terms: Collection[str], statistics: TermStatistics) ->
     An identifier no document contains ("ksh-style", "self-compiled") is left out: its
     words are key terms of their own, and the exact form is a bonus when found, not a
     requirement (the documents may spell it "ksh-like").
+    An absent comparative, superlative or -ly adverb counts as its base form when the
+    documents use that ("stronger" as "strong"; `statistics` must cover
+    `looked_up_terms`).
     """
     weights = {}
+    frequency = statistics.document_frequency
     for term in question_terms:
-        if statistics.document_frequency[term]:
+        if frequency.get(term):
             weights[term] = statistics.idf[term]
         elif _is_word(term):
-            weights[term] = statistics.rarest
+            base = next((b for b in base_forms(term) if frequency.get(b)), None)
+            if base is None:
+                weights[term] = statistics.rarest
+            else:
+                weights[base] = statistics.idf[base]
     return weights
+
+
+def looked_up_terms(question_terms: Collection[str]) -> set[str]:
+    """The terms whose statistics the gate needs: the question's and their base forms."""
+    return set(question_terms).union(*(base_forms(term) for term in question_terms))
 
 
 def _is_word(term: str) -> bool:
@@ -91,7 +105,7 @@ def weigh(
     searched documents use the question's terms."""
     weights = term_weights(question_terms, statistics)
     total = sum(weights.values())
-    missing = tuple(sorted(t for t in weights if not statistics.document_frequency[t]))
+    missing = tuple(sorted(t for t in weights if not statistics.document_frequency.get(t)))
     if total <= 0.0:
         return Evidence(found=False, coverage=0.0, best=None, missing=missing)
     best, best_coverage, found = None, 0.0, False

@@ -26,7 +26,7 @@ import unicodedata
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
 from handlers.core.text.irregular import BASE_FORM
-from handlers.core.text.stopwords import QUESTION_WORDS, STOP_WORDS
+from handlers.core.text.stopwords import FUNCTION_WORDS, QUESTION_WORDS, STOP_WORDS
 
 TERMS_VERSION = 2  # 1: lower-cased letter/digit runs, no stemming, no identifiers
 
@@ -139,4 +139,4 @@ def _identifier(token: str) -> str | None:
     return None if _ABBREVIATION.match(folded) else folded
 
 
-_QUESTION_TERMS = frozenset(_stemmer.stemWords(sorted(QUESTION_WORDS)))
+_QUESTION_TERMS = frozenset(_stemmer.stemWords(sorted(QUESTION_WORDS | FUNCTION_WORDS)))
