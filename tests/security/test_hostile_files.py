@@ -31,6 +31,9 @@ from tests.support.routes import CallRoute
 # A lean ingest function: the bombs breach it quickly, so `make test` stays fast. The
 # heavier run (`make test-hostile`) uses the deployed default (2,048 MB) and bigger bombs.
 MEMORY_MB = 1024 if SCALE == 1 else 2048
+# The ingest worker's own resident set on Lambda, rounded up (a fresh process with the
+# handler imported holds ~80 MB here): the child's growth must fit beside it.
+LAMBDA_WORKER_BYTES = 256 * 1024 * 1024
 CORPUS = corpus(SCALE)
 
 
@@ -84,10 +87,11 @@ def test_hostile_file_ends_failed_or_ready_within_memory_and_time(
     assert _status(call_api, good.document_id)["status"] == "READY"
     # within the time the worker gives extraction (half of what is left, twice over)
     assert elapsed < 120, f"{hostile.name}: {elapsed:.1f} s"
-    # and every extraction stayed under the function's memory, measured by the kernel
+    # and every extraction stayed under the function's memory, measured by the kernel: what
+    # the child added on top of a Lambda-sized worker (the test process is far bigger)
     for run in child_runs:
-        assert run.peak_rss_bytes < MEMORY_MB * 1024 * 1024, (
-            f"{hostile.name}: peak {run.peak_rss_bytes / 2**20:.0f} MB"
+        assert run.private_peak_bytes + LAMBDA_WORKER_BYTES < MEMORY_MB * 1024 * 1024, (
+            f"{hostile.name}: peak {run.private_peak_bytes / 2**20:.0f} MB over the worker"
         )
 
 
@@ -110,4 +114,6 @@ def test_bombs_end_failed_too_complex_under_a_lean_function(
         document = _status(call_api, item.document_id)
         assert document["status"] == "FAILED"
         assert document["failureReason"] == TOO_COMPLEX_REASON
-    assert all(run.peak_rss_bytes < 1024 * 1024 * 1024 for run in child_runs)
+    assert all(
+        run.private_peak_bytes + LAMBDA_WORKER_BYTES < 1024 * 1024 * 1024 for run in child_runs
+    )

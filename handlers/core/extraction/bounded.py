@@ -100,7 +100,8 @@ class ChildLimits:
 
 @dataclass(frozen=True)
 class ChildRun:
-    """How the child ended and what it used (`peak_rss_bytes`: its own `ru_maxrss`)."""
+    """How the child ended and what it used (`peak_rss_bytes`: its own `ru_maxrss`, which
+    counts the worker's pages it shares from the fork, `rss_at_fork_bytes`)."""
 
     peak_rss_bytes: int
     cpu_seconds: float
@@ -108,6 +109,13 @@ class ChildRun:
     overhead_seconds: float
     """Wall time not spent in the function: fork, limits, pickling, the pipe, unpickling
     (the price of isolation per document)."""
+    rss_at_fork_bytes: int = 0
+
+    @property
+    def private_peak_bytes(self) -> int:
+        """What the child added to the worker's memory at its peak (Lambda counts the pages
+        it shares with the worker once)."""
+        return max(0, self.peak_rss_bytes - self.rss_at_fork_bytes)
 
 
 def current_rss_bytes() -> int:
@@ -136,6 +144,7 @@ def run_bounded(function: Callable[..., T], *args: Any, limits: ChildLimits) -> 
     `ExtractionError(TOO_COMPLEX_CODE, TOO_COMPLEX_REASON)`.
     """
     read_end, write_end = os.pipe()
+    rss_at_fork = current_rss_bytes()
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -152,6 +161,7 @@ def run_bounded(function: Callable[..., T], *args: Any, limits: ChildLimits) -> 
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         wall_seconds=wall,
         overhead_seconds=max(0.0, wall - work),
+        rss_at_fork_bytes=rss_at_fork,
     )
     if message is not None and message[0] == _OK:
         return message[1], run
