@@ -17,6 +17,7 @@ help:
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
+	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
@@ -109,6 +110,11 @@ dev: venv
 		$(MAKE) site || echo "make dev: the site did not build; serving the API without it"; \
 	fi
 	$(PY) -m local --port $(PORT)
+
+# Read-only checks of the account (quotas, SES, cost tag, API Gateway's role) and the tools.
+.PHONY: preflight
+preflight: venv
+	$(PY) scripts/preflight.py --stack $(STACK)
 
 preview: venv
 	pulumi preview --stack $(STACK)

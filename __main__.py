@@ -12,11 +12,24 @@ from components.document_store import DocumentStore, DocumentStoreArgs
 from components.frontend_site import FrontendSite, FrontendSiteArgs
 from components.lambda_package import FUNCTIONS, ensure_built
 from components.observability import MonitoredFunction, Observability, ObservabilityArgs
+from components.site_files import site_files
 from components.tags import stack_tags
+from handlers.core import layout
 
 config = load_config()
 stack = pulumi.get_stack()
 tags = stack_tags(stack, config.tags)
+
+# What can fail on this machine (the Lambda builds, the site's build) runs before any
+# resource or deferred output exists: an error ends the program at once with its message.
+# (After `deferred_output()` it would hang: outputs waiting on the site's origin never
+# resolve, and the runtime waits for them before it reports the error.)
+# `make site` builds it; the infra tests point DOC_AGENT_SITE_DIR at a generated one.
+site_dir = Path(
+    os.environ.get("DOC_AGENT_SITE_DIR") or Path(__file__).resolve().parent / "frontend/out"
+)
+site_files(site_dir)
+packages = {function: ensure_built(function) for function in FUNCTIONS}
 
 # The site's origin is known only once its distribution exists, but the bucket's and the
 # API's CORS need it: a deferred output breaks the cycle (nothing the site needs waits on it).
@@ -43,7 +56,7 @@ api = AgentApi(
     "agent-api",
     AgentApiArgs(
         stack=stack,
-        packages={function: ensure_built(function) for function in FUNCTIONS},
+        packages=packages,
         store=StoreRefs(
             table_name=store.table_name,
             table_arn=store.table_arn,
@@ -83,6 +96,9 @@ observability = Observability(
         stage_name=api.stage_name,
         access_log_group_name=api.access_log_group_name,
         ingest_queue_name=store.queue_name,
+        ingest_visibility_timeout_seconds=layout.visibility_timeout_seconds(
+            config.functions.ingest.timeout_seconds
+        ),
         dlq_name=store.dlq_name,
         alarms=config.alarms,
         monthly_budget_usd=config.budget.monthly_limit_usd,
@@ -91,10 +107,6 @@ observability = Observability(
     ),
 )
 
-# `make site` builds it; the infra tests point DOC_AGENT_SITE_DIR at a generated one.
-site_dir = Path(
-    os.environ.get("DOC_AGENT_SITE_DIR") or Path(__file__).resolve().parent / "frontend/out"
-)
 cognito = f"https://cognito-idp.{config.region}.amazonaws.com"
 site = FrontendSite(
     "site",
@@ -121,6 +133,7 @@ site = FrontendSite(
         tags=tags,
         custom_domain=config.site.custom_domain,
         access_logs=config.site.access_logs,
+        disposable_logs=not config.data.deletion_protection,
     ),
 )
 resolve_site_origin(site.origin)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -21,6 +22,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -29,6 +31,8 @@ NAMESPACE = f"{PROJECT}:"
 REGION_KEY = "aws:region"
 # Keys read outside the model (secrets never enter it as plain values).
 SECRET_KEYS = frozenset({"openaiApiKey"})
+# The stack that owns account-wide settings unless a stack's config says otherwise.
+GATEWAY_ACCOUNT_OWNER = "prod"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
@@ -100,7 +104,13 @@ class FunctionSettings(Section):
     memory_mb: int = Field(ge=128, le=10240)
     timeout_seconds: int = Field(ge=1, le=900)
     reserved_concurrency: int | None = Field(default=None, ge=1)
-    """None: use the account's unreserved pool."""
+    """None: use the account's unreserved pool. Opt-in: the account must keep 100 unreserved
+    executions, so the sum of reservations + 100 must fit the account's concurrency quota
+    (`make preflight` checks it)."""
+    max_concurrency: int | None = Field(default=None, ge=2, le=1000)
+    """Queue-triggered functions only (ingest): the event source mapping's maximum
+    concurrency. Unlike reserved concurrency it never throttles a batch back to the queue,
+    where the retry would count towards the DLQ's receive count."""
 
 
 class FunctionsSettings(Section):
@@ -116,7 +126,29 @@ class FunctionsSettings(Section):
         # API Gateway gives up on an integration after 29 s.
         if value.timeout_seconds > 29:
             raise ValueError("timeoutSeconds must be at most 29 (API Gateway's integration limit)")
+        if value.max_concurrency is not None:
+            raise ValueError("maxConcurrency applies to the queue-triggered ingest function only")
         return value
+
+    @field_validator("ingest")
+    @classmethod
+    def _never_throttles_the_queue(cls, value: FunctionSettings) -> FunctionSettings:
+        # A batch throttled by reserved concurrency goes back to the queue and counts towards
+        # maxReceiveCount: a burst of uploads would end in the DLQ, marked FAILED.
+        reserved, maximum = value.reserved_concurrency, value.max_concurrency
+        if reserved is not None and (maximum is None or reserved < maximum):
+            raise ValueError(
+                "reservedConcurrency on the queue-triggered ingest function throttles batches "
+                "back to the queue (they count towards the DLQ's receive count): set "
+                "maxConcurrency instead, or keep reservedConcurrency at least maxConcurrency"
+            )
+        return value
+
+    def reserved_total(self) -> int:
+        """Executions the stack's functions reserve out of the account's concurrency quota."""
+        return sum(
+            settings.reserved_concurrency or 0 for settings in (self.api, self.agent, self.ingest)
+        )
 
 
 class LlmConfig(Section):
@@ -141,6 +173,59 @@ class ApiConfig(Section):
     waf: bool = False
     waf_rate_limit: int = Field(default=1000, ge=100)
     """Requests per 5 minutes from one IP before WAF blocks it."""
+    manage_gateway_account: bool | None = None
+    """Whether this stack owns API Gateway's account-wide CloudWatch role setting (one per
+    account and region, shared by every stack there). None: the prod stack owns it."""
+
+    def owns_gateway_account(self, stack: str) -> bool:
+        if self.manage_gateway_account is not None:
+            return self.manage_gateway_account
+        return stack == GATEWAY_ACCOUNT_OWNER
+
+
+class AuthEmail(Section):
+    """Cognito's e-mail (sign-up codes, password resets) sent through SES from your identity."""
+
+    from_address: str = Field(min_length=3)
+    """The sender, e.g. `Doc Agent <no-reply@docs.example.com>`; its address must belong to
+    `sesIdentity`."""
+    ses_identity: str = Field(min_length=3)
+    """The verified SES identity: a domain (`docs.example.com`) or an e-mail address."""
+    ses_region: Region | None = None
+    """The identity's region when not the stack's (Cognito accepts only some regions)."""
+    reply_to: Email | None = None
+
+    @field_validator("ses_identity")
+    @classmethod
+    def _identity(cls, value: str) -> str:
+        if not (_EMAIL.match(value) or _DOMAIN.match(value)):
+            raise ValueError("must be a domain or an e-mail address verified in SES")
+        return value
+
+    @field_validator("from_address")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if not _EMAIL.match(sender_address(value)):
+            raise ValueError("must be an e-mail address, optionally as `Name <address>`")
+        return value
+
+    @model_validator(mode="after")
+    def _sender_in_identity(self) -> AuthEmail:
+        # SES refuses to send from an address its identity does not cover.
+        address = sender_address(self.from_address).lower()
+        identity = self.ses_identity.lower()
+        covered = address == identity or address.rpartition("@")[2] == identity
+        if not covered:
+            raise ValueError(f"fromAddress must be an address of the SES identity {identity}")
+        return self
+
+    def identity_region(self, stack_region: str) -> str:
+        return self.ses_region or stack_region
+
+
+def sender_address(value: str) -> str:
+    """`no-reply@x.com` from `Doc Agent <no-reply@x.com>` (or the value itself)."""
+    return value.rsplit("<", 1)[-1].rstrip(">").strip()
 
 
 class AuthSettings(Section):
@@ -149,6 +234,8 @@ class AuthSettings(Section):
     id_token_minutes: int = Field(default=60, ge=5, le=1440)
     access_token_minutes: int = Field(default=60, ge=5, le=1440)
     refresh_token_days: int = Field(default=30, ge=1, le=3650)
+    email: AuthEmail | None = None
+    """None: Cognito's built-in sender, limited to a few dozen e-mails a day (dev only)."""
 
 
 class LogSettings(Section):
@@ -286,6 +373,19 @@ def _raw_stack_config() -> dict[str, Any]:
 
     # The SDK has no public "all keys" call; these are where it keeps them.
     return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+
+
+def read_stack_file(path: Path) -> dict[str, str]:
+    """`Pulumi.<stack>.yaml`'s config as Pulumi hands it to the program (JSON for objects).
+
+    For tools that read a stack's config outside Pulumi (the tests, `make preflight`).
+    """
+    import yaml
+
+    raw = yaml.safe_load(path.read_text()).get("config") or {}
+    return {
+        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
+    }
 
 
 def load_config() -> StackConfig:

@@ -37,6 +37,25 @@ class DocumentStoreArgs:
     abort_incomplete_upload_days: int = 1
 
 
+# S3 encrypts the event notifications it sends to the KMS-encrypted ingest queue. This is
+# the statement AWS documents for it ("AWS KMS key policy" in
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html),
+# and it has no conditions on purpose: AWS documents no condition keys for the KMS calls
+# SQS makes on S3's behalf, and a condition that does not match (aws:SourceAccount was
+# here) denies every notification, starting with the test message S3 sends when the
+# notification is created ("Unable to validate the following destination
+# configurations"). Who may send, and from which bucket, is the queue policy's job
+# (aws:SourceArn + aws:SourceAccount on sqs:SendMessage); this grant only lets S3
+# encrypt what the queue accepts.
+S3_NOTIFICATIONS_KEY_STATEMENT: policies.Statement = {
+    "Sid": "S3SendsEncryptedNotifications",
+    "Effect": "Allow",
+    "Principal": {"Service": "s3.amazonaws.com"},
+    "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+    "Resource": "*",
+}
+
+
 class DocumentStore(pulumi.ComponentResource):
     key_arn: pulumi.Output[str]
     """The KMS key that encrypts the bucket, the queues and the table."""
@@ -109,15 +128,7 @@ class DocumentStore(pulumi.ComponentResource):
                 "Action": "kms:*",
                 "Resource": "*",
             },
-            {
-                # S3 encrypts the event notifications it sends to the KMS-encrypted queue.
-                "Sid": "S3SendsEncryptedNotifications",
-                "Effect": "Allow",
-                "Principal": {"Service": "s3.amazonaws.com"},
-                "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": self._account_id}},
-            },
+            S3_NOTIFICATIONS_KEY_STATEMENT,
             {
                 # The functions' log groups are encrypted with this key too.
                 "Sid": "CloudWatchLogsEncryptsLogGroups",
@@ -165,6 +176,9 @@ class DocumentStore(pulumi.ComponentResource):
             f"{self._name}-documents",
             tags=self._tags,
             kms_key_arn=self.key.arn,
+            # A versioned bucket is never empty after use: without force_destroy an
+            # unprotected stack (dev) could not be destroyed.
+            force_destroy=not args.deletion_protection,
             opts=self._data,
             child_opts=self._child,
         )

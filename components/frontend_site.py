@@ -64,6 +64,8 @@ class FrontendSiteArgs:
     """A domain in a Route 53 zone of the account: ACM certificate (us-east-1) and alias records."""
     access_logs: bool = False
     """CloudFront standard logging (v2) to a bucket of this component."""
+    disposable_logs: bool = False
+    """Let `pulumi destroy` delete the access-log bucket with its logs (unprotected stacks)."""
     price_class: str = "PriceClass_100"
 
 
@@ -314,7 +316,11 @@ class FrontendSite(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self)
         ).account_id
         logs, logs_policy = access_log_bucket(
-            f"{self._name}-access-logs", tags=self._tags, opts=self._child, account_id=account_id
+            f"{self._name}-access-logs",
+            tags=self._tags,
+            opts=self._child,
+            account_id=account_id,
+            force_destroy=self._args.disposable_logs,
         )
         source = aws.cloudwatch.LogDeliverySource(
             f"{self._name}-access-log-source",

@@ -18,13 +18,14 @@ def access_log_bucket(
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
     account_id: pulumi.Input[str],
+    force_destroy: bool = False,
 ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
     """A private bucket that CloudWatch log delivery (CloudFront standard logging v2) writes to.
 
     v2 delivers with a bucket policy, so the bucket keeps BucketOwnerEnforced; standard
     logging v1 would need ACLs (BucketOwnerPreferred) on it.
     """
-    bucket = private_bucket(name, tags=tags, opts=opts, force_destroy=False)
+    bucket = private_bucket(name, tags=tags, opts=opts, force_destroy=force_destroy)
     aws.s3.BucketLifecycleConfiguration(
         f"{name}-lifecycle",
         bucket=bucket.id,

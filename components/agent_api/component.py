@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import apigateway, lambda_
 
 from components import policies
 from components.agent_api import environment, permissions
@@ -23,6 +24,7 @@ from components.config import (
     QuotaSettings,
 )
 from components.lambda_package import FunctionPackage
+from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
 from handlers.core import layout
 
@@ -85,6 +87,7 @@ class AgentApi(pulumi.ComponentResource):
 
         secret = self._create_secret() if args.llm.provider == "openai" else None
         secret_arn = secret.arn if secret else None
+        self._artifacts = self._create_artifacts_bucket()
         self.functions = self._create_functions(secret_arn)
         self._create_ingest_trigger(self.functions["ingest"])
         users = create_user_pool(name, args.auth, self._tags, self)
@@ -96,7 +99,9 @@ class AgentApi(pulumi.ComponentResource):
             tags=self._tags,
             opts=child,
         )
-        self._enable_gateway_logging()
+        self._gateway_account: apigateway.Account | None = None
+        if args.api.owns_gateway_account(args.stack):
+            self._enable_gateway_logging()
         gateway = create_gateway(
             name,
             GatewayArgs(
@@ -107,6 +112,9 @@ class AgentApi(pulumi.ComponentResource):
                 access_log_group_arn=access_logs.arn,
                 api=args.api,
                 tags=self._tags,
+                log_retention_days=args.log_retention_days,
+                log_key_arn=args.store.key_arn,
+                logging_ready=[self._gateway_account] if self._gateway_account else [],
             ),
             self,
         )
@@ -150,6 +158,18 @@ class AgentApi(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         return secret
+
+    def _create_artifacts_bucket(self) -> aws.s3.Bucket | None:
+        """Where layers too big to upload inline go first; only when one is."""
+        if not any(package.layer_needs_s3_upload for package in self._args.packages.values()):
+            return None
+        child = pulumi.ResourceOptions(parent=self)
+        # Build outputs, rebuilt from the repository at will: nothing to keep on destroy.
+        bucket = private_bucket(
+            f"{self._name}-artifacts", tags=self._tags, opts=child, force_destroy=True
+        )
+        bucket_policy(f"{self._name}-artifacts", bucket, opts=child)
+        return bucket
 
     def _create_functions(
         self, secret_arn: pulumi.Output[str] | None
@@ -197,12 +217,14 @@ class AgentApi(pulumi.ComponentResource):
                 key_arn=store.key_arn,
                 snap_start=args.functions.snap_start,
                 tags=self._tags,
+                artifacts_bucket=self._artifacts.bucket if self._artifacts else None,
             )
             deployed[key] = deploy_function(self._name, spec, policy, self)
         return deployed
 
     def _create_ingest_trigger(self, ingest: DeployedFunction) -> None:
-        aws.lambda_.EventSourceMapping(
+        maximum = self._args.functions.ingest.max_concurrency
+        lambda_.EventSourceMapping(
             f"{self._name}-ingest-trigger",
             event_source_arn=self._args.store.queue_arn,
             function_name=ingest.target_arn,
@@ -210,26 +232,38 @@ class AgentApi(pulumi.ComponentResource):
             maximum_batching_window_in_seconds=layout.INGEST_BATCH_WINDOW_SECONDS,
             # A failed record is retried alone; the rest of the batch is acknowledged.
             function_response_types=["ReportBatchItemFailures"],
+            # Caps the poller instead of throttling: no batch goes back to the queue.
+            scaling_config=lambda_.EventSourceMappingScalingConfigArgs(maximum_concurrency=maximum)
+            if maximum is not None
+            else None,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _enable_gateway_logging(self) -> None:
-        # API Gateway writes access logs through one role per account and region.
+        """API Gateway's CloudWatch role: one setting per account and region, for every stack.
+
+        Only the owning stack (`api.manageGatewayAccount`, default prod) declares it, with
+        `retain_on_delete`: destroying another stack, or this one, leaves the setting (and
+        the role it names) in place for the others' execution logging.
+        """
+        retain = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         role = aws.iam.Role(
             f"{self._name}-gateway-logs-role",
             assume_role_policy=policies.assume_role_policy("apigateway.amazonaws.com"),
             tags=self._tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=retain,
         )
         attachment = aws.iam.RolePolicyAttachment(
             f"{self._name}-gateway-logs-policy",
             role=role.name,
             policy_arn="arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=retain,
         )
-        aws.apigateway.Account(
+        self._gateway_account = apigateway.Account(
             f"{self._name}-gateway-account",
-            cloudwatch_role_arn=role.arn,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[attachment]),
+            apigateway.AccountArgs(cloudwatch_role_arn=role.arn),
+            opts=pulumi.ResourceOptions.merge(
+                retain, pulumi.ResourceOptions(depends_on=[attachment])
+            ),
         )

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import lambda_
 
 from components import policies
 from components.config import FunctionSettings
-from components.lambda_package import FunctionPackage
+from components.lambda_package import S3_UPLOAD_THRESHOLD_BYTES, FunctionPackage
 
 RUNTIME = "python3.13"
 ARCHITECTURE = "arm64"
@@ -29,6 +30,19 @@ class FunctionSpec:
     """Encrypts the log group and the environment variables."""
     snap_start: bool
     tags: dict[str, str]
+    artifacts_bucket: pulumi.Input[str] | None = None
+    """Where layers over the S3 upload threshold are uploaded first (None: none are)."""
+
+
+class LayerNeedsS3Error(pulumi.RunError):
+    """A layer too big to upload inline, and no artifacts bucket to upload it through."""
+
+    def __init__(self, function: str, size: int) -> None:
+        super().__init__(
+            f"the {function} layer zip is {size / 1_048_576:.1f} MB, over the "
+            f"{S3_UPLOAD_THRESHOLD_BYTES / 1_048_576:.0f} MB inline-upload threshold: "
+            "it must be uploaded through the artifacts bucket"
+        )
 
 
 @dataclass(frozen=True)
@@ -80,16 +94,7 @@ def deploy_function(
         policy=policies.to_json(policy(log_group.arn)),
         opts=child,
     )
-    layer = aws.lambda_.LayerVersion(
-        f"{prefix}-deps",
-        layer_name=f"{prefix}-deps-{pulumi.get_stack()}",
-        code=pulumi.FileArchive(str(spec.package.layer_archive)),
-        source_code_hash=spec.package.layer_sha256,
-        compatible_runtimes=[RUNTIME],
-        compatible_architectures=[ARCHITECTURE],
-        description=f"Dependencies of the {spec.key} function",
-        opts=child,
-    )
+    layer = _layer(prefix, spec, parent)
     settings = spec.settings
     function = aws.lambda_.Function(
         prefix,
@@ -110,7 +115,8 @@ def deploy_function(
             "log_format": "JSON",
             "log_group": log_group.name,
             "application_log_level": "INFO",
-            "system_log_level": "WARN",
+            # INFO keeps Lambda's START/REPORT lines (Init Duration, memory) for operators.
+            "system_log_level": "INFO",
         },
         environment={"variables": spec.environment},
         kms_key_arn=spec.key_arn,
@@ -135,4 +141,49 @@ def deploy_function(
         log_group=log_group,
         alias=alias,
         timeout_seconds=settings.timeout_seconds,
+    )
+
+
+def _layer(prefix: str, spec: FunctionSpec, parent: pulumi.Resource) -> aws.lambda_.LayerVersion:
+    """The dependency layer, uploaded inline when small and through S3 when not.
+
+    An inline upload travels base64-encoded in one API call, capped at 50 MB of zip; a big
+    layer goes to the artifacts bucket first and Lambda reads it from there.
+    """
+    package = spec.package
+    child = pulumi.ResourceOptions(parent=parent)
+    code: pulumi.Archive | None = None
+    s3_bucket: pulumi.Output[str] | None = None
+    s3_key: pulumi.Output[str] | None = None
+    if not package.layer_needs_s3_upload:
+        code = pulumi.FileArchive(str(package.layer_archive))
+    elif spec.artifacts_bucket is None:
+        raise LayerNeedsS3Error(spec.key, package.layer_zip_bytes)
+    else:
+        upload = aws.s3.BucketObjectv2(
+            f"{prefix}-deps-zip",
+            aws.s3.BucketObjectv2Args(
+                bucket=spec.artifacts_bucket,
+                # Content-addressed: a new build is a new object, an unchanged one no upload.
+                key=f"layers/{spec.key}/{package.layer_sha256.replace('/', '_')}.zip",
+                source=pulumi.FileAsset(str(package.layer_archive)),
+                content_type="application/zip",
+                tags=spec.tags,
+            ),
+            opts=child,
+        )
+        s3_bucket, s3_key = upload.bucket, upload.key
+    return aws.lambda_.LayerVersion(
+        f"{prefix}-deps",
+        lambda_.LayerVersionArgs(
+            layer_name=f"{prefix}-deps-{pulumi.get_stack()}",
+            code=code,
+            s3_bucket=s3_bucket,
+            s3_key=s3_key,
+            source_code_hash=package.layer_sha256,
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description=f"Dependencies of the {spec.key} function",
+        ),
+        opts=child,
     )

@@ -6,9 +6,11 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+from pulumi_aws import apigateway
 
 from components.agent_api import cors
 from components.agent_api.functions import DeployedFunction
@@ -47,6 +49,12 @@ class GatewayArgs:
     access_log_group_arn: pulumi.Input[str]
     api: ApiConfig
     tags: dict[str, str]
+    log_retention_days: int
+    """Retention of the stage's execution log group (as every other log group's)."""
+    log_key_arn: pulumi.Input[str]
+    """Encrypts the execution log group."""
+    logging_ready: Sequence[pulumi.Resource] = ()
+    """The account's CloudWatch role setting when this stack owns it: logging waits for it."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,14 @@ class _Builder:
         )
         self.resources: dict[str, aws.apigateway.Resource] = {}
         self.deployment_inputs: list[pulumi.Resource] = []
+        # Everything the deployment's snapshot depends on: a change to any of it must
+        # redeploy the stage, or the stage keeps serving the old snapshot.
+        self.fingerprint: list[pulumi.Input[Any]] = [
+            args.user_pool_arn,
+            self.authorizer.id,
+            self.validator.validate_request_parameters,
+            self.validator.validate_request_body,
+        ]
 
     def resource(self, path: str) -> pulumi.Input[str]:
         if path == "":
@@ -122,6 +138,9 @@ class _Builder:
                 request_validator_id=self.validator.id,
                 request_parameters=parameters,
                 opts=self.child,
+            )
+            self.fingerprint.append(
+                [slug, http_method, method.authorization, method.request_parameters]
             )
             integration = aws.apigateway.Integration(
                 f"{self.name}-{slug}-{http_method.lower()}-integration",
@@ -212,12 +231,15 @@ class _Builder:
 
     def stage(self) -> aws.apigateway.Stage:
         api = self.args.api
-        # Redeploy when the routes, origins or integration targets change.
+        # Redeploy when the routes, origins, integration targets, authorizer, validation or
+        # method parameters change: a deployment is a snapshot, and the stage keeps serving
+        # the old one (a replaced user pool: every request 401) until it is redeployed.
         fingerprint = pulumi.Output.all(
             [f"{r.function} {r.path} {','.join(r.methods)}" for r in ROUTES],
             self.args.cors_origins,
             self.args.site_origin,
             *[f.invoke_arn for f in self.args.functions.values() if f.key != "ingest"],
+            *self.fingerprint,
         ).apply(lambda parts: hashlib.sha256(json.dumps(parts).encode()).hexdigest())
         deployment = aws.apigateway.Deployment(
             f"{self.name}-deployment",
@@ -225,45 +247,63 @@ class _Builder:
             triggers={"redeployment": fingerprint},
             opts=pulumi.ResourceOptions(parent=self.parent, depends_on=self.deployment_inputs),
         )
+        # Logging needs the account's CloudWatch role first, or AWS refuses the stage; and
+        # the execution log group exists before API Gateway would create its own
+        # (unencrypted, never expiring).
+        logging_ready = pulumi.ResourceOptions(
+            parent=self.parent,
+            depends_on=[*self.args.logging_ready, self.execution_log_group()],
+        )
         stage = aws.apigateway.Stage(
             f"{self.name}-stage",
-            rest_api=self.rest_api.id,
-            deployment=deployment.id,
-            stage_name=STAGE_NAME,
-            xray_tracing_enabled=True,
-            access_log_settings={
-                "destination_arn": self.args.access_log_group_arn,
-                "format": ACCESS_LOG_FORMAT,
-            },
-            tags=self.args.tags,
-            opts=self.child,
+            apigateway.StageArgs(
+                rest_api=self.rest_api.id,
+                deployment=deployment.id,
+                stage_name=STAGE_NAME,
+                xray_tracing_enabled=True,
+                access_log_settings=apigateway.StageAccessLogSettingsArgs(
+                    destination_arn=self.args.access_log_group_arn, format=ACCESS_LOG_FORMAT
+                ),
+                tags=self.args.tags,
+            ),
+            opts=logging_ready,
         )
+        # Stage-wide throttling lives here; there is no usage plan (no method takes API keys).
         aws.apigateway.MethodSettings(
             f"{self.name}-method-settings",
-            rest_api=self.rest_api.id,
-            stage_name=stage.stage_name,
-            method_path="*/*",
-            settings={
-                "metrics_enabled": True,
-                "logging_level": "ERROR",
-                "data_trace_enabled": False,
-                "throttling_rate_limit": api.throttle_rate_limit,
-                "throttling_burst_limit": api.throttle_burst_limit,
-            },
-            opts=self.child,
-        )
-        aws.apigateway.UsagePlan(
-            f"{self.name}-usage-plan",
-            description="Stage-wide throttling; API keys issued for programmatic clients join it",
-            api_stages=[{"api_id": self.rest_api.id, "stage": stage.stage_name}],
-            throttle_settings={
-                "rate_limit": api.throttle_rate_limit,
-                "burst_limit": api.throttle_burst_limit,
-            },
-            tags=self.args.tags,
-            opts=self.child,
+            apigateway.MethodSettingsArgs(
+                rest_api=self.rest_api.id,
+                stage_name=stage.stage_name,
+                method_path="*/*",
+                settings=apigateway.MethodSettingsSettingsArgs(
+                    metrics_enabled=True,
+                    logging_level="ERROR",
+                    data_trace_enabled=False,
+                    throttling_rate_limit=api.throttle_rate_limit,
+                    throttling_burst_limit=api.throttle_burst_limit,
+                ),
+            ),
+            opts=logging_ready,
         )
         return stage
+
+    def execution_log_group(self) -> aws.cloudwatch.LogGroup:
+        """The group API Gateway writes execution logs to, declared with our retention and key."""
+        return aws.cloudwatch.LogGroup(
+            f"{self.name}-execution-logs",
+            aws.cloudwatch.LogGroupArgs(
+                name=execution_log_group_name(self.rest_api.id),
+                retention_in_days=self.args.log_retention_days,
+                kms_key_id=self.args.log_key_arn,
+                tags=self.args.tags,
+            ),
+            opts=self.child,
+        )
+
+
+def execution_log_group_name(rest_api_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    """API Gateway's fixed name for a stage's execution logs."""
+    return pulumi.Output.concat("API-Gateway-Execution-Logs_", rest_api_id, "/", STAGE_NAME)
 
 
 def create_gateway(name: str, args: GatewayArgs, parent: pulumi.Resource) -> Gateway:

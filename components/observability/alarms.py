@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 
 from components.observability.args import MonitoredFunction, ObservabilityArgs
-from handlers.core import metric_names
+from handlers.core import layout, metric_names
 
 FIVE_MINUTES = 300
 ONE_DAY = 86_400
@@ -174,6 +174,18 @@ def api_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def oldest_message_threshold_seconds(args: ObservabilityArgs) -> int:
+    """How old the oldest ingest message may get before it means a backlog.
+
+    A message that fails is redelivered after the visibility timeout, up to
+    MAX_RECEIVE_COUNT receives before the DLQ (which has its own alarm): retries alone age
+    it by (MAX_RECEIVE_COUNT - 1) visibility timeouts. The configured minutes are the
+    backlog allowed on top of that, so a retried upload never fires this alarm.
+    """
+    retries = (layout.MAX_RECEIVE_COUNT - 1) * args.ingest_visibility_timeout_seconds
+    return args.alarms.oldest_ingest_message_minutes * 60 + retries
+
+
 def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     settings = args.alarms
     return [
@@ -192,8 +204,8 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
         AlarmSpec(
             key="ingest-oldest-message",
             summary=(
-                f"An upload has waited over {settings.oldest_ingest_message_minutes} "
-                "minutes in the ingest queue."
+                f"An upload has waited over {oldest_message_threshold_seconds(args) // 60} "
+                "minutes in the ingest queue: longer than its retries explain."
             ),
             runbook="ingest-oldest-message",
             measure=metric(
@@ -202,7 +214,7 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
                 {"QueueName": args.ingest_queue_name},
                 "Maximum",
             ),
-            threshold=settings.oldest_ingest_message_minutes * 60,
+            threshold=oldest_message_threshold_seconds(args),
         ),
     ]
 

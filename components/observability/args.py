@@ -36,6 +36,9 @@ class ObservabilityArgs:
     """The API stage's JSON access log group (shown on the dashboard)."""
     ingest_queue_name: pulumi.Input[str]
     """The ingest queue: the age of its oldest message is watched."""
+    ingest_visibility_timeout_seconds: int
+    """The ingest queue's visibility timeout: a retried upload legitimately waits that long
+    per attempt, so the oldest-message alarm's threshold is derived from it."""
     dlq_name: pulumi.Input[str]
     """The ingest dead-letter queue: any message in it is an alarm."""
     alarms: AlarmSettings

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 from components import policies
 from components.config import PROJECT
 from components.observability import notifications
-from components.observability.alarms import alarm_specs
+from components.observability.alarms import alarm_specs, oldest_message_threshold_seconds
 from components.observability.args import ObservabilityArgs
 from components.observability.dashboard import (
     DashboardFunction,
@@ -164,7 +164,7 @@ class Observability(pulumi.ComponentResource):
                 queue_name=values["queue_name"],
                 dlq_name=values["dlq_name"],
                 alarm_arns=values["alarm_arns"],
-                oldest_message_seconds=args.alarms.oldest_ingest_message_minutes * 60,
+                oldest_message_seconds=oldest_message_threshold_seconds(args),
                 daily_token_limit=args.alarms.daily_token_limit,
             )
             return json.dumps(dashboard_body(targets))

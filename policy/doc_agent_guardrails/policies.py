@@ -58,7 +58,8 @@ RESOURCE_RULES: tuple[ResourceRule, ...] = (
     ResourceRule("kms-key-rotation", "KMS keys rotate.", rules.key_rotates),
     ResourceRule(
         "lambda-runtime-tracing-logs",
-        "Lambda functions run a supported Python runtime, trace with X-Ray and log to their own group.",
+        "Lambda functions run a supported Python runtime, trace with X-Ray and log to their own "
+        "group, START/REPORT lines included.",
         rules.function_guarded,
     ),
     ResourceRule(

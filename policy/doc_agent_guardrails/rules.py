@@ -33,6 +33,8 @@ SUPPORTED_RUNTIMES = frozenset({"python3.12", "python3.13"})
 """Python runtimes Lambda supports and this product is tested on; older ones are past end of life."""
 API_AUTHORIZATIONS = frozenset({"COGNITO_USER_POOLS", "AWS_IAM", "CUSTOM"})
 HTTPS_VIEWER_POLICIES = frozenset({"redirect-to-https", "https-only"})
+QUIET_SYSTEM_LOG_LEVELS = frozenset({"WARN", "ERROR"})
+"""Lambda's JSON-format platform levels that drop START/REPORT (operators read them)."""
 COST_TAGS = ("project", "stack", "component")
 
 
@@ -99,7 +101,8 @@ def key_rotates(token: str, props: Props) -> list[str]:
 
 
 def function_guarded(token: str, props: Props) -> list[str]:
-    """Rule 5a: functions run a supported runtime, trace with X-Ray and log to their own group."""
+    """Rule 5a: functions run a supported runtime, trace with X-Ray and log to their own group,
+    platform lines (START/REPORT, the cold-start Init Duration) included."""
     if token != FUNCTION:
         return []
     found: list[str] = []
@@ -113,10 +116,17 @@ def function_guarded(token: str, props: Props) -> list[str]:
     mode = section(props, "tracingConfig").get("mode")
     if mode != "Active" and not is_unknown(mode):
         found.append("Lambda function does not trace: set tracing_config={'mode': 'Active'}")
-    if _missing(section(props, "loggingConfig").get("logGroup")):
+    logging = section(props, "loggingConfig")
+    if _missing(logging.get("logGroup")):
         found.append(
             "Lambda function logs to no group of its own: set logging_config={'log_group': "
             "<a LogGroup with retention and a KMS key>}"
+        )
+    system_level = logging.get("systemLogLevel")
+    if system_level in QUIET_SYSTEM_LOG_LEVELS:
+        found.append(
+            f"Lambda function drops its START/REPORT lines (system_log_level {system_level}): "
+            "set logging_config={'system_log_level': 'INFO'}"
         )
     return found
 

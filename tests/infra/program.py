@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import runpy
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from components.config import read_stack_file
 from tests.infra.pulumi_mocks import AwsMocks, RecordingMonitor, Registered
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,10 +53,7 @@ def generated_site() -> Iterator[Path]:
 
 def stack_config(stack: str) -> dict[str, str]:
     """The stack's `Pulumi.<stack>.yaml`, as Pulumi hands it to the program (JSON for objects)."""
-    raw = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return {
-        key: value if isinstance(value, str) else json.dumps(value) for key, value in raw.items()
-    }
+    return read_stack_file(ROOT / f"Pulumi.{stack}.yaml")
 
 
 @dataclass
@@ -104,7 +100,10 @@ class MockedPulumi:
         stack: str,
         config: Mapping[str, str] | None = None,
         secret_keys: list[str] | None = None,
+        *,
+        site: bool = True,
     ) -> StackRun:
+        """`site=False`: leave DOC_AGENT_SITE_DIR as it is (the caller's own site, or none)."""
         monitor = self.configure(
             stack, stack_config(stack) if config is None else config, secret_keys
         )
@@ -113,7 +112,7 @@ class MockedPulumi:
         def program() -> None:
             runpy.run_path(str(ROOT / "__main__.py"))
 
-        with generated_site():
+        with generated_site() if site else nullcontext():
             _sync_await(run_pulumi_func(program))
         outputs = {
             name: _sync_await(pulumi.Output.from_input(value).future())

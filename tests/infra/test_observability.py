@@ -10,7 +10,7 @@ import pytest
 
 from components.config import StackConfig, parse_config
 from components.observability.notifications import BUDGET_THRESHOLDS
-from handlers.core import metric_names
+from handlers.core import layout, metric_names
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import ROOT, MockedPulumi, StackRun, stack_config
@@ -154,7 +154,10 @@ def test_ingest_alarms_watch_the_dlq_and_the_oldest_waiting_upload(observed: Sta
     queue = _alarms_on(observed, "QueueName", observed.named("store-ingest").outputs["name"])
     assert set(queue) == {"ApproximateAgeOfOldestMessage"}
     age = queue["ApproximateAgeOfOldestMessage"]
-    assert age.inputs["threshold"] == config.alarms.oldest_ingest_message_minutes * 60
+    # The configured backlog on top of the time a message may spend being retried.
+    visibility = observed.named("store-ingest").inputs["visibilityTimeoutSeconds"]
+    retries = (layout.MAX_RECEIVE_COUNT - 1) * visibility
+    assert age.inputs["threshold"] == config.alarms.oldest_ingest_message_minutes * 60 + retries
 
 
 def test_llm_alarms_read_the_contracted_business_metrics(observed: StackRun) -> None:

@@ -120,6 +120,19 @@ def test_a_function_without_its_own_log_group_fails(stack: StackRun) -> None:
     ]
 
 
+@pytest.mark.parametrize("level", sorted(rules.QUIET_SYSTEM_LOG_LEVELS))
+def test_a_function_dropping_its_report_lines_fails(stack: StackRun, level: str) -> None:
+    # Given a real function whose platform logs are above INFO
+    function = _named(stack, "ingest")
+    logging = {**function.inputs["loggingConfig"], "systemLogLevel": level}
+    props = mutated(function, loggingConfig=logging)
+    # Then the rule names the fix
+    assert rules.function_guarded(rules.FUNCTION, props) == [
+        f"Lambda function drops its START/REPORT lines (system_log_level {level}): "
+        "set logging_config={'system_log_level': 'INFO'}"
+    ]
+
+
 def test_a_log_group_kept_forever_or_unencrypted_fails(stack: StackRun) -> None:
     group = _first(stack, rules.LOG_GROUP)
     forever = ["log group keeps events forever: set retention_in_days (e.g. 14)"]

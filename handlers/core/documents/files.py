@@ -10,9 +10,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from aws_lambda_powertools import Logger
+
 from handlers.core.layout import derived_prefix, raw_prefix
 
+logger = Logger(child=True)
+
 _DELETE_BATCH = 1000
+_MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+_DENIED_CODES = frozenset({"403", "AccessDenied", "Forbidden"})
 
 
 def content_disposition(filename: str) -> str:
@@ -66,13 +72,23 @@ class DocumentFiles:
         return url
 
     def size_of(self, key: str) -> int | None:
-        """The object's size in bytes, or None when it does not exist."""
+        """The object's size in bytes, or None when it does not exist.
+
+        S3 answers a HEAD on a missing key with 403, not 404, when the caller may not list
+        the bucket itself: the ingest role's ListBucket is limited to document prefixes
+        (a condition a HEAD never meets) and it may read every raw object, so a 403 here
+        means "not there": an upload deleted before ingest, to acknowledge, not retry.
+        """
         from botocore.exceptions import ClientError
 
         try:
             response = self._s3.head_object(Bucket=self._bucket, Key=key)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            code = exc.response.get("Error", {}).get("Code")
+            if code in _DENIED_CODES:
+                logger.warning("object unreadable, treated as missing", code=code)
+                return None
+            if code in _MISSING_CODES:
                 return None
             raise
         return int(response["ContentLength"])

@@ -1,0 +1,1 @@
+"""Developer and deployer tools run as `python scripts/<name>.py` (see each docstring)."""

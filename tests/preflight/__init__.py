@@ -1,0 +1,1 @@
+"""make preflight: the account and machine checks before a first deploy."""
