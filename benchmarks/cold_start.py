@@ -1,7 +1,7 @@
 """Cold start per function: dependency-set size, import + init, and each route's first request.
 
     .venv/bin/python -m benchmarks.cold_start [--runs 7] [--function api ...] [--python PATH]
-        [--no-routes] [--no-peers] [--importtime N]
+        [--no-routes] [--no-peers] [--features] [--importtime N]
 
 Sizes are the arm64 layers `make build` deploys (unzipped, what Lambda's 250 MB limit
 counts). Timings need an interpreter that can load the wheels, and this machine is
@@ -17,8 +17,9 @@ compiles them, as on Lambda when the build had no Python 3.13 to precompile with
 port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_peers.py`
 (a bare boto3 + Logger handler, a LangChain answer handler), the ratio of every row to
 them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, and after
-priming, the SnapStart restore path) and, with `--importtime N`, where each function's
-import time goes (`benchmarks/import_profile.py`). Medians of --runs processes, with the
+priming, the SnapStart restore path), with `--features` what each Powertools / pydantic
+feature adds to the api function (`benchmarks/cold_start_features.py`) and, with
+`--importtime N`, where each function's import time goes (`benchmarks/import_profile.py`). Medians of --runs processes, with the
 lowest and highest; the page cache is warm. The machine may be loaded: read the ratios.
 """
 
@@ -33,21 +34,22 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks.cold_start_peers import PROBE as PEER_PROBE
-from benchmarks.cold_start_peers import Yardstick, measure_yardsticks
+from benchmarks.cold_start_features import features_table
+from benchmarks.cold_start_peers import BARE, LANGCHAIN, Yardstick, yardsticks
 from benchmarks.cold_start_routes import format_table, measure_routes, route_cases, routes_table
 from benchmarks.import_profile import package_costs, top_costs
 from benchmarks.lambda_like import (
     BENCH_ROOT,
+    Job,
     Layout,
     Samples,
     code_modules,
     extract_code,
     host_dependency_set,
-    measure,
+    measure_interleaved,
     runtime_sdk,
 )
-from components.lambda_package import FUNCTIONS, ensure_built
+from components.lambda_package import FUNCTIONS, REPO_ROOT, ensure_built
 from components.packaging.bytecode import BytecodeCompiler, probe
 from components.packaging.dependency_set import install_dependency_set
 from components.packaging.errors import PackagingError
@@ -57,11 +59,23 @@ HANDLER_PROBE = str(Path(__file__).resolve().parent / "probes" / "handler_probe.
 
 
 @dataclass(frozen=True)
-class FunctionRun:
+class Function:
+    """A function's built package, extracted for the probes."""
+
     function: str
     sizes: list[str]
-    layout: Layout | None
-    code: Path | None
+    path: tuple[Path, ...]
+    code: Path
+
+    def job(self, *, bytecode: bool) -> Job:
+        probe = (HANDLER_PROBE, f"handlers.{self.function}")
+        return Job(self.function, Layout(self.path, bytecode), probe)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    sizes: list[str]
     cold: Samples | None
     warm: Samples | None
     note: str = ""
@@ -74,75 +88,89 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
     parser.add_argument("--no-routes", action="store_true", help="skip the first requests")
     parser.add_argument("--no-peers", action="store_true", help="skip the LangChain yardstick")
+    parser.add_argument("--features", action="store_true", help="what each api feature adds")
     parser.add_argument("--importtime", type=int, default=0, metavar="N", help="profile N runs")
     args = parser.parse_args()
     runs = max(args.runs, 5)
-    functions = args.function or list(FUNCTIONS)
     python = probe(args.python)
     if python is None:
         raise SystemExit(f"--python {args.python} does not run")
 
     runtime = runtime_sdk(python)
-    _progress("yardsticks")
-    yardsticks = measure_yardsticks(python, runtime, runs, langchain=not args.no_peers)
-    measured = []
-    for function in functions:
-        _progress(function)
-        measured.append(_function_run(python, function, runtime, runs))
+    _progress("installing the yardsticks")
+    sticks, note = yardsticks(python, runtime, langchain=not args.no_peers)
+    functions: list[Function] = []
+    rows: list[Row] = []
+    for name in args.function or list(FUNCTIONS):
+        _progress(f"building {name}")
+        built = _prepare(python, name, runtime)
+        if isinstance(built, str):
+            rows.append(Row(name, [], None, None, built))
+        else:
+            functions.append(built)
+    jobs: list[Function | Yardstick] = [*sticks, *functions]
+    _progress("import + init, source only")
+    cold = measure_interleaved(python, [j.job(bytecode=False) for j in jobs], runs)
+    _progress("import + init, with .pyc")
+    warm = measure_interleaved(python, [j.job(bytecode=True) for j in jobs], runs)
+    rows = [
+        *(Row(f"({y.name})", [], cold[y.name], warm[y.name]) for y in sticks),
+        *(Row(f.function, f.sizes, cold[f.function], warm[f.function]) for f in functions),
+        *rows,
+    ]
     print(f"Measured with Python {python.version} ({python.executable}), {runs} runs each")
-    print(_table(measured, yardsticks))
+    print(_table(rows))
+    if note:
+        print(note)
     print()
-    ready = [run for run in measured if run.layout is not None and run.code is not None]
-    routed = [run.function for run in ready if run.function != "ingest"]
+    routed = [f for f in functions if f.function != "ingest"]
     if not args.no_routes and routed:
-        layouts = {run.function: _warm(run.layout) for run in ready if run.layout}
-        primes = {run.function: _prime_file(run.function, run.code) for run in ready if run.code}
-        timings = measure_routes(python, layouts, primes, route_cases(routed), runs, _progress)
+        layouts = {f.function: Layout(f.path, bytecode=True) for f in routed}
+        primes = {f.function: _prime_file(f) for f in routed}
+        cases = route_cases([f.function for f in routed])
+        timings = measure_routes(python, layouts, primes, cases, runs, _progress)
         print("First request of each route after init (with .pyc), ms: median (lowest-highest)")
         print(routes_table(timings))
         print()
+    api = next((f for f in functions if f.function == "api"), None)
+    if args.features and api is not None:
+        _progress("features")
+        print("The api function's import, feature by feature (with .pyc):")
+        print(features_table(python, Layout(api.path, bytecode=True), runs))
+        print()
     if args.importtime:
-        print(_import_profiles(python, ready, runtime, args.importtime))
+        _progress("import profiles")
+        print(_import_profiles(python, [*functions, *sticks[:1]], args.importtime))
         print()
     print(_powertools_report())
     return 0
 
 
 def _progress(what: str) -> None:
-    print(f"… {what}", file=sys.stderr, flush=True)
+    print(f"... {what}", file=sys.stderr, flush=True)
 
 
-def _warm(layout: Layout | None) -> Layout:
-    assert layout is not None
-    return Layout(layout.path, bytecode=True)
-
-
-def _prime_file(function: str, code: Path | None) -> Path:
-    assert code is not None
-    target = BENCH_ROOT / f"prime-{function}.txt"
-    target.write_text("\n".join(code_modules(code)) + "\n")
+def _prime_file(function: Function) -> Path:
+    target = BENCH_ROOT / f"prime-{function.function}.txt"
+    target.write_text("\n".join(code_modules(function.code)) + "\n")
     return target
 
 
-def _function_run(python: BytecodeCompiler, function: str, runtime: Path, runs: int) -> FunctionRun:
-    if not (Path(__file__).resolve().parents[1] / "handlers" / f"{function}.py").is_file():
-        return FunctionRun(function, [], None, None, None, None, "missing")
+def _prepare(python: BytecodeCompiler, function: str, runtime: Path) -> Function | str:
+    if not (REPO_ROOT / "handlers" / f"{function}.py").is_file():
+        return "missing"
     try:
         package = ensure_built(function)
     except PackagingError as error:
-        return FunctionRun(function, [], None, None, None, None, f"build failed: {error}")
+        return f"build failed: {error}".splitlines()[0]
     sizes = [
         f"{package.layer_unzipped_bytes / MB:.1f}",
         f"{package.layer_zip_bytes / MB:.1f}",
         f"{package.code_unzipped_bytes / 1024:.0f}",
     ]
     code = extract_code(package)
-    deps = host_dependency_set(python, function)
-    path = (code, deps, runtime)
-    probe_args = [HANDLER_PROBE, f"handlers.{function}"]
-    cold = measure(python, Layout(path, bytecode=False), probe_args, runs)
-    warm = measure(python, Layout(path, bytecode=True), probe_args, runs)
-    return FunctionRun(function, sizes, Layout(path, bytecode=False), code, cold, warm)
+    path = (code, host_dependency_set(python, function), runtime)
+    return Function(function, sizes, path, code)
 
 
 def _total_ms(samples: Samples | None) -> list[float]:
@@ -165,7 +193,7 @@ def _cell(samples: Samples | None) -> str:
     )
 
 
-def _ratio(samples: Samples | None, yardstick: Yardstick | None) -> str:
+def _ratio(samples: Samples | None, yardstick: Row | None) -> str:
     ours = _total_ms(samples)
     theirs = _total_ms(yardstick.warm) if yardstick else []
     if not ours or not theirs:
@@ -173,9 +201,9 @@ def _ratio(samples: Samples | None, yardstick: Yardstick | None) -> str:
     return f"{statistics.median(ours) / statistics.median(theirs):.2f}x"
 
 
-def _table(measured: list[FunctionRun], yardsticks: list[Yardstick]) -> str:
-    bare = next((y for y in yardsticks if y.name.startswith("bare")), None)
-    langchain = next((y for y in yardsticks if y.name == "LangChain answer handler"), None)
+def _table(rows: list[Row]) -> str:
+    bare = next((row for row in rows if row.name == f"({BARE})"), None)
+    langchain = next((row for row in rows if row.name == f"({LANGCHAIN})"), None)
     header = [
         "function",
         "deps MB",
@@ -187,57 +215,33 @@ def _table(measured: list[FunctionRun], yardsticks: list[Yardstick]) -> str:
         "x LangChain (.pyc)",
         "errors",
     ]
-    rows = []
-    for y in yardsticks:
+    cells = []
+    for row in rows:
         errors = sorted(
-            set((y.cold.errors() if y.cold else []) + (y.warm.errors() if y.warm else []))
+            set((row.cold.errors() if row.cold else []) + (row.warm.errors() if row.warm else []))
         )
-        rows.append(
+        cells.append(
             [
-                f"({y.name})",
-                "-",
-                "-",
-                "-",
-                _cell(y.cold),
-                _cell(y.warm),
-                _ratio(y.warm, bare),
-                _ratio(y.warm, langchain),
-                y.note or "; ".join(errors) or "-",
+                row.name,
+                *(row.sizes or ["-"] * 3),
+                _cell(row.cold),
+                _cell(row.warm),
+                _ratio(row.warm, bare),
+                _ratio(row.warm, langchain),
+                row.note or "; ".join(errors) or "-",
             ]
         )
-    for run in measured:
-        errors = sorted(
-            set((run.cold.errors() if run.cold else []) + (run.warm.errors() if run.warm else []))
-        )
-        rows.append(
-            [
-                run.function,
-                *(run.sizes or ["-"] * 3),
-                _cell(run.cold),
-                _cell(run.warm),
-                _ratio(run.warm, bare),
-                _ratio(run.warm, langchain),
-                run.note or "; ".join(errors) or "-",
-            ]
-        )
-    return format_table(header, rows)
+    return format_table(header, cells)
 
 
 def _import_profiles(
-    python: BytecodeCompiler, ready: list[FunctionRun], runtime: Path, runs: int
+    python: BytecodeCompiler, subjects: list[Function | Yardstick], runs: int
 ) -> str:
     lines = ["Import + init by package (-X importtime, self ms, median of runs):"]
-    for run in ready:
-        assert run.layout is not None
-        costs = package_costs(
-            python, _warm(run.layout), [HANDLER_PROBE, f"handlers.{run.function}"], runs
-        )
-        lines.append(f"- {run.function}: {top_costs(costs)}")
-    bare = BENCH_ROOT / python.cache_tag / "bare-handler" / "python"
-    costs = package_costs(
-        python, Layout((bare, runtime), bytecode=True), [PEER_PROBE, "bare"], runs
-    )
-    lines.append(f"- bare handler: {top_costs(costs)}")
+    for subject in subjects:
+        job = subject.job(bytecode=True)
+        costs = package_costs(python, job.layout, job.probe, runs)
+        lines.append(f"- {job.name}: {top_costs(costs)}")
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks.lambda_like import Layout, Samples, host_install, measure
+from benchmarks.lambda_like import Job, Layout, host_install
 from components.packaging.bytecode import BytecodeCompiler
 
 PROBE = str(Path(__file__).resolve().parent / "probes" / "peer_probe.py")
@@ -31,34 +31,32 @@ LANGCHAIN_SET = (
 @dataclass(frozen=True)
 class Yardstick:
     name: str
-    cold: Samples | None
-    warm: Samples | None
-    note: str = ""
+    path: tuple[Path, ...]
+    kind: str
+    """The probe's argument: bare, langchain or langchain-faiss."""
+
+    def job(self, *, bytecode: bool) -> Job:
+        return Job(self.name, Layout(self.path, bytecode), (PROBE, self.kind))
 
 
-def measure_yardsticks(
-    python: BytecodeCompiler, runtime: Path, runs: int, *, langchain: bool = True
-) -> list[Yardstick]:
+BARE = "bare handler (boto3 + Logger)"
+LANGCHAIN = "LangChain answer handler"
+
+
+def yardsticks(
+    python: BytecodeCompiler, runtime: Path, *, langchain: bool = True
+) -> tuple[list[Yardstick], str]:
+    """The yardsticks that install here, and a note on any that does not."""
     powertools = f"aws-lambda-powertools=={version('aws-lambda-powertools')}\n"
     bare_set = host_install(python, "bare-handler", powertools.encode())
-    rows = [_measure("bare handler (boto3 + Logger)", python, [bare_set, runtime], "bare", runs)]
+    found = [Yardstick(BARE, (bare_set, runtime), "bare")]
     if not langchain:
-        return rows
+        return found, ""
     try:
         requirements = "".join(f"{line}\n" for line in LANGCHAIN_SET) + powertools
         peer_set = host_install(python, "peer-langchain", requirements.encode())
     except SystemExit as error:
-        note = f"could not install here: {str(error).splitlines()[-1]}"
-        return [*rows, Yardstick("LangChain answer handler", None, None, note)]
-    path = [peer_set, runtime]
-    rows.append(_measure("LangChain answer handler", python, path, "langchain", runs))
-    rows.append(_measure("LangChain + faiss imported", python, path, "langchain-faiss", runs))
-    return rows
-
-
-def _measure(
-    name: str, python: BytecodeCompiler, path: list[Path], kind: str, runs: int
-) -> Yardstick:
-    cold = measure(python, Layout(tuple(path), bytecode=False), [PROBE, kind], runs)
-    warm = measure(python, Layout(tuple(path), bytecode=True), [PROBE, kind], runs)
-    return Yardstick(name, cold, warm)
+        return found, f"{LANGCHAIN}: could not install here: {str(error).splitlines()[-1]}"
+    found.append(Yardstick(LANGCHAIN, (peer_set, runtime), "langchain"))
+    found.append(Yardstick("LangChain + faiss imported", (peer_set, runtime), "langchain-faiss"))
+    return found, ""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lambda_like import BENCH_ROOT, Layout, Samples, measure
+from benchmarks.lambda_like import BENCH_ROOT, Job, Layout, Samples, measure_interleaved
 from components.packaging.bytecode import BytecodeCompiler
 from handlers.core.routes import ROUTES
 
@@ -211,37 +211,40 @@ def measure_routes(
     progress: Callable[[str], None],
 ) -> list[RouteTiming]:
     timings: list[RouteTiming] = []
-    events = BENCH_ROOT / "events"
-    events.mkdir(parents=True, exist_ok=True)
     with running_stack() as data:
         for case in cases:
             progress(case.label)
-            module = f"handlers.{case.function}"
-
-            def event_file(index: int, case: RouteCase = case) -> list[str]:
-                body = BODIES.get((case.method, case.path))
-                if body is None and case.method in ("POST", "PUT", "PATCH"):
-                    body = {}
-                event = route_event(case.method, case.path, data.params_for(case), body)
-                target = events / f"{case.function}-{case.method}-{index + 1}.json"
-                target.write_text(json.dumps(event))
-                return [str(target)]
-
-            layout = layouts[case.function]
-            prime = str(prime_files[case.function])
-            cold = measure(
-                python, layout, [PROBE, module], runs, env=data.env, before_each=event_file
-            )
-            primed = measure(
-                python,
-                layout,
-                [PROBE, module],
-                runs,
-                env=data.env,
-                before_each=lambda index, f=event_file, p=prime: [*f(index), p],  # type: ignore[misc]
-            )
-            timings.append(RouteTiming(case, cold, primed))
+            jobs = _route_jobs(data, case, layouts[case.function], prime_files[case.function])
+            samples = measure_interleaved(python, jobs, runs)
+            timings.append(RouteTiming(case, samples["cold"], samples["primed"]))
     return timings
+
+
+def _route_jobs(data: BenchData, case: RouteCase, layout: Layout, prime: Path) -> list[Job]:
+    """The cold and the primed probe of one route; each run gets its own event file."""
+    events = BENCH_ROOT / "events"
+    events.mkdir(parents=True, exist_ok=True)
+    body = BODIES.get((case.method, case.path))
+    if body is None and case.method in ("POST", "PUT", "PATCH"):
+        body = {}
+
+    def event_file(kind: str, index: int) -> str:
+        event = route_event(case.method, case.path, data.params_for(case), body)
+        target = events / f"{case.function}-{case.method}-{kind}-{index + 1}.json"
+        target.write_text(json.dumps(event))
+        return str(target)
+
+    probe = (PROBE, f"handlers.{case.function}")
+    return [
+        Job("cold", layout, probe, data.env, lambda index: [event_file("cold", index)]),
+        Job(
+            "primed",
+            layout,
+            probe,
+            data.env,
+            lambda index: [event_file("primed", index), str(prime)],
+        ),
+    ]
 
 
 def _own_ms(samples: Samples) -> list[float]:

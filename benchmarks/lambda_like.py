@@ -18,7 +18,7 @@ import statistics
 import subprocess
 import time
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -61,6 +61,18 @@ class Layout:
     dependency set compile on every run (the stdlib and the runtime SDK keep theirs)."""
 
 
+@dataclass(frozen=True)
+class Job:
+    """One thing to measure: a probe (arguments after `python -S -P`) in a layout."""
+
+    name: str
+    layout: Layout
+    probe: tuple[str, ...]
+    env: Mapping[str, str] | None = None
+    before_each: Callable[[int], list[str]] | None = None
+    """Extra arguments for run `index` (-1: the bytecode warm-up), e.g. a fresh event."""
+
+
 def measure(
     python: BytecodeCompiler,
     layout: Layout,
@@ -68,29 +80,51 @@ def measure(
     runs: int,
     *,
     env: Mapping[str, str] | None = None,
-    before_each: Any = None,
 ) -> Samples:
-    """Run `probe` (arguments after `python -S -P`) `runs` times in fresh processes.
+    """Run `probe` `runs` times in fresh processes."""
+    job = Job("probe", layout, tuple(probe), env)
+    return measure_interleaved(python, [job], runs)["probe"]
 
-    With bytecode, one unmeasured run first fills the shared bytecode cache.
-    `before_each(run_index)` may return extra arguments for that run (a fresh resource).
+
+def measure_interleaved(
+    python: BytecodeCompiler, jobs: Sequence[Job], runs: int
+) -> dict[str, Samples]:
+    """Every job `runs` times, round-robin, so that a change of the machine's load hits
+    them all alike (their ratios are what this shared machine can measure).
+
+    A job with bytecode gets one unmeasured run first, which fills the shared cache.
     """
-    environment = {**probe_environment(layout.path), **(env or {})}
-    if layout.bytecode:
+    environments = {job.name: _job_environment(python, job) for job in jobs}
+    for job in jobs:
+        if job.layout.bytecode:
+            run_probe(python, environments[job.name], [*job.probe, *_extra(job, -1)])
+    results: dict[str, list[dict[str, Any]]] = {job.name: [] for job in jobs}
+    seconds: dict[str, list[float]] = {job.name: [] for job in jobs}
+    for index in range(runs):
+        for job in jobs:
+            result, elapsed = run_probe(
+                python, environments[job.name], [*job.probe, *_extra(job, index)]
+            )
+            results[job.name].append(result)
+            seconds[job.name].append(elapsed)
+    return {job.name: Samples(tuple(results[job.name]), tuple(seconds[job.name])) for job in jobs}
+
+
+def _extra(job: Job, index: int) -> list[str]:
+    return job.before_each(index) if job.before_each else []
+
+
+def _job_environment(python: BytecodeCompiler, job: Job) -> dict[str, str]:
+    environment = {**probe_environment(job.layout.path), **(job.env or {})}
+    if job.layout.bytecode:
+        # Bytecode for everything, from one cache that a warm-up run writes.
         environment["PYTHONPYCACHEPREFIX"] = str(BENCH_ROOT / python.cache_tag / "pycache")
         environment.pop("PYTHONDONTWRITEBYTECODE", None)
-        extra = before_each(-1) if before_each else []
-        run_probe(python, environment, [*probe, *extra])
     else:
+        # The stdlib's and the runtime SDK's bytecode is read, as on Lambda; nothing of
+        # the code or the dependency set has any, and none is written.
         environment["PYTHONDONTWRITEBYTECODE"] = "1"
-    results: list[dict[str, Any]] = []
-    seconds: list[float] = []
-    for index in range(runs):
-        extra = before_each(index) if before_each else []
-        result, elapsed = run_probe(python, environment, [*probe, *extra])
-        results.append(result)
-        seconds.append(elapsed)
-    return Samples(tuple(results), tuple(seconds))
+    return environment
 
 
 def run_probe(
