@@ -25,7 +25,7 @@ CsvTuple = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
 
 
 class EnvSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
