@@ -1,7 +1,7 @@
 """Cold start per function: dependency-set size, import + init, and each route's first request.
 
     .venv/bin/python -m benchmarks.cold_start [--runs 7] [--function api ...] [--python PATH]
-        [--no-routes] [--no-peers] [--features] [--importtime N]
+        [--no-routes] [--no-peers] [--no-source] [--features] [--importtime N]
 
 Sizes are the arm64 layers `make build` deploys (unzipped, what Lambda's 250 MB limit
 counts). Timings need an interpreter that can load the wheels, and this machine is
@@ -19,7 +19,9 @@ port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_pe
 them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, and after
 priming, the SnapStart restore path), with `--features` what each Powertools / pydantic
 feature adds to the api function (`benchmarks/cold_start_features.py`) and, with
-`--importtime N`, where each function's import time goes (`benchmarks/import_profile.py`). Medians of --runs processes, with the
+`--importtime N`, where each function's import time goes (`benchmarks/import_profile.py`).
+`--before CHECKOUT` adds rows for another checkout's code (extracted there by a run of this
+benchmark), measured in the same rounds: a before/after comparison the load cannot skew. Medians of --runs processes, with the
 lowest and highest; the page cache is warm. The machine may be loaded: read the ratios.
 """
 
@@ -66,10 +68,16 @@ class Function:
     sizes: list[str]
     path: tuple[Path, ...]
     code: Path
+    label: str = ""
+    """The row's name when it is not the function's (another checkout's code)."""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.function
 
     def job(self, *, bytecode: bool) -> Job:
         probe = (HANDLER_PROBE, f"handlers.{self.function}")
-        return Job(self.function, Layout(self.path, bytecode), probe)
+        return Job(self.name, Layout(self.path, bytecode), probe)
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,15 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
     parser.add_argument("--no-routes", action="store_true", help="skip the first requests")
     parser.add_argument("--no-peers", action="store_true", help="skip the LangChain yardstick")
+    parser.add_argument("--no-source", action="store_true", help="skip the source-only mode")
     parser.add_argument("--features", action="store_true", help="what each api feature adds")
     parser.add_argument("--importtime", type=int, default=0, metavar="N", help="profile N runs")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also measure another checkout's code (its .build/bench/code, from a run there)",
+    )
     args = parser.parse_args()
     runs = max(args.runs, 5)
     python = probe(args.python)
@@ -108,14 +123,17 @@ def main() -> int:
             rows.append(Row(name, [], None, None, built))
         else:
             functions.append(built)
-    jobs: list[Function | Yardstick] = [*sticks, *functions]
-    _progress("import + init, source only")
-    cold = measure_interleaved(python, [j.job(bytecode=False) for j in jobs], runs)
+    earlier = _before_rows(functions, args.before) if args.before else []
+    jobs: list[Function | Yardstick] = [*sticks, *earlier, *functions]
+    cold: dict[str, Samples] = {}
+    if not args.no_source:
+        _progress("import + init, source only")
+        cold = measure_interleaved(python, [j.job(bytecode=False) for j in jobs], runs)
     _progress("import + init, with .pyc")
     warm = measure_interleaved(python, [j.job(bytecode=True) for j in jobs], runs)
     rows = [
-        *(Row(f"({y.name})", [], cold[y.name], warm[y.name]) for y in sticks),
-        *(Row(f.function, f.sizes, cold[f.function], warm[f.function]) for f in functions),
+        *(Row(f"({y.name})", [], cold.get(y.name), warm[y.name]) for y in sticks),
+        *(Row(f.name, f.sizes, cold.get(f.name), warm[f.name]) for f in [*earlier, *functions]),
         *rows,
     ]
     print(f"Measured with Python {python.version} ({python.executable}), {runs} runs each")
@@ -173,13 +191,33 @@ def _prepare(python: BytecodeCompiler, function: str, runtime: Path) -> Function
     return Function(function, sizes, path, code)
 
 
+def _before_rows(functions: list[Function], checkout: Path) -> list[Function]:
+    """The same functions with another checkout's handlers (same dependency sets): a
+    before/after comparison inside one run."""
+    rows = []
+    for function in functions:
+        code = checkout / ".build" / "bench" / "code" / function.function
+        if code.is_dir():
+            path = (code, *function.path[1:])
+            rows.append(
+                Function(function.function, [], path, code, f"{function.function} (before)")
+            )
+    return rows
+
+
 def _total_ms(samples: Samples | None) -> list[float]:
+    return [total for total in _run_totals(samples) if total == total]
+
+
+def _run_totals(samples: Samples | None) -> list[float]:
+    """Import + init of each run, ms, in run order (NaN for a failed run)."""
     if samples is None:
         return []
     return [
         (float(run["import"]) + float(run["init"])) * 1000
-        for run in samples.runs
         if "import" in run and "init" in run
+        else float("nan")
+        for run in samples.runs
     ]
 
 
@@ -194,11 +232,14 @@ def _cell(samples: Samples | None) -> str:
 
 
 def _ratio(samples: Samples | None, yardstick: Row | None) -> str:
-    ours = _total_ms(samples)
-    theirs = _total_ms(yardstick.warm) if yardstick else []
-    if not ours or not theirs:
+    """Median of the per-round ratios: runs of one round ran back to back (round-robin), so
+    a change of the machine's load between rounds cancels out."""
+    ours, theirs = _run_totals(samples), _run_totals(yardstick.warm if yardstick else None)
+    pairs = zip(ours, theirs, strict=False)  # a yardstick that did not install has no runs
+    ratios = [a / b for a, b in pairs if a == a and b == b]
+    if not ratios:
         return "-"
-    return f"{statistics.median(ours) / statistics.median(theirs):.2f}x"
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 def _table(rows: list[Row]) -> str:
@@ -211,8 +252,8 @@ def _table(rows: list[Row]) -> str:
         "code KB",
         "source only: import / +init ms",
         "with .pyc: import / +init ms",
-        "x bare (.pyc)",
-        "x LangChain (.pyc)",
+        "x bare (.pyc, per round)",
+        "x LangChain (.pyc, per round)",
         "errors",
     ]
     cells = []
