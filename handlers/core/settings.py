@@ -25,6 +25,8 @@ CsvTuple = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
 
 
 class EnvSettings(BaseModel):
+    # defer_build: each function builds its own settings' schema at init, not all of them
+    # at import (docs/benchmarks.md).
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
