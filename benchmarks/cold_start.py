@@ -12,9 +12,10 @@ fresh process laid out like Lambda's (`benchmarks/lambda_like.py`).
 Two modes: "source only" (no bytecode for the code and the layer: every cold start
 compiles them, as on Lambda when the build had no Python 3.13 to precompile with) and
 "with .pyc" (bytecode already there, as the archives ship it when built with 3.13). Import
-= `import handlers.<function>`; init = calling its zero-argument cached factories
-(settings, clients) with a made-up environment and AWS calls pointed at a closed local
-port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_peers.py`
+= `import handlers.<function>`; init = calling its public zero-argument cached factories
+(settings, the clients every request uses; a private one such as the agent's
+`_document_source` serves some routes, whose first request pays it) with a made-up
+environment and AWS calls pointed at a closed local port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_peers.py`
 (a bare boto3 + Logger handler, a LangChain answer handler), the ratio of every row to
 them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, and after
 priming, the SnapStart restore path), with `--features` what each Powertools / pydantic

@@ -2,8 +2,8 @@
 
     python -S -P handler_probe.py MODULE [EVENT_JSON_FILE [PRIME_LIST_FILE]]
 
-Prints one JSON line (seconds): `import` (the module), `init` (its zero-argument cached
-factories: settings, clients), and with an event `request` (the first invocation's wall
+Prints one JSON line (seconds): `import` (the module), `init` (its public zero-argument
+cached factories: settings, the clients every request uses), and with an event `request` (the first invocation's wall
 time), `aws` (the part of it spent inside botocore's HTTP send, i.e. waiting on the AWS
 endpoint, connection set-up included), `status` and `loaded` (modules the request imported
 that init had not). With a prime list, every module it names is imported after init and
@@ -81,9 +81,11 @@ def _initialise(module: ModuleType) -> list[str]:
 
     errors = []
     for name, value in sorted(vars(module).items()):
-        if getattr(value, "__module__", None) != module.__name__ or not hasattr(
-            value, "cache_info"
-        ):
+        # Public factories build what every request uses; a private one (the agent's
+        # `_document_source`) serves some routes only, and their first request pays it.
+        if name.startswith("_") or not hasattr(value, "cache_info"):
+            continue
+        if getattr(value, "__module__", None) != module.__name__:
             continue
         try:
             if not inspect.signature(value).parameters:
