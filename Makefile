@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
+BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 preview policy up destroy quality cold-start
+.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality cold-start
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -15,6 +16,7 @@ help:
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
+	@echo "make test-hostile     the hostile-file corpus with 4x bigger bombs, at the deployed 2,048 MB"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
 	@echo "make cold-start       cold starts beside a bare boto3 and a LangChain handler (benchmarks/cold_start.py)"
@@ -22,6 +24,14 @@ help:
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
+	@echo "make smoke STACK=dev          the smoke test against a deployed stack (ops/smoke.py)"
+	@echo "make rollback STACK=prod [TO=2026-11-30T18:00Z] [DRY_RUN=1]   aliases + site back"
+	@echo "make restore-table STACK=prod [AT=time] USER_ID=<sub>|ALL=1 [NO_COPY=1]"
+	@echo "make restore-document STACK=prod USER_ID=<sub> DOCUMENT=<id> [FROM_TABLE=<restored>]"
+	@echo "make redrive STACK=prod [SINCE=time]   process again what ingest gave up on"
+	@echo "make bootstrap-preview|bootstrap-up   the OIDC provider and deploy roles (bootstrap/)"
+	@echo "make feedback STACK=… [SINCE=2026-01-31]   answers rated 👎, as CSV (docs/operations.md)"
+	@echo "make token [EMAIL=… PASSWORD=…]           an id token for the local stack (docs/api.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt handlers/requirements/*.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +55,12 @@ test-python: venv
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python
+
+# `make test` runs tests/security with bombs past what used to exhaust the worker, against a
+# 1,024 MB function; this runs them 4x bigger (up to 1.2 GB inflated) against the deployed
+# 2,048 MB. Several minutes; the child process keeps every file under the function's memory.
+test-hostile: venv
+	HOSTILE_SCALE=4 $(PY) -m pytest tests/security -q -p no:cacheprovider
 
 # The answer-quality benchmark, full set, both providers: docs/benchmarks.md. Its documents
 # come from Debian's archive on first use (apt-get download) and are cached.
@@ -137,3 +153,48 @@ up: venv
 
 destroy:
 	pulumi destroy --stack $(STACK)
+
+# --- Operations (ops/, docs/operations.md): each a Python module with --help ------------------
+.PHONY: smoke rollback restore-table restore-document redrive bootstrap-preview bootstrap-up
+
+smoke: venv
+	$(PY) -m ops.smoke --stack $(STACK)
+
+rollback: venv
+	$(PY) -m ops.rollback --stack $(STACK) $(if $(TO),--to $(TO)) $(if $(DRY_RUN),--dry-run)
+
+restore-table: venv
+	$(PY) -m ops.restore --stack $(STACK) table $(if $(AT),--at $(AT)) \
+		$(if $(BACKUP_ARN),--backup-arn $(BACKUP_ARN)) \
+		$(if $(ALL),--all,--user $(USER_ID)) $(if $(NO_COPY),--no-copy) \
+		$(if $(KMS_KEY),--kms-key $(KMS_KEY))
+
+restore-document: venv
+	$(PY) -m ops.restore --stack $(STACK) document --user $(USER_ID) --document $(DOCUMENT) \
+		$(if $(FROM_TABLE),--from-table $(FROM_TABLE))
+
+redrive: venv
+	$(PY) -m ops.redrive --stack $(STACK) $(if $(SINCE),--since $(SINCE))
+
+# Run once per account by an admin (bootstrap/README.md).
+bootstrap-preview: venv
+	cd bootstrap && pulumi preview --stack $(BOOTSTRAP_STACK)
+
+bootstrap-up: venv
+	cd bootstrap && pulumi up --stack $(BOOTSTRAP_STACK)
+
+# --- Feedback and the API by hand --------------------------------------------------------------
+.PHONY: feedback token
+# The answers readers rated 👎 (stdout, CSV). TABLE= (and AWS_ENDPOINT_URL=) instead of STACK=
+# reads another table, e.g. the local stack's.
+SINCE ?=
+feedback: venv
+	@table="$(TABLE)"; \
+	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
+	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")
+
+# An id token for the local stack (`make dev` on PORT), for curl: docs/api.md.
+EMAIL ?= demo@example.com
+token: venv
+	@test -n "$(PASSWORD)" || (echo "make token PASSWORD=… (the demo password make dev printed)" >&2; exit 2)
+	@$(PY) scripts/local_token.py --url http://127.0.0.1:$(PORT) --email "$(EMAIL)" --password "$(PASSWORD)"

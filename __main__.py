@@ -12,6 +12,7 @@ from components.document_store import DocumentStore, DocumentStoreArgs
 from components.frontend_site import FrontendSite, FrontendSiteArgs
 from components.lambda_package import FUNCTIONS, ensure_built
 from components.observability import MonitoredFunction, Observability, ObservabilityArgs
+from components.observability.canary import HealthCanary, HealthCanaryArgs, canary_name
 from components.site_files import site_files
 from components.tags import stack_tags
 from handlers.core import layout
@@ -64,6 +65,8 @@ api = AgentApi(
             bucket_arn=store.bucket_arn,
             key_arn=store.key_arn,
             queue_arn=store.queue_arn,
+            dlq_arn=store.dlq_arn,
+            queue_url=store.queue_url,
         ),
         cors_origins=cors_origins,
         site_origin=site_origin,
@@ -104,6 +107,8 @@ observability = Observability(
         monthly_budget_usd=config.budget.monthly_limit_usd,
         budget_emails=config.budget_emails,
         tags=tags,
+        canary_name=canary_name(stack) if config.canary.enabled else None,
+        canary_rate_minutes=config.canary.rate_minutes,
     ),
 )
 
@@ -138,6 +143,19 @@ site = FrontendSite(
 )
 resolve_site_origin(site.origin)
 
+# --- i13-ops: the optional health canary (prod), once the site and the API exist ---------------
+if config.canary.enabled:
+    HealthCanary(
+        "canary",
+        HealthCanaryArgs(
+            stack=stack,
+            settings=config.canary,
+            site_url=site.url,
+            health_url=api.url.apply(lambda url: f"{url.rstrip('/')}/health"),
+            tags=tags,
+        ),
+    )
+
 pulumi.export("region", config.region)
 pulumi.export("apiUrl", api.url)
 pulumi.export("userPoolId", api.user_pool_id)
@@ -153,3 +171,7 @@ pulumi.export("alarmTopicArn", observability.topic_arn)
 pulumi.export("dashboardName", observability.dashboard_name)
 if api.openai_secret_arn is not None:
     pulumi.export("openaiSecretArn", api.openai_secret_arn)
+# For the ops commands (ops/rollback.py): each function's name, whose `live` alias moves.
+pulumi.export(
+    "functionNames", {key: deployed.function.name for key, deployed in api.functions.items()}
+)

@@ -260,6 +260,11 @@ class AlarmSettings(Section):
     llm_error_rate_percent: float = Field(default=5.0, gt=0, le=100)
     daily_token_limit: int = Field(default=2_000_000, gt=0)
     """Tokens per day across all users before the spend alarm fires."""
+    feedback_negative_rate_percent: float | None = Field(default=None, gt=0, le=100)
+    """👎 as a percentage of rated answers in an hour above which the feedback alarm fires;
+    unset (the default): no feedback alarm."""
+    feedback_min_ratings: int = Field(default=10, ge=1)
+    """Ratings in an hour below which the negative rate is not judged."""
 
 
 class BudgetSettings(Section):
@@ -280,6 +285,14 @@ class SiteSettings(Section):
     access_logs: bool = False
 
 
+class CanarySettings(Section):
+    """A CloudWatch Synthetics canary on the site and `GET /api/health` (docs/operations.md)."""
+
+    enabled: bool = False
+    rate_minutes: int = Field(default=5, ge=1, le=60)
+    runtime_version: str = Field(default="syn-python-selenium-14.0", pattern=r"^syn-python-")
+
+
 class StackConfig(Section):
     """Everything a stack can set. Field names are the config keys in camelCase."""
 
@@ -295,6 +308,7 @@ class StackConfig(Section):
     alarms: AlarmSettings = AlarmSettings()
     budget: BudgetSettings
     site: SiteSettings = SiteSettings()
+    canary: CanarySettings = CanarySettings()
     tags: dict[str, str] = Field(default_factory=dict)
     """Extra cost-allocation tags on every resource."""
 

@@ -23,6 +23,7 @@ import pulumi_aws as aws
 
 from components.config import CustomDomain
 from components.private_bucket import bucket_policy, objects_arn, private_bucket
+from components.release import release_version
 from components.site_buckets import access_log_bucket
 from components.site_domain import alias_records, validated_certificate
 from components.site_edge import (
@@ -39,6 +40,7 @@ from components.site_files import (
     SiteNotBuiltError,
     site_files,
 )
+from components.site_releases import enable_releases, write_manifest
 from components.tags import component_tags
 
 __all__ = ["FrontendSite", "FrontendSiteArgs", "SiteNotBuiltError"]
@@ -99,7 +101,10 @@ class FrontendSite(pulumi.ComponentResource):
         )
         self.distribution = self._create_distribution(certificate_arn)
         self._create_bucket_policy()
-        self._upload(files)
+        # Releases (components/site_releases.py): versioned objects and a manifest per deploy.
+        versioning = enable_releases(f"{name}-assets", self.bucket, self._child)
+        uploaded = self._upload(files, versioning)
+        write_manifest(name, self.bucket, release_version(), uploaded, self._tags, self._child)
         if domain:
             alias_records(name, domain, self.distribution, opts=self._child)
         if args.access_logs:
@@ -285,9 +290,12 @@ class FrontendSite(pulumi.ComponentResource):
             opts=self._child,
         )
 
-    def _upload(self, files: Sequence[SiteFile]) -> None:
+    def _upload(
+        self, files: Sequence[SiteFile], versioning: pulumi.Resource
+    ) -> dict[str, aws.s3.BucketObjectv2]:
+        uploaded: dict[str, aws.s3.BucketObjectv2] = {}
         for file in files:
-            aws.s3.BucketObjectv2(
+            uploaded[file.key] = aws.s3.BucketObjectv2(
                 f"{self._name}-file-{file.key}",
                 bucket=self.bucket.id,
                 key=file.key,
@@ -296,9 +304,11 @@ class FrontendSite(pulumi.ComponentResource):
                 cache_control=file.cache_control,
                 tags=self._tags,
                 # A page loaded before a deploy still fetches the hashed chunks it names.
-                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=file.immutable),
+                opts=pulumi.ResourceOptions(
+                    parent=self, retain_on_delete=file.immutable, depends_on=[versioning]
+                ),
             )
-        aws.s3.BucketObjectv2(
+        uploaded[RUNTIME_CONFIG_KEY] = aws.s3.BucketObjectv2(
             f"{self._name}-runtime-config",
             bucket=self.bucket.id,
             key=RUNTIME_CONFIG_KEY,
@@ -308,8 +318,9 @@ class FrontendSite(pulumi.ComponentResource):
             content_type="application/json",
             cache_control=NO_STORE,
             tags=self._tags,
-            opts=self._child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[versioning]),
         )
+        return uploaded
 
     def _create_access_logs(self) -> None:
         account_id = aws.get_caller_identity_output(

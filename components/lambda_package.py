@@ -49,7 +49,7 @@ from components.packaging.deterministic_zip import (
 from components.packaging.errors import PackageTooLargeError, PackagingError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-FUNCTIONS = ("api", "agent", "ingest")
+FUNCTIONS = ("api", "agent", "ingest", "dead_letters", "sweeper")
 # Lambda's quota on a function's code plus all its layers, unzipped.
 LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000
 # A zip sent inline in the API call; past this the archive must go through S3.

@@ -19,7 +19,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.core.auth import require_user_id
-from handlers.core.conversations import service
+from handlers.core.conversations import feedback, service
+from handlers.core.conversations.feedback_models import FeedbackRequest
 from handlers.core.conversations.models import (
     AskRequest,
     Conversation,
@@ -51,6 +52,7 @@ TAGS = ["conversations"]
 ConversationId = Annotated[
     str, Path(min_length=1, max_length=64, description="The conversation's id.")
 ]
+MessageId = Annotated[str, Path(min_length=1, max_length=64, description="The message's id.")]
 
 
 @cache
@@ -184,6 +186,23 @@ def post_message(conversationId: ConversationId, request: AskRequest) -> Message
     tracer.put_annotation("outcome", "answered")
     tracer.put_annotation("model", message.model)
     return message
+
+
+@app.put(
+    "/conversations/<conversationId>/messages/<messageId>/feedback",
+    operation_id="giveFeedback",
+    tags=TAGS,
+    summary="Rate an answer 👍 or 👎, with an optional comment",
+    description=(
+        "Replaces the message's feedback; sending the same rating and comment again changes "
+        "nothing. 404 for a message that is not the caller's."
+    ),
+    responses=route_responses(200, "The message with its feedback", 400, 401, 404),
+)
+def put_feedback(
+    conversationId: ConversationId, messageId: MessageId, request: FeedbackRequest
+) -> Message:
+    return feedback.give_feedback(agent_context(), _user_id(), conversationId, messageId, request)
 
 
 # Responses carry questions, answers and excerpts: the trace keeps none of them.

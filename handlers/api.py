@@ -27,6 +27,7 @@ from handlers.core.documents.models import (
     DocumentDetails,
     DocumentPage,
 )
+from handlers.core.health import CachedHealth, Health, HealthClients, HealthSettings, check_health
 from handlers.core.http_errors import (
     register_error_handlers,
     route_responses,
@@ -127,6 +128,43 @@ def get_document(documentId: DocumentId) -> DocumentDetails:
 def delete_document(documentId: DocumentId) -> Response[None]:
     service.delete_document(documents_context(), _user_id(), documentId)
     return Response(status_code=204, content_type=None, body=None)
+
+
+# --- GET /health: no authorizer (handlers.core.routes marks it public) ----------------------
+@cache
+def health() -> CachedHealth:
+    import boto3
+
+    health_settings = HealthSettings.from_env()
+    clients = HealthClients(
+        table=boto3.resource("dynamodb").Table(health_settings.table_name),
+        s3=boto3.client("s3"),
+        secrets=(lambda: boto3.client("secretsmanager"))
+        if health_settings.openai_secret_arn
+        else None,
+    )
+    return CachedHealth(lambda: check_health(health_settings, clients))
+
+
+@app.get(
+    "/health",
+    operation_id="getHealth",
+    tags=["health"],
+    summary="Whether the API reaches its table, bucket and model secret (no sign-in)",
+    description="Cached for a few seconds; 503 with the same body when a check fails.",
+    responses={
+        200: {"description": "Healthy", "content": {"application/json": {"model": Health}}},
+        503: {"description": "A check failed", "content": {"application/json": {"model": Health}}},
+    },
+)
+def get_health() -> Response[Health]:
+    answer = health().get()
+    return Response(
+        status_code=200 if answer.status == "ok" else 503,
+        content_type="application/json",
+        body=answer,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 # Responses carry document names and presigned URLs: the trace keeps none of them.

@@ -1,11 +1,15 @@
 """The `ingest` function: the SQS worker that turns uploads into searchable chunks.
 
-S3 `ObjectCreated` notifications for `raw/` arrive through the ingest queue in batches.
-Each record is processed on its own (`handlers.core.ingest_document`); a record whose
-processing raises is reported in `batchItemFailures`, so only it is delivered again
-(the event source mapping has `ReportBatchItemFailures`), and after `MAX_RECEIVE_COUNT`
-deliveries it moves to the dead-letter queue. Permanent problems with a file never
-raise: they mark the document FAILED and the message is acknowledged.
+S3 `ObjectCreated` notifications for `raw/` arrive through the ingest queue, one per
+invocation (`layout.INGEST_BATCH_SIZE`: a hostile upload must delay nobody else's). Each
+record is processed on its own (`handlers.core.ingest_document`), its extraction in a child
+process whose memory and CPU limits come from this function's memory and the time left
+(`child_limits`); a record whose processing raises is reported in `batchItemFailures`, so
+only it is delivered again (the event source mapping has `ReportBatchItemFailures`), and
+after `MAX_RECEIVE_COUNT` deliveries it moves to the dead-letter queue, whose consumer
+(`handlers/dead_letters.py`) marks the document FAILED if nothing else did. Permanent
+problems with a file never raise: they mark the document FAILED and the message is
+acknowledged.
 
 While a record is processed its log lines carry `correlation_id` (the SQS message id),
 `document_id` and `s3_request_id` (the upload's S3 request id), so one document can be
@@ -14,10 +18,8 @@ followed through its deliveries; each upload is one X-Ray subsegment with its ou
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -31,6 +33,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.core import metric_names
+from handlers.core.extraction.bounded import ChildLimits
 from handlers.core.ingest_document import (
     IngestContext,
     IngestResult,
@@ -45,6 +48,8 @@ from handlers.core.invocation_metrics import (
     record_milliseconds,
 )
 from handlers.core.layout import MAX_RECEIVE_COUNT, parse_raw_key
+from handlers.core.s3_notifications import ObjectCreated
+from handlers.core.s3_notifications import created_objects as notifications_in
 from handlers.core.settings import IngestSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
@@ -69,43 +74,9 @@ def ingest_context() -> IngestContext:
     )
 
 
-@dataclass(frozen=True)
-class ObjectCreated:
-    """One `ObjectCreated` notification: the key as S3 sent it (URL-encoded), the size it
-    reported and the request id of the upload that created the object."""
-
-    key: str
-    size: int | None = None
-    request_id: str | None = None
-
-
 def created_objects(record: SQSRecord, bucket: str) -> list[ObjectCreated]:
     """The `ObjectCreated` notifications for our bucket in one message."""
-    try:
-        body = json.loads(record.body)
-    except ValueError:
-        logger.warning("message is not JSON; ignored")
-        return []
-    if not isinstance(body, dict) or body.get("Event") == "s3:TestEvent":
-        return []
-    created: list[ObjectCreated] = []
-    for notification in body.get("Records", []):
-        s3 = notification.get("s3", {}) if isinstance(notification, dict) else {}
-        event_name = str(notification.get("eventName", "")) if s3 else ""
-        if not event_name.startswith("ObjectCreated") or s3.get("bucket", {}).get("name") != bucket:
-            continue
-        key = s3.get("object", {}).get("key")
-        size = s3.get("object", {}).get("size")
-        request_id = (notification.get("responseElements") or {}).get("x-amz-request-id")
-        if isinstance(key, str):
-            created.append(
-                ObjectCreated(
-                    key=key,
-                    size=int(size) if isinstance(size, int | float) else None,
-                    request_id=request_id if isinstance(request_id, str) else None,
-                )
-            )
-    return created
+    return notifications_in(record.body, bucket)
 
 
 @contextmanager
@@ -137,19 +108,29 @@ def _try_fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> N
         logger.exception("could not mark the document failed after the last retry")
 
 
+def child_limits(context: LambdaContext) -> ChildLimits:
+    """The extraction child's limits from this function's memory and the time left now."""
+    return ChildLimits.for_function(
+        memory_mb=int(context.memory_limit_in_mb),
+        remaining_ms=context.get_remaining_time_in_millis(),
+    )
+
+
 @tracer.capture_method(capture_response=False)
-def ingest_upload(ctx: IngestContext, created: ObjectCreated) -> IngestResult:
+def ingest_upload(ctx: IngestContext, created: ObjectCreated, limits: ChildLimits) -> IngestResult:
     """One upload, in its own subsegment annotated with the outcome (and failure code)."""
-    result = ingest_object(ctx, created.key, event_size=created.size)
+    result = ingest_object(ctx, created.key, event_size=created.size, child_limits=limits)
     tracer.put_annotation("outcome", result.outcome.value)
     if result.code:
         tracer.put_annotation("reason_code", result.code)
     return result
 
 
-def _handle_upload(ctx: IngestContext, record: SQSRecord, created: ObjectCreated) -> None:
+def _handle_upload(
+    ctx: IngestContext, record: SQSRecord, created: ObjectCreated, limits: ChildLimits
+) -> None:
     try:
-        result = ingest_upload(ctx, created)
+        result = ingest_upload(ctx, created, limits)
     except Exception as exc:
         receives = int(record.attributes.approximate_receive_count or 1)
         logger.exception("ingest failed; the message will be retried", receive_count=receives)
@@ -175,7 +156,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                     document_id=parsed.document_id if parsed else None,
                     s3_request_id=created.request_id,
                 ):
-                    _handle_upload(ctx, record, created)
+                    _handle_upload(ctx, record, created, child_limits(context))
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     try:

@@ -23,6 +23,8 @@ class SiteConfig:
     userPoolId: str
     userPoolClientId: str
     cognitoEndpoint: str
+    demo: dict[str, object] | None = None
+    """The demo user's e-mail and the questions the site suggests to them (`make dev` only)."""
 
 
 class LocalApp:

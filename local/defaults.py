@@ -26,3 +26,9 @@ RETRY_VISIBILITY_SECONDS = 1
 DEMO_EMAIL = "demo@example.com"
 # Origins of `next dev` (the site engineer's dev server), allowed besides the stack's own.
 DEV_SERVER_ORIGINS: tuple[str, ...] = ("http://localhost:3000", "http://127.0.0.1:3000")
+
+# The sweeper (handlers/sweeper.py) runs this often locally (deployed: every 15 minutes), with
+# this margin past the upload URL's lifetime and the worker's deadline (deployed: 15 minutes).
+SWEEP_INTERVAL_SECONDS = 30
+SWEEP_MARGIN_SECONDS = 60
+SWEEPER_TIMEOUT_SECONDS = 60

@@ -12,7 +12,9 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from handlers.core.health import HealthSettings
 from handlers.core.settings import AgentSettings, ApiSettings, IngestSettings
+from handlers.core.sweeper.settings import SweeperSettings
 from local import defaults
 from local.resources import StackResources
 
@@ -61,12 +63,27 @@ def handler_environment(
         env["OPENAI_SECRET_ARN"] = resources.openai_secret_arn
         if openai_base_url:
             env["OPENAI_BASE_URL"] = openai_base_url
-    return env
+    return {**env, **health_environment(), **sweeper_environment(resources)}
+
+
+def health_environment() -> dict[str, str]:
+    """What `GET /health` reports locally (`handlers.core.health.HealthSettings`)."""
+    return {"STACK_NAME": "local", "APP_VERSION": "local"}
+
+
+def sweeper_environment(resources: StackResources) -> dict[str, str]:
+    """The sweeper's settings: the deployed deadlines, with a shorter margin, so a document
+    whose upload never arrived is swept within minutes of its URL expiring."""
+    return {
+        "QUEUE_URL": resources.queue_url,
+        "INGEST_TIMEOUT_SECONDS": str(defaults.INGEST_TIMEOUT_SECONDS),
+        "SWEEP_MARGIN_SECONDS": str(defaults.SWEEP_MARGIN_SECONDS),
+    }
 
 
 def check_settings(env: Mapping[str, str]) -> None:
     """Raise pydantic's ValidationError naming any variable a function needs and lacks."""
-    for model in (ApiSettings, IngestSettings, AgentSettings):
+    for model in (ApiSettings, IngestSettings, AgentSettings, SweeperSettings, HealthSettings):
         model.from_env(env)
 
 

@@ -1,4 +1,4 @@
-"""The three functions, run in-process like Lambda runs them: one event at a time each.
+"""The functions, run in-process like Lambda runs them: one event at a time each.
 
 A handler module is imported at its first invocation (after the stack has set the
 environment), and a lock per function keeps its warm state (cached clients, settings)
@@ -24,6 +24,9 @@ FUNCTIONS: Mapping[str, tuple[str, int]] = {
     "api": ("handlers.api", defaults.API_TIMEOUT_SECONDS),
     "agent": ("handlers.agent", defaults.AGENT_TIMEOUT_SECONDS),
     "ingest": ("handlers.ingest", defaults.INGEST_TIMEOUT_SECONDS),
+    # The ingest DLQ's consumer (components/agent_api/dead_letters.py deploys it with 30 s).
+    "dead_letters": ("handlers.dead_letters", 30),
+    "sweeper": ("handlers.sweeper", defaults.SWEEPER_TIMEOUT_SECONDS),
 }
 
 

@@ -47,7 +47,9 @@ class ApiGateway:
                     ("Access-Control-Max-Age", str(CORS_MAX_AGE_SECONDS)),
                 ],
             )
-        claims = self._authorizer.claims(request.header("Authorization"))
+        claims = (
+            {} if match.route.public else self._authorizer.claims(request.header("Authorization"))
+        )
         if claims is None:
             return HttpResponse.json(401, {"message": "Unauthorized"}, cors)
         event = proxy_event(request, match.route.path, stage_path, match.path_parameters, claims)

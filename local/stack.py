@@ -28,6 +28,7 @@ from local import defaults
 from local.app import API_PREFIX, COGNITO_PREFIX, LocalApp, SiteConfig
 from local.authorizer import CognitoAuthorizer
 from local.cognito_proxy import CognitoProxy
+from local.demo import QUESTIONS, seed_demo_library
 from local.environment import applied, aws_environment, check_settings, handler_environment
 from local.functions import LocalFunctions
 from local.gateway import ApiGateway
@@ -35,6 +36,7 @@ from local.http_server import LocalHttpServer
 from local.resources import StackResources, create_demo_user, create_resources
 from local.site import StaticSite
 from local.sqs_poller import SqsPoller
+from local.sweeper_timer import SweeperTimer
 
 HOST = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +76,7 @@ class LocalStack:
         openai_base_url: str | None = None,
         region: str = defaults.REGION,
         log_requests: bool = True,
+        demo_library: bool = True,
     ) -> None:
         self._port = port
         self._site_dir = site_dir
@@ -81,6 +84,7 @@ class LocalStack:
         self._openai_base_url = openai_base_url
         self._region = region
         self._log_requests = log_requests
+        self._demo_library = demo_library
         self._stack = contextlib.ExitStack()
 
     def start(self) -> StackInfo:
@@ -129,11 +133,27 @@ class LocalStack:
             userPoolId=resources.user_pool_id,
             userPoolClientId=resources.user_pool_client_id,
             cognitoEndpoint=f"{url}{COGNITO_PREFIX}/",
+            demo=(
+                {"email": demo.email, "questions": [question for question, _ in QUESTIONS]}
+                if self._demo_library
+                else None
+            ),
         )
         http.serve(self._app(config, origins, resources, moto_endpoint, session, functions, site))
         # In-flight requests finish before the environment and moto go away.
         self._stack.callback(http.stop)
+        if self._demo_library:
+            # Queued before the poller starts: it ingests them first.
+            seed_demo_library(
+                session,
+                table_name=resources.table_name,
+                bucket_name=resources.bucket_name,
+                user_pool_id=resources.user_pool_id,
+                username=demo.email,
+            )
         self._start_poller(session, resources, functions)
+        self._start_dead_letter_poller(session, resources, functions)
+        self._start_sweeper(functions)
 
         return StackInfo(
             url=url,
@@ -207,6 +227,35 @@ class LocalStack:
         poller.start()
         # Stopped first (ExitStack unwinds in reverse), before the servers it talks to.
         self._stack.callback(poller.stop)
+
+    def _start_dead_letter_poller(
+        self, session: Any, resources: StackResources, functions: LocalFunctions
+    ) -> None:
+        """The DLQ's mapping, as deployed: dead-lettered uploads are marked FAILED."""
+        sqs = session.client("sqs")
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=resources.dlq_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        poller = SqsPoller(
+            sqs=sqs,
+            queue_url=resources.dlq_url,
+            queue_arn=dlq_arn,
+            region=self._region,
+            invoke=lambda event: functions.invoke("dead_letters", event),
+            batch_size=layout.DEAD_LETTER_BATCH_SIZE,
+            window_seconds=0,
+            retry_visibility_seconds=defaults.RETRY_VISIBILITY_SECONDS,
+        )
+        poller.start()
+        self._stack.callback(poller.stop)
+
+    def _start_sweeper(self, functions: LocalFunctions) -> None:
+        """The sweeper on a short interval (deployed: EventBridge Scheduler, 15 minutes)."""
+        timer = SweeperTimer(
+            lambda event: functions.invoke("sweeper", event), defaults.SWEEP_INTERVAL_SECONDS
+        )
+        timer.start()
+        self._stack.callback(timer.stop)
 
 
 def _reset_moto(endpoint: str) -> None:

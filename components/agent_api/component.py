@@ -11,9 +11,11 @@ from pulumi_aws import apigateway, lambda_
 
 from components import policies
 from components.agent_api import environment, permissions
+from components.agent_api.dead_letters import DeadLetterArgs, create_dead_letter_consumer
 from components.agent_api.firewall import create_firewall
 from components.agent_api.functions import DeployedFunction, FunctionSpec, deploy_function
 from components.agent_api.gateway import GatewayArgs, create_gateway
+from components.agent_api.sweeper import SweeperArgs, create_sweeper
 from components.agent_api.user_pool import create_user_pool
 from components.config import (
     ApiConfig,
@@ -39,6 +41,9 @@ class StoreRefs:
     bucket_arn: pulumi.Input[str]
     key_arn: pulumi.Input[str]
     queue_arn: pulumi.Input[str]
+    dlq_arn: pulumi.Input[str]
+    queue_url: pulumi.Input[str] | None = None
+    """Where the sweeper re-enqueues stuck uploads; None: no sweeper."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,10 @@ class AgentApi(pulumi.ComponentResource):
         self._artifacts = self._create_artifacts_bucket()
         self.functions = self._create_functions(secret_arn)
         self._create_ingest_trigger(self.functions["ingest"])
+        self.functions["dead_letters"] = self._create_dead_letter_consumer()
+        # --- i13-ops: the self-healing sweeper (components/agent_api/sweeper.py) ---------------
+        if "sweeper" in args.packages and args.store.queue_url is not None:
+            self.functions["sweeper"] = self._create_sweeper()
         users = create_user_pool(name, args.auth, self._tags, self)
 
         access_logs = aws.cloudwatch.LogGroup(
@@ -171,6 +180,15 @@ class AgentApi(pulumi.ComponentResource):
         bucket_policy(f"{self._name}-artifacts", bucket, opts=child)
         return bucket
 
+    def _store_access(self) -> permissions.StoreAccess:
+        store = self._args.store
+        return permissions.StoreAccess(
+            table_arn=store.table_arn,
+            bucket_arn=store.bucket_arn,
+            key_arn=store.key_arn,
+            queue_arn=store.queue_arn,
+        )
+
     def _create_functions(
         self, secret_arn: pulumi.Output[str] | None
     ) -> dict[str, DeployedFunction]:
@@ -186,16 +204,11 @@ class AgentApi(pulumi.ComponentResource):
             quotas=args.quotas,
             secret_arn=secret_arn,
         )
-        access = permissions.StoreAccess(
-            table_arn=store.table_arn,
-            bucket_arn=store.bucket_arn,
-            key_arn=store.key_arn,
-            queue_arn=store.queue_arn,
-        )
+        access = self._store_access()
         plans = {
             "api": (
                 environment.api_environment(runtime),
-                lambda logs: permissions.api_policy(access, logs),
+                lambda logs: permissions.api_policy(access, logs, secret_arn),
             ),
             "agent": (
                 environment.agent_environment(runtime),
@@ -222,6 +235,28 @@ class AgentApi(pulumi.ComponentResource):
             deployed[key] = deploy_function(self._name, spec, policy, self)
         return deployed
 
+    def _create_sweeper(self) -> DeployedFunction:
+        args = self._args
+        store = args.store
+        assert store.queue_url is not None
+        return create_sweeper(
+            self._name,
+            SweeperArgs(
+                stack=args.stack,
+                package=args.packages["sweeper"],
+                access=self._store_access(),
+                table_name=store.table_name,
+                bucket_name=store.bucket_name,
+                queue_url=store.queue_url,
+                upload_url_ttl_seconds=args.documents.upload_url_ttl_seconds,
+                ingest_timeout_seconds=args.functions.ingest.timeout_seconds,
+                log_retention_days=args.log_retention_days,
+                tags=self._tags,
+                artifacts_bucket=self._artifacts.bucket if self._artifacts else None,
+            ),
+            self,
+        )
+
     def _create_ingest_trigger(self, ingest: DeployedFunction) -> None:
         maximum = self._args.functions.ingest.max_concurrency
         lambda_.EventSourceMapping(
@@ -238,6 +273,27 @@ class AgentApi(pulumi.ComponentResource):
             else None,
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_dead_letter_consumer(self) -> DeployedFunction:
+        """Marks the documents of dead-lettered ingest messages FAILED (`dead_letters.py`)."""
+        args = self._args
+        store = args.store
+        return create_dead_letter_consumer(
+            self._name,
+            DeadLetterArgs(
+                stack=args.stack,
+                package=args.packages["dead_letters"],
+                access=self._store_access(),
+                dlq_arn=store.dlq_arn,
+                table_name=store.table_name,
+                bucket_name=store.bucket_name,
+                key_arn=store.key_arn,
+                log_retention_days=args.log_retention_days,
+                snap_start=args.functions.snap_start,
+                tags=self._tags,
+            ),
+            self,
         )
 
     def _enable_gateway_logging(self) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.config import DocumentSettings, LlmConfig, QuotaSettings
+from components.release import release_version
 from handlers.core import metric_names
 
 Environment = dict[str, pulumi.Input[str]]
@@ -68,7 +69,16 @@ def api_environment(settings: RuntimeSettings) -> Environment:
         "MAX_UPLOAD_BYTES": str(documents.max_upload_mb * 1024 * 1024),
         "UPLOAD_URL_TTL_SECONDS": str(documents.upload_url_ttl_seconds),
         "ALLOWED_ORIGINS": _origins(settings),
+        **health_environment(settings),
     }
+
+
+def health_environment(settings: RuntimeSettings) -> Environment:
+    """What `GET /health` (served by `api`) reports and checks: `HealthSettings`."""
+    env: Environment = {"STACK_NAME": settings.stack, "APP_VERSION": release_version()}
+    if settings.secret_arn is not None:
+        env["OPENAI_SECRET_ARN"] = settings.secret_arn
+    return env
 
 
 def ingest_environment(settings: RuntimeSettings) -> Environment:

@@ -1,4 +1,5 @@
-"""The REST API: one resource per route path, every method behind the Cognito authorizer."""
+"""The REST API: one resource per route path, every method behind the Cognito authorizer
+(but the public `GET /health`)."""
 
 from __future__ import annotations
 
@@ -124,17 +125,18 @@ class _Builder:
         resource_id = self.resource(route.path)
         function = self.args.functions[route.function]
         slug = route.path.strip("/").replace("/", "-").replace("{", "").replace("}", "")
-        parameters = {"method.request.header.Authorization": True} | {
-            f"method.request.path.{name}": True for name in route.path_parameters
-        }
+        # A public route (GET /health) has no authorizer, so it needs no token either.
+        token = {} if route.public else {"method.request.header.Authorization": True}
+        parameters = token | {f"method.request.path.{name}": True for name in route.path_parameters}
         for http_method in route.methods:
             method = aws.apigateway.Method(
                 f"{self.name}-{slug}-{http_method.lower()}",
                 rest_api=self.rest_api.id,
                 resource_id=resource_id,
                 http_method=http_method,
-                authorization="COGNITO_USER_POOLS",
-                authorizer_id=self.authorizer.id,
+                authorization="NONE" if route.public else "COGNITO_USER_POOLS",
+                authorizer_id=None if route.public else self.authorizer.id,
+                operation_name=route.operation if route.public else None,
                 request_validator_id=self.validator.id,
                 request_parameters=parameters,
                 opts=self.child,
@@ -238,7 +240,12 @@ class _Builder:
             [f"{r.function} {r.path} {','.join(r.methods)}" for r in ROUTES],
             self.args.cors_origins,
             self.args.site_origin,
-            *[f.invoke_arn for f in self.args.functions.values() if f.key != "ingest"],
+            # Only the functions behind routes (not ingest's or the sweeper's triggers).
+            *[
+                f.invoke_arn
+                for f in self.args.functions.values()
+                if f.key in {r.function for r in ROUTES}
+            ],
             *self.fingerprint,
         ).apply(lambda parts: hashlib.sha256(json.dumps(parts).encode()).hexdigest())
         deployment = aws.apigateway.Deployment(

@@ -104,8 +104,27 @@ def _delete_document_files(store: StoreAccess) -> list[policies.Statement]:
     ]
 
 
-def api_policy(store: StoreAccess, log_group_arn: pulumi.Input[str]) -> policies.PolicyDocument:
-    """Documents routes: items, presigned uploads and downloads, and deletion of a document."""
+def _describe_secret(secret_arn: pulumi.Input[str] | None) -> list[policies.Statement]:
+    """`GET /health` checks the model secret exists: DescribeSecret, never its value."""
+    if secret_arn is None:
+        return []
+    return [
+        {
+            "Sid": "DescribeLlmKey",
+            "Effect": "Allow",
+            "Action": "secretsmanager:DescribeSecret",
+            "Resource": secret_arn,
+        }
+    ]
+
+
+def api_policy(
+    store: StoreAccess,
+    log_group_arn: pulumi.Input[str],
+    secret_arn: pulumi.Input[str] | None = None,
+) -> policies.PolicyDocument:
+    """Documents routes: items, presigned uploads and downloads, and deletion of a document;
+    `GET /health`'s probes (a GetItem, a ListObjectsV2 under raw/, DescribeSecret)."""
     raw = _objects(store.bucket_arn, layout.RAW_PREFIX)
     return policies.document(
         _logs(log_group_arn),
@@ -120,6 +139,7 @@ def api_policy(store: StoreAccess, log_group_arn: pulumi.Input[str]) -> policies
         },
         *_delete_document_files(store),
         _key(store, "Decrypt", "GenerateDataKey"),
+        *_describe_secret(secret_arn),
     )
 
 

@@ -17,10 +17,16 @@ from components.observability.args import MonitoredFunction, ObservabilityArgs
 from handlers.core import layout, metric_names
 
 FIVE_MINUTES = 300
+ONE_HOUR = 3600
 ONE_DAY = 86_400
 RUNBOOK = "docs/operations.md"
+# Severities, the first 15 minutes and the decision tree from each alarm (i13-ops).
+INCIDENT_RESPONSE = "docs/incident-response.md"
 # The service whose handlers call the model and emit the LLM metrics.
 LLM_SERVICE = "agent"
+# The service that counts dead-lettered uploads (`handlers/dead_letters.py`).
+DEAD_LETTER_SERVICE = "dead_letters"
+SWEEPER_SERVICE = "sweeper"
 
 AT_OR_ABOVE = "GreaterThanOrEqualToThreshold"
 ABOVE = "GreaterThanThreshold"
@@ -48,7 +54,10 @@ class AlarmSpec:
 
     @property
     def description(self) -> str:
-        return f"{self.summary} Runbook: {RUNBOOK}#{self.runbook}"
+        return (
+            f"{self.summary} Runbook: {RUNBOOK}#{self.runbook}"
+            f" Incident response: {INCIDENT_RESPONSE}"
+        )
 
 
 def metric(
@@ -219,6 +228,24 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def dead_letter_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The DLQ consumer drains the queue, so what it dead-letters is counted and watched."""
+    return [
+        AlarmSpec(
+            key="ingest-dead-lettered",
+            summary="Uploads were dead-lettered: the ingest worker never finished them.",
+            runbook="ingest-dead-lettered",
+            measure=metric(
+                metric_names.namespace(args.stack),
+                metric_names.DOCUMENTS_DEAD_LETTERED,
+                {metric_names.SERVICE_DIMENSION: DEAD_LETTER_SERVICE},
+                "Sum",
+            ),
+            threshold=args.alarms.dlq_messages,
+        )
+    ]
+
+
 def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     settings = args.alarms
     namespace = metric_names.namespace(args.stack)
@@ -276,7 +303,100 @@ def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def sweeper_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The sweeper failing documents whose ingestion stayed stuck after a re-enqueue: the
+    worker keeps timing out or crashing (never-arrived uploads are users' doing: no alarm)."""
+    if not any(fn.key == SWEEPER_SERVICE for fn in args.functions):
+        return []
+    dimensions = {metric_names.SERVICE_DIMENSION: SWEEPER_SERVICE}
+    return [
+        AlarmSpec(
+            key="sweeper-stuck-documents",
+            summary="The sweeper failed documents whose ingestion never finished, twice.",
+            runbook="sweeper-stuck-documents",
+            measure=metric(
+                metric_names.namespace(args.stack),
+                metric_names.SWEPT_STUCK_FAILED,
+                dimensions,
+                "Sum",
+            ),
+            threshold=1,
+        )
+    ]
+
+
+def canary_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The health canary (prod, components/observability/canary.py): failed runs, or none."""
+    if args.canary_name is None:
+        return []
+    return [
+        AlarmSpec(
+            key="canary-failed",
+            summary="The canary could not load the site, or GET /api/health did not say ok.",
+            runbook="canary-failed",
+            measure=metric(
+                "CloudWatchSynthetics",
+                "SuccessPercent",
+                {"CanaryName": args.canary_name},
+                "Average",
+                period=max(FIVE_MINUTES, args.canary_rate_minutes * 60),
+            ),
+            threshold=100,
+            comparison="LessThanThreshold",
+            evaluation_periods=2,
+            datapoints_to_alarm=2,
+            # The one alarm where no data is bad news: a canary that stopped running.
+            treat_missing_data="breaching",
+        )
+    ]
+
+
+def feedback_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """The readers' 👎 rate, when the stack sets a threshold (off by default)."""
+    settings = args.alarms
+    threshold = settings.feedback_negative_rate_percent
+    if threshold is None:
+        return []
+    namespace = metric_names.namespace(args.stack)
+    dimensions = {metric_names.SERVICE_DIMENSION: LLM_SERVICE}
+    return [
+        AlarmSpec(
+            key="feedback-negative-rate",
+            summary=f"More than {threshold}% of the answers readers rated in an hour got a 👎.",
+            runbook="feedback-negative-rate",
+            measure={
+                "metric_queries": [
+                    query(
+                        "negative",
+                        namespace,
+                        metric_names.FEEDBACK_NEGATIVE,
+                        dimensions,
+                        period=ONE_HOUR,
+                    ),
+                    query(
+                        "positive",
+                        namespace,
+                        metric_names.FEEDBACK_POSITIVE,
+                        dimensions,
+                        period=ONE_HOUR,
+                    ),
+                    expression(
+                        "negative_rate",
+                        rate_percent(
+                            "negative", "(positive + negative)", settings.feedback_min_ratings
+                        ),
+                        "👎 (% of rated answers)",
+                    ),
+                ]
+            },
+            threshold=threshold,
+            comparison=ABOVE,
+        )
+    ]
+
+
 def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
     """Every alarm of the stack, in the order the runbook lists them."""
     specs = [spec for fn in args.functions for spec in function_alarms(fn, args)]
-    return specs + api_alarms(args) + ingest_alarms(args) + llm_alarms(args)
+    specs += api_alarms(args) + ingest_alarms(args) + dead_letter_alarms(args) + llm_alarms(args)
+    return specs + feedback_alarms(args) + sweeper_alarms(args) + canary_alarms(args)

@@ -49,3 +49,7 @@ class ObservabilityArgs:
     """Who the budget e-mails; when empty, the budget notifies the alarm topic instead."""
     tags: Mapping[str, str]
     """Cost-allocation tags of the stack."""
+    canary_name: str | None = None
+    """The health canary's name when the stack runs one (`HealthCanary`): it is alarmed here,
+    with the others, and shown on the dashboard."""
+    canary_rate_minutes: int = 5

@@ -162,6 +162,7 @@ class _Builder:
         self.errors()
         self.ingest()
         self.llm()
+        self.feedback()
         return {"start": "-PT12H", "periodOverride": "inherit", "widgets": self.layout.widgets}
 
     def traffic(self) -> None:
@@ -264,6 +265,8 @@ class _Builder:
             "Documents ready and failed (by reason)",
             [
                 self.business(names.DOCUMENTS_READY, "ingest", label="ready"),
+                # Marked FAILED by the DLQ's consumer: the worker never finished them.
+                self.business(names.DOCUMENTS_DEAD_LETTERED, "dead_letters", label="dead-lettered"),
                 [
                     {
                         # One line per failure reason: DocumentsFailed_<reason>.
@@ -292,6 +295,17 @@ class _Builder:
             [self.business(names.INGEST_PAGES, "ingest", label="pages")],
             width=12,
         )
+        # The sweeper's repairs (handlers/sweeper.py): never-arrived uploads are normal;
+        # re-enqueued and stuck ones mean ingest is failing silently.
+        self.graph(
+            "Sweeper: documents repaired",
+            [
+                self.business(names.SWEPT_UPLOADS_NEVER_ARRIVED, "sweeper", label="never arrived"),
+                self.business(names.SWEPT_REQUEUED, "sweeper", label="re-enqueued"),
+                self.business(names.SWEPT_STUCK_FAILED, "sweeper", label="stuck, failed"),
+            ],
+            width=24,
+        )
 
     def llm(self) -> None:
         self.layout.section("LLM usage and spend")
@@ -319,6 +333,29 @@ class _Builder:
                 self.business(names.LLM_REQUESTS, "agent", label="calls"),
                 self.business(names.LLM_ERRORS, "agent", label="failed"),
             ],
+        )
+
+    def feedback(self) -> None:
+        self.layout.section("Answer feedback")
+        self.graph(
+            "Answers rated per hour",
+            [
+                self.business(names.FEEDBACK_POSITIVE, "agent", label="👍"),
+                self.business(names.FEEDBACK_NEGATIVE, "agent", label="👎"),
+            ],
+            period=ONE_HOUR,
+            width=12,
+        )
+        ratings = f"{names.FEEDBACK_NEGATIVE} OR {names.FEEDBACK_POSITIVE}"
+        by_model = (
+            f"SEARCH('{{{self.namespace},{names.MODEL_DIMENSION},{names.SERVICE_DIMENSION}}} "
+            f"({ratings})', 'Sum', {ONE_HOUR})"
+        )
+        self.graph(
+            "Ratings per hour, by model",
+            [[{"expression": by_model, "id": "by_model", "label": ""}]],
+            period=ONE_HOUR,
+            width=12,
         )
 
 

@@ -1,8 +1,16 @@
 "use client";
 
-import { Fragment, useState } from "react";
+import { Fragment, Suspense, lazy, useState } from "react";
 
-import type { Citation, Message } from "@/lib/types";
+import { placeLabel } from "@/lib/citations";
+import type { Citation, Message, Rating } from "@/lib/types";
+
+import type { LoadPart } from "./CitationViewer";
+import { FeedbackBar } from "./FeedbackBar";
+import { Spinner } from "./Spinner";
+
+// Its own chunk, fetched when a reader first opens a source.
+const CitationViewer = lazy(() => import("./CitationViewer"));
 
 /** Turns "[2]" markers in the answer into buttons that open citation 2. */
 function AnswerText({
@@ -39,7 +47,15 @@ function AnswerText({
   );
 }
 
-export function Answer({ message }: { message: Message }) {
+export function Answer({
+  message,
+  loadPart,
+  onRate,
+}: {
+  message: Message;
+  loadPart: LoadPart;
+  onRate(rating: Rating, comment: string | null): Promise<void>;
+}) {
   const [open, setOpen] = useState<number | null>(null);
   const citation = open === null ? null : message.citations[open];
   const panelId = `citation-${message.messageId}`;
@@ -63,22 +79,25 @@ export function Answer({ message }: { message: Message }) {
         <AnswerText text={message.answer} citations={message.citations} onOpen={setOpen} />
         {message.citations.length > 0 && (
           <ol className="citations" aria-label="Sources" data-testid="citations">
-            {message.citations.map((c, i) => (
-              <li key={`${c.documentId}-${i}`}>
-                <button
-                  type="button"
-                  className="citation"
-                  aria-expanded={open === i}
-                  aria-controls={panelId}
-                  onClick={() => setOpen(open === i ? null : i)}
-                  data-testid="citation"
-                >
-                  <span className="cite-number">{i + 1}</span>
-                  {c.documentName}
-                  {c.page !== null && <span className="hint"> · page {c.page}</span>}
-                </button>
-              </li>
-            ))}
+            {message.citations.map((c, i) => {
+              const place = placeLabel(c);
+              return (
+                <li key={`${c.documentId}-${i}`}>
+                  <button
+                    type="button"
+                    className="citation"
+                    aria-expanded={open === i}
+                    aria-controls={panelId}
+                    onClick={() => setOpen(open === i ? null : i)}
+                    data-testid="citation"
+                  >
+                    <span className="cite-number">{i + 1}</span>
+                    <span className="citation-name">{c.documentName}</span>
+                    {place && <span className="hint"> · {place}</span>}
+                  </button>
+                </li>
+              );
+            })}
           </ol>
         )}
         {citation && (
@@ -88,18 +107,19 @@ export function Answer({ message }: { message: Message }) {
             aria-live="polite"
             data-testid="citation-panel"
           >
-            <header>
-              <strong data-testid="citation-document">{citation.documentName}</strong>
-              {citation.page !== null && (
-                <span data-testid="citation-page"> · page {citation.page}</span>
-              )}
-              <button type="button" className="button button-quiet" onClick={() => setOpen(null)}>
-                Close
-              </button>
-            </header>
-            <blockquote data-testid="citation-excerpt">{citation.excerpt}</blockquote>
+            <button
+              type="button"
+              className="button button-quiet citation-close"
+              onClick={() => setOpen(null)}
+            >
+              Close
+            </button>
+            <Suspense fallback={<Spinner label="Opening the source…" />}>
+              <CitationViewer key={open} citation={citation} loadPart={loadPart} />
+            </Suspense>
           </section>
         )}
+        <FeedbackBar message={message} onRate={onRate} />
       </div>
     </article>
   );

@@ -12,7 +12,7 @@ interface ConfirmDialogProps {
 }
 
 /** A modal confirmation on the native <dialog>: focus is trapped and Escape cancels. */
-export function ConfirmDialog({
+export default function ConfirmDialog({
   open,
   title,
   body,

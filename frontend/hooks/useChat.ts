@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import type { ApiClient } from "@/lib/api";
 import { askErrorMessage } from "@/lib/messages";
-import type { Conversation, Message } from "@/lib/types";
+import type { Conversation, Message, Rating } from "@/lib/types";
 
 function selectedFromUrl(): string | null {
   return new URLSearchParams(window.location.search).get("c");
@@ -19,23 +19,46 @@ export function useChat(api: ApiClient) {
   // Rendered only after sign-in (never prerendered), so reading the URL here is safe.
   const [selectedId, setSelectedId] = useState<string | null>(selectedFromUrl);
   const [messages, setMessages] = useState<Message[]>([]);
+  // The open conversation as its own read returned it: known before the list arrives.
+  const [opened, setOpened] = useState<Conversation | null>(null);
+  // Where the earlier messages of a long conversation start (the API returns the latest 50).
+  const [olderCursor, setOlderCursor] = useState<string | null>(null);
+  // True while the selected conversation's messages are on their way: no empty state then.
+  const [loadingMessages, setLoadingMessages] = useState<boolean>(() => selectedFromUrl() !== null);
   const [pendingQuestion, setPendingQuestion] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    // `loadingMessages` is already true: set by `select`, or initially for `?c=`.
+    async (id: string, isCurrent: () => boolean) => {
+      try {
+        const found = await api.getConversation(id);
+        if (isCurrent()) {
+          setMessages(found.messages);
+          setOpened(found.conversation);
+          setOlderCursor(found.olderCursor ?? null);
+        }
+      } catch (caught) {
+        if (isCurrent()) setError(askErrorMessage(caught));
+      } finally {
+        if (isCurrent()) setLoadingMessages(false);
+      }
+    },
+    [api],
+  );
 
   const select = useCallback(
     async (id: string | null) => {
       setSelectedId(id);
       setError(null);
       setMessages([]);
+      setOlderCursor(null);
       showInUrl(id);
+      setLoadingMessages(id !== null);
       if (!id) return;
-      try {
-        setMessages((await api.getConversation(id)).messages);
-      } catch (caught) {
-        setError(askErrorMessage(caught));
-      }
+      await load(id, () => selectedFromUrl() === id);
     },
-    [api],
+    [load],
   );
 
   useEffect(() => {
@@ -44,7 +67,15 @@ export function useChat(api: ApiClient) {
     api.listConversations().then((items) => active && setConversations(items), fail);
     const initial = selectedFromUrl();
     if (initial) {
-      api.getConversation(initial).then((found) => active && setMessages(found.messages), fail);
+      api
+        .getConversation(initial)
+        .then((found) => {
+          if (!active) return;
+          setMessages(found.messages);
+          setOpened(found.conversation);
+          setOlderCursor(found.olderCursor ?? null);
+        }, fail)
+        .finally(() => active && setLoadingMessages(false));
     }
     return () => {
       active = false;
@@ -67,6 +98,14 @@ export function useChat(api: ApiClient) {
         }
         const message = await api.ask(id, question);
         setMessages((current) => [...current, message]);
+        // The conversation moves to the top with its new time.
+        const touched = id;
+        setConversations((current) => {
+          const found = current?.find((c) => c.conversationId === touched);
+          if (!current || !found) return current;
+          const updated = { ...found, updatedAt: message.createdAt };
+          return [updated, ...current.filter((c) => c.conversationId !== touched)];
+        });
         return true;
       } catch (caught) {
         setError(askErrorMessage(caught));
@@ -74,6 +113,29 @@ export function useChat(api: ApiClient) {
       } finally {
         setPendingQuestion(null);
       }
+    },
+    [api, selectedId],
+  );
+
+  /** Prepends the page of messages before the earliest shown. */
+  const loadOlder = useCallback(async () => {
+    if (!selectedId || !olderCursor) return;
+    try {
+      const page = await api.olderMessages(selectedId, olderCursor);
+      if (selectedFromUrl() !== selectedId) return;
+      setMessages((current) => [...page.items, ...current]);
+      setOlderCursor(page.nextCursor);
+    } catch (caught) {
+      setError(askErrorMessage(caught));
+    }
+  }, [api, selectedId, olderCursor]);
+
+  /** Rates an answer of the selected conversation; throws (for the caller to show) on failure. */
+  const rate = useCallback(
+    async (messageId: string, rating: Rating, comment: string | null) => {
+      if (!selectedId) return;
+      const updated = await api.giveFeedback(selectedId, messageId, rating, comment);
+      setMessages((current) => current.map((m) => (m.messageId === messageId ? updated : m)));
     },
     [api, selectedId],
   );
@@ -91,17 +153,23 @@ export function useChat(api: ApiClient) {
     [api, selectedId, select],
   );
 
-  const selected = conversations?.find((c) => c.conversationId === selectedId) ?? null;
+  const selected =
+    conversations?.find((c) => c.conversationId === selectedId) ??
+    (opened?.conversationId === selectedId ? opened : null);
 
   return {
     conversations,
     selected,
     selectedId,
     messages,
+    loadingMessages,
+    olderCursor,
     pendingQuestion,
     error,
     select,
     ask,
+    loadOlder,
+    rate,
     remove,
   };
 }

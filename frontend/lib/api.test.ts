@@ -260,3 +260,53 @@ describe("ApiClient calls", () => {
     ).rejects.toMatchObject({ status: 500, message: "Broken." });
   });
 });
+
+describe("ApiClient feedback and document parts", () => {
+  it("puts the rating, with the comment only when there is one", async () => {
+    const { source } = tokenSource("t", "t");
+    const rated = { messageId: "m1", feedback: { rating: "down", comment: "Wrong" } };
+    const fetch = replies(ok(rated), ok(rated));
+    const client = new ApiClient(BASE, source);
+
+    await expect(client.giveFeedback("c 1", "m1", "down", "Wrong")).resolves.toEqual(rated);
+    await client.giveFeedback("c 1", "m1", "up", null);
+
+    expect(call(fetch, 0)).toMatchObject({
+      url: `${BASE}/conversations/c%201/messages/m1/feedback`,
+      method: "PUT",
+      body: JSON.stringify({ rating: "down", comment: "Wrong" }),
+    });
+    expect(call(fetch, 1).body).toBe(JSON.stringify({ rating: "up" }));
+  });
+
+  it("reads a document part, and answers null when the API has none (404)", async () => {
+    const { source } = tokenSource("t", "t", "t");
+    const part = { documentId: "d1", part: 2, page: 2, pageLabel: "ii", section: null, text: "x" };
+    const fetch = replies(
+      ok(part),
+      status(404, { error: { code: "not_found", message: "Part not found." } }),
+      status(500, { error: { code: "internal", message: "Boom." } }),
+    );
+    const client = new ApiClient(BASE, source);
+
+    await expect(client.getDocumentPart("d1", 2)).resolves.toEqual(part);
+    await expect(client.getDocumentPart("d1", 9)).resolves.toBeNull();
+    await expect(client.getDocumentPart("d1", 3)).rejects.toMatchObject({ status: 500 });
+    expect(call(fetch, 0)).toMatchObject({ url: `${BASE}/documents/d1/parts/2`, method: "GET" });
+  });
+});
+
+describe("ApiClient.olderMessages", () => {
+  it("asks for the page before the cursor", async () => {
+    const { source } = tokenSource("t");
+    const page = { items: [{ messageId: "m0" }], nextCursor: null };
+    const fetch = replies(ok(page));
+    const client = new ApiClient(BASE, source);
+
+    await expect(client.olderMessages("c1", "abc/=")).resolves.toEqual(page);
+    expect(call(fetch, 0)).toMatchObject({
+      url: `${BASE}/conversations/c1/messages?cursor=abc%2F%3D&limit=50`,
+      method: "GET",
+    });
+  });
+});

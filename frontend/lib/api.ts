@@ -1,7 +1,16 @@
 // The Doc Agent API client: JSON over fetch with the Cognito id token; one refresh and
 // retry on 401, then the session is over.
 
-import type { Conversation, DocumentItem, Message, Page, UploadTicket } from "./types";
+import type {
+  Conversation,
+  ConversationDetails,
+  DocumentItem,
+  DocumentPart,
+  Message,
+  Page,
+  Rating,
+  UploadTicket,
+} from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -138,12 +147,43 @@ export class ApiClient {
     return this.request("POST", "/conversations", { title });
   }
 
-  getConversation(id: string): Promise<{ conversation: Conversation; messages: Message[] }> {
+  /** The conversation and its latest messages (oldest first); `olderCursor` pages back. */
+  getConversation(id: string): Promise<ConversationDetails> {
     return this.request("GET", `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  /** Messages before the cursor's (oldest first); `nextCursor` goes further back. */
+  olderMessages(id: string, cursor: string): Promise<Page<Message>> {
+    const query = `cursor=${encodeURIComponent(cursor)}&limit=50`;
+    return this.request("GET", `/conversations/${encodeURIComponent(id)}/messages?${query}`);
   }
 
   async deleteConversation(id: string): Promise<void> {
     await this.deleteIgnoringGone(`/conversations/${encodeURIComponent(id)}`);
+  }
+
+  /** Rates an answer; the same rating and comment again change nothing. */
+  giveFeedback(
+    conversationId: string,
+    messageId: string,
+    rating: Rating,
+    comment: string | null,
+  ): Promise<Message> {
+    const path = `/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`;
+    return this.request("PUT", path, comment ? { rating, comment } : { rating });
+  }
+
+  /** One page or section of a document's text; null when the API has none to show (404). */
+  async getDocumentPart(documentId: string, part: number): Promise<DocumentPart | null> {
+    try {
+      return await this.request(
+        "GET",
+        `/documents/${encodeURIComponent(documentId)}/parts/${part}`,
+      );
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   ask(conversationId: string, question: string): Promise<Message> {

@@ -15,7 +15,17 @@ describe("parseConfig", () => {
     expect(parseConfig({ ...VALID, maxUploadBytes: 1234 })).toEqual({
       ...VALID,
       maxUploadBytes: 1234,
+      demo: null,
     });
+  });
+
+  it("reads the demo user's suggested questions, and ignores a malformed demo entry", () => {
+    const demo = { email: "demo@example.com", questions: ["When?", 3, "Where?"] };
+    expect(parseConfig({ ...VALID, demo }).demo).toEqual({
+      email: "demo@example.com",
+      questions: ["When?", "Where?"],
+    });
+    expect(parseConfig({ ...VALID, demo: { questions: "no" } }).demo).toBeNull();
   });
 
   it.each([null, "config", 42, undefined])("refuses %j: not a JSON object", (raw) => {

@@ -9,6 +9,20 @@ export interface SiteConfig {
   cognitoEndpoint: string;
   /** Largest upload the API accepts, in bytes (optional; defaults to 50 MB). */
   maxUploadBytes: number;
+  /** The local stack's demo user and the questions the chat suggests to them (optional). */
+  demo: DemoConfig | null;
+}
+
+export interface DemoConfig {
+  email: string;
+  questions: string[];
+}
+
+function parseDemo(raw: unknown): DemoConfig | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const { email, questions } = raw as Record<string, unknown>;
+  if (typeof email !== "string" || !Array.isArray(questions)) return null;
+  return { email, questions: questions.filter((q): q is string => typeof q === "string") };
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -43,6 +57,7 @@ export function parseConfig(raw: unknown): SiteConfig {
     cognitoEndpoint: record.cognitoEndpoint as string,
     maxUploadBytes:
       typeof maxUpload === "number" && maxUpload > 0 ? maxUpload : DEFAULT_MAX_UPLOAD_BYTES,
+    demo: parseDemo(record.demo),
   };
 }
 

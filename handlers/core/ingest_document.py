@@ -18,17 +18,19 @@ from enum import StrEnum
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.chunking import chunk_pages
+from handlers.core.chunking import Chunk, chunk_pages
 from handlers.core.clock import utc_now
 from handlers.core.documents.derived import write_derived
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.extraction import ExtractionError, ExtractionLimits, Page, extract_pages
+from handlers.core.extraction.bounded import BoundedExtractionError, ChildLimits, run_bounded
 from handlers.core.layout import SUPPORTED_CONTENT_TYPES, parse_raw_key, raw_key
 from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmNotConfiguredError
 from handlers.core.settings import IngestSettings
+from handlers.core.tracing import tracer
 
 logger = Logger(child=True)
 
@@ -79,8 +81,22 @@ class IngestContext:
         )
 
 
-def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None) -> IngestResult:
-    """Process one `ObjectCreated` key (as S3 delivers it: URL-encoded)."""
+# When the caller has no Lambda context to derive limits from (tests, scripts).
+DEFAULT_CHILD_LIMITS = ChildLimits(memory_bytes=1024 * 1024 * 1024, cpu_seconds=60, wall_seconds=60)
+
+
+def ingest_object(
+    ctx: IngestContext,
+    key: str,
+    *,
+    event_size: int | None = None,
+    child_limits: ChildLimits = DEFAULT_CHILD_LIMITS,
+) -> IngestResult:
+    """Process one `ObjectCreated` key (as S3 delivers it: URL-encoded).
+
+    Extraction and chunking run in a child process within `child_limits`
+    (`handlers.core.extraction.bounded`): a file that breaches them ends FAILED.
+    """
     started = time.perf_counter()
     parsed = parse_raw_key(key)
     if parsed is None:
@@ -100,14 +116,17 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
         logger.warning("upload key does not match the document", document_id=record.document_id)
         return IngestResult(Outcome.SKIPPED, record.document_id, code="unexpected_key")
 
+    size: int | None = None
     try:
-        pages = _read_pages(ctx, record, event_size)
+        size = _stored_size(ctx, record, event_size)
+        if size is None:
+            return IngestResult(Outcome.SKIPPED, record.document_id, code="object_missing")
+        pages, chunks = _read_pages(ctx, record, child_limits)
     except ExtractionError as exc:
-        return _fail(ctx, record, exc, started)
-    if pages is None:
-        return IngestResult(Outcome.SKIPPED, record.document_id, code="object_missing")
+        # The size S3 reported in the event is the real one too, when the object was not
+        # looked at.
+        return _fail(ctx, record, exc, started, size=size if size is not None else event_size)
 
-    chunks = chunk_pages(pages)
     embedder = ctx.embedder()
     matrix = embedder.embed([chunk.text for chunk in chunks])
     write_derived(ctx.files, record.user_id, record.document_id, chunks, matrix)
@@ -120,6 +139,7 @@ def ingest_object(ctx: IngestContext, key: str, *, event_size: int | None = None
         embedding_model=embedder.model_id,
         embedding_dimensions=embedder.dimensions,
         now=utc_now(),
+        size=size,
     )
     if not finished:
         # Deleted (or finished by a parallel delivery) meanwhile: leave nothing behind.
@@ -155,28 +175,78 @@ def fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> None:
         ctx.table.mark_failed(parsed.user_id, parsed.document_id, reason=reason, now=utc_now())
 
 
-def _read_pages(
-    ctx: IngestContext, record: DocumentRecord, event_size: int | None
-) -> list[Page] | None:
-    limits = ctx.limits
-    kind = SUPPORTED_CONTENT_TYPES.get(record.content_type)
-    if kind is None:
+def pages_and_chunks(
+    data: bytes, kind: str, limits: ExtractionLimits
+) -> tuple[list[Page], list[Chunk]]:
+    """Bytes → pages → chunks: the step that runs in the bounded child process."""
+    pages = extract_pages(data, kind, limits)
+    return pages, chunk_pages(pages)
+
+
+@tracer.capture_method(capture_response=False)
+def extract_in_child(
+    data: bytes, kind: str, limits: ExtractionLimits, child_limits: ChildLimits, document_id: str
+) -> tuple[list[Page], list[Chunk]]:
+    """`pages_and_chunks` in the bounded child; this subsegment covers it (the child itself
+    sends no traces)."""
+    tracer.put_annotation("content_kind", kind)
+    try:
+        result, run = run_bounded(pages_and_chunks, data, kind, limits, limits=child_limits)
+    except BoundedExtractionError as exc:
+        tracer.put_annotation("breach", exc.how)
+        logger.warning(
+            "extraction breached its limits",
+            document_id=document_id,
+            breach=exc.how,
+            peak_rss_mb=round(exc.run.peak_rss_bytes / 1_048_576),
+            cpu_seconds=round(exc.run.cpu_seconds, 2),
+            memory_limit_mb=child_limits.memory_bytes // 1_048_576,
+            cpu_limit_seconds=round(child_limits.cpu_seconds, 1),
+        )
+        raise
+    logger.info(
+        "extraction finished",
+        document_id=document_id,
+        peak_rss_mb=round(run.peak_rss_bytes / 1_048_576),
+        cpu_seconds=round(run.cpu_seconds, 2),
+        overhead_ms=round(run.overhead_seconds * 1000, 1),
+    )
+    return result
+
+
+def _stored_size(ctx: IngestContext, record: DocumentRecord, event_size: int | None) -> int | None:
+    """The stored object's real size (None when it is gone), after refusing oversized files
+    before reading a byte: first by the size the event reports, then by the stored size
+    (the upload policy already pins it to the declared size; this is defence in depth)."""
+    if record.content_type not in SUPPORTED_CONTENT_TYPES:
         raise ExtractionError("unsupported_type", "This file type is not supported.")
-    # Refuse oversized files before reading a byte: first the size the event declares,
-    # then the stored size (the upload policy already caps it; this is defence in depth).
-    _check_size(event_size, limits)
+    _check_size(event_size, ctx.limits, record.size)
     size = ctx.files.size_of(record.raw_key)
     if size is None:
         logger.info("upload no longer exists", document_id=record.document_id)
         return None
-    _check_size(size, limits)
+    _check_size(size, ctx.limits, record.size)
+    return size
+
+
+def _read_pages(
+    ctx: IngestContext, record: DocumentRecord, child_limits: ChildLimits
+) -> tuple[list[Page], list[Chunk]]:
+    limits = ctx.limits
+    kind = SUPPORTED_CONTENT_TYPES[record.content_type]
     data = ctx.files.read(record.raw_key, max_bytes=limits.max_bytes)
-    return extract_pages(data, kind, limits)
+    return extract_in_child(data, kind, limits, child_limits, record.document_id)
 
 
-def _check_size(size: int | None, limits: ExtractionLimits) -> None:
+def _check_size(size: int | None, limits: ExtractionLimits, declared: int) -> None:
     if size is None:
         return
+    if size > declared:
+        raise ExtractionError(
+            "larger_than_declared",
+            f"The uploaded file ({size} bytes) is larger than the {declared} bytes declared"
+            " when the upload started. Upload it again.",
+        )
     if size > limits.max_bytes:
         raise ExtractionError(
             "too_large",
@@ -187,9 +257,16 @@ def _check_size(size: int | None, limits: ExtractionLimits) -> None:
 
 
 def _fail(
-    ctx: IngestContext, record: DocumentRecord, exc: ExtractionError, started: float
+    ctx: IngestContext,
+    record: DocumentRecord,
+    exc: ExtractionError,
+    started: float,
+    *,
+    size: int | None,
 ) -> IngestResult:
-    ctx.table.mark_failed(record.user_id, record.document_id, reason=exc.reason, now=utc_now())
+    ctx.table.mark_failed(
+        record.user_id, record.document_id, reason=exc.reason, now=utc_now(), size=size
+    )
     logger.info("document failed", document_id=record.document_id, reason_code=exc.code)
     return IngestResult(
         Outcome.FAILED,

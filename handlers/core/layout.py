@@ -115,8 +115,16 @@ MAX_RECEIVE_COUNT = 5
 VISIBILITY_TIMEOUT_FACTOR = 6
 MESSAGE_RETENTION_SECONDS = 4 * 24 * 3600
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
-INGEST_BATCH_SIZE = 5
-INGEST_BATCH_WINDOW_SECONDS = 2
+# One upload per invocation: a hostile upload then delays nobody else's (measured: a good
+# upload batched behind a 100 MB content-stream bomb waited 22 s instead of 0.1 s), gets
+# the whole invocation's time and memory for its bounded extraction, and is retried and
+# dead-lettered alone. Batching five saved ~3 % of handler time per upload
+# (`benchmarks/ingest_batches.py`); ingest's cost is the document, not the invocation.
+INGEST_BATCH_SIZE = 1
+# With one message per batch there is nothing to wait for.
+INGEST_BATCH_WINDOW_SECONDS = 0
+# The DLQ's consumer only updates items: a full SQS batch.
+DEAD_LETTER_BATCH_SIZE = 10
 # Only uploads of raw documents notify the queue; derived files never do.
 NOTIFICATION_EVENTS: tuple[str, ...] = ("s3:ObjectCreated:*",)
 NOTIFICATION_FILTER_PREFIX = RAW_PREFIX

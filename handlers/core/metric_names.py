@@ -23,6 +23,8 @@ DOCUMENTS_READY = "DocumentsReady"
 DOCUMENTS_FAILED = "DocumentsFailed"  # one more metric per reason: DocumentsFailed_<reason code>
 INGEST_DURATION_MS = "IngestDuration"
 INGEST_PAGES = "IngestPages"
+# dead_letters: uploads whose ingest message was dead-lettered (the worker never finished)
+DOCUMENTS_DEAD_LETTERED = "DocumentsDeadLettered"
 # agent
 QUESTIONS_ANSWERED = "QuestionsAnswered"
 LLM_LATENCY_MS = "LlmLatency"
@@ -34,3 +36,12 @@ LLM_COMPLETION_TOKENS = "CompletionTokens"
 LLM_REQUESTS = "LlmRequests"  # calls to the model, failed ones included
 LLM_ERRORS = "LlmErrors"  # questions whose model call failed after retries
 QUOTA_REJECTIONS = "QuotaRejections"
+# Readers' verdicts on answers, counted when given or changed: once with `service` alone (the
+# negative-rate alarm) and once more per answering model (`model` dimension, the dashboard).
+FEEDBACK_POSITIVE = "FeedbackPositive"
+FEEDBACK_NEGATIVE = "FeedbackNegative"
+MODEL_DIMENSION = "model"
+# sweeper (handlers/sweeper.py): documents it repaired on each run
+SWEPT_UPLOADS_NEVER_ARRIVED = "SweptUploadsNeverArrived"
+SWEPT_REQUEUED = "SweptRequeued"  # ingestion stuck: the upload was delivered to ingest again
+SWEPT_STUCK_FAILED = "SweptStuckFailed"  # still stuck after the re-enqueue: FAILED

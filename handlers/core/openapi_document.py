@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 TITLE = "Doc Agent API"
 VERSION = "1.0.0"
 DESCRIPTION = (
-    "Upload documents and ask questions about them. Every route needs"
+    "Upload documents and ask questions about them. Every route but `/health` needs"
     ' `Authorization: <Cognito id token>`; errors are `{"error": {"code", "message"}}`.'
 )
 SECURITY_SCHEME = "cognito"
@@ -56,7 +56,20 @@ def openapi_document(resolvers: Sequence[ApiGatewayResolver]) -> dict[str, Any]:
         )
     for name in _UNUSED_SCHEMAS:
         merged["components"]["schemas"].pop(name, None)
+    _mark_public_routes(merged["paths"])
     return merged
+
+
+def _mark_public_routes(paths: dict[str, Any]) -> None:
+    """`security: []` on the operations API Gateway serves without the authorizer."""
+    from handlers.core.routes import ROUTES
+
+    for route in ROUTES:
+        if route.public:
+            for method in route.methods:
+                operation = paths.get(route.path, {}).get(method.lower())
+                if operation is not None:
+                    operation["security"] = []
 
 
 def render(document: dict[str, Any]) -> str:

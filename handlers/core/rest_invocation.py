@@ -1,6 +1,7 @@
 """One API Gateway invocation of a REST function (api, agent), the same for both.
 
-The caller must be verified before anything else is said; metrics recorded during the
+The caller must be verified before anything else is said (but on a public route, which
+API Gateway serves without the authorizer: `GET /health`); metrics recorded during the
 invocation are published at its end; CORS headers are added for allowed origins only,
 errors included.
 """
@@ -17,6 +18,7 @@ from handlers.core.auth import find_user_id
 from handlers.core.cors import add_cors_headers
 from handlers.core.http_errors import error_proxy_response
 from handlers.core.invocation_metrics import begin_invocation, publish_metrics
+from handlers.core.routes import is_public
 
 
 def handle_rest_invocation(
@@ -26,7 +28,8 @@ def handle_rest_invocation(
     allowed_origins: Sequence[str],
 ) -> dict[str, Any]:
     begin_invocation()
-    if find_user_id(event) is None:
+    public = is_public(event.get("resource"), event.get("httpMethod"))
+    if not public and find_user_id(event) is None:
         # Before routing and validation: without a verified caller nothing else is said.
         response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
     else:

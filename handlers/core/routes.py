@@ -24,6 +24,11 @@ class Route:
     path: str
     """The resource path template, with `{name}` path parameters."""
     methods: tuple[str, ...]
+    public: bool = False
+    """No authorizer: API Gateway and the local stack pass the request without a token."""
+    operation: str | None = None
+    """The OpenAPI operation id; named on a public route's API Gateway method, where the
+    guardrails pack (policy/) checks it against the operations it allows without auth."""
 
     @property
     def path_parameters(self) -> tuple[str, ...]:
@@ -40,4 +45,14 @@ ROUTES: tuple[Route, ...] = (
     Route("agent", "/conversations", ("GET", "POST")),
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
     Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
+    Route("agent", "/conversations/{conversationId}/messages/{messageId}/feedback", ("PUT",)),
+    # Health (i13-ops): no data, cached; the smoke test, the canary and the local stack use it.
+    Route("api", "/health", ("GET",), public=True, operation="getHealth"),
 )
+
+
+def is_public(resource: object, method: object) -> bool:
+    """Whether API Gateway serves this resource template and method without the authorizer."""
+    return any(
+        route.public and route.path == resource and method in route.methods for route in ROUTES
+    )

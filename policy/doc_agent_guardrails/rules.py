@@ -8,6 +8,7 @@ prefixes the resource's name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .taggable import takes_tags
@@ -32,6 +33,9 @@ PUBLIC_ACCESS_FLAGS = (
 SUPPORTED_RUNTIMES = frozenset({"python3.12", "python3.13"})
 """Python runtimes Lambda supports and this product is tested on; older ones are past end of life."""
 API_AUTHORIZATIONS = frozenset({"COGNITO_USER_POOLS", "AWS_IAM", "CUSTOM"})
+PUBLIC_OPERATIONS = frozenset({("GET", "getHealth")})
+"""(method, operation name) of the API's deliberately public methods: `GET /health` (no
+data; handlers/core/routes.py marks it public, tests/policy checks the two agree)."""
 HTTPS_VIEWER_POLICIES = frozenset({"redirect-to-https", "https-only"})
 QUIET_SYSTEM_LOG_LEVELS = frozenset({"WARN", "ERROR"})
 """Lambda's JSON-format platform levels that drop START/REPORT (operators read them)."""
@@ -148,8 +152,21 @@ def _is_wildcard_action(action: str) -> bool:
     return action == "*" or action.endswith(":*")
 
 
+def _scoped_metric_data(action: str, statement: Mapping[str, Any]) -> bool:
+    """cloudwatch:PutMetricData has no resource ARN: `*` is fine when a namespace condition
+    scopes it (the health canary's role)."""
+    if action.lower() != "cloudwatch:putmetricdata":
+        return False
+    conditions = statement.get("Condition")
+    return isinstance(conditions, dict) and any(
+        isinstance(values, dict) and "cloudwatch:namespace" in values
+        for values in conditions.values()
+    )
+
+
 def role_policy_least_privilege(token: str, props: Props) -> list[str]:
-    """Rule 6: inline role policies name their actions, and resources except for X-Ray."""
+    """Rule 6: inline role policies name their actions, and resources except for X-Ray (and
+    namespace-scoped cloudwatch:PutMetricData)."""
     if token != ROLE_POLICY:
         return []
     try:
@@ -176,7 +193,11 @@ def role_policy_least_privilege(token: str, props: Props) -> list[str]:
                 f"IAM statement {sid} allows wildcard actions {', '.join(wildcards)}: "
                 "list the exact actions the function calls"
             )
-        not_xray = [action for action in actions if not action.lower().startswith("xray:")]
+        not_xray = [
+            action
+            for action in actions
+            if not action.lower().startswith("xray:") and not _scoped_metric_data(action, statement)
+        ]
         if "*" in as_list(statement.get("Resource")) and not_xray:
             found.append(
                 f'IAM statement {sid} allows Resource "*" for {", ".join(not_xray)}: '
@@ -186,11 +207,14 @@ def role_policy_least_privilege(token: str, props: Props) -> list[str]:
 
 
 def method_authorized(token: str, props: Props) -> list[str]:
-    """Rule 7: every API method except CORS preflight (OPTIONS) needs an authorizer."""
+    """Rule 7: every API method except CORS preflight (OPTIONS) and the public health check
+    (PUBLIC_OPERATIONS) needs an authorizer."""
     if token != METHOD or props.get("httpMethod") == "OPTIONS":
         return []
     authorization = props.get("authorization")
     if is_unknown(authorization) or authorization in API_AUTHORIZATIONS:
+        return []
+    if (props.get("httpMethod"), props.get("operationName")) in PUBLIC_OPERATIONS:
         return []
     return [
         f"API Gateway {props.get('httpMethod', '?')} method has authorization "

@@ -35,7 +35,10 @@ def test_config_json_tells_the_site_where_the_api_and_the_pool_are(stack):
         "userPoolId": stack["user_pool_id"],
         "userPoolClientId": stack["user_pool_client_id"],
         "cognitoEndpoint": f"{stack['url']}/cognito/",
+        # make dev's demo user and the questions about their sample library
+        "demo": {"email": stack["demo_email"], "questions": reply.json["demo"]["questions"]},
     }
+    assert reply.json["demo"]["questions"]
 
 
 def test_sign_up_needs_no_email_and_the_tokens_refresh(stack):

@@ -76,8 +76,8 @@ def test_create_returns_pending_document_and_presigned_post(call_api):
     )
 
 
-def test_presigned_policy_pins_key_type_and_size_range(call_api):
-    result = create(call_api)
+def test_presigned_policy_pins_key_type_and_exact_size(call_api):
+    result = create(call_api, size=1234)
     fields = result.body["upload"]["fields"]
 
     policy = decode_policy(fields)
@@ -86,7 +86,8 @@ def test_presigned_policy_pins_key_type_and_size_range(call_api):
     assert {"bucket": BUCKET} in conditions
     assert {"key": fields["key"]} in conditions
     assert {"Content-Type": PDF} in conditions
-    assert ["content-length-range", 1, MAX_UPLOAD_BYTES] in conditions
+    # Exactly the declared size: a larger (or smaller) file is refused by S3.
+    assert ["content-length-range", 1234, 1234] in conditions
     # No `starts-with` condition: nothing about the key or type is left open.
     assert not [c for c in conditions if isinstance(c, list) and c[0] == "starts-with"]
     expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
@@ -138,6 +139,9 @@ def test_create_normalises_content_type_parameters(call_api):
         ({"name": "line\nbreak.pdf"}, 400, "invalid_name"),
         ({"name": "zero\u200bwidth.pdf"}, 400, "invalid_name"),
         ({"name": ".."}, 400, "invalid_name"),
+        # boto3 would turn the key pin into `starts-with` and S3 would substitute the name.
+        ({"name": "report.pdf${filename}"}, 400, "invalid_name"),
+        ({"name": "${filename}"}, 400, "invalid_name"),
         ({"name": "   "}, 400, "invalid_name"),
         ({"name": "x" * 256}, 400, "invalid_request"),
         ({"name": ""}, 400, "invalid_request"),

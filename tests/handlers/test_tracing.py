@@ -143,7 +143,8 @@ def test_ingest_traces_extraction_and_embedding_with_the_outcome(
     # Then the upload, the extraction and the embedding are subsegments
     upload_segment = trace.annotations["## handlers.ingest.ingest_upload"]
     assert upload_segment["outcome"] == "READY"
-    extraction = trace.annotations["## handlers.core.extraction.router.extract_pages"]
+    # (the bounded child's work is one subsegment of the worker: the child sends none)
+    extraction = trace.annotations["## handlers.core.ingest_document.extract_in_child"]
     assert extraction["content_kind"] == "md"
     assert "## handlers.core.llm.embeddings.OfflineEmbedder.embed" in trace.annotations
     # and no user content or object key is recorded

@@ -26,6 +26,7 @@ class Store:
     key_arn: str
     queue_arn: str
     secret_arn: str
+    dlq_arn: str
 
     @property
     def bucket_arn(self) -> str:
@@ -151,6 +152,20 @@ def _secret(params: dict[str, Any], store: Store) -> list[Request]:
     return [Request("secretsmanager:GetSecretValue", params["SecretId"]), _decrypt(store)]
 
 
+def _sqs_send(params: dict[str, Any], store: Store) -> list[Request]:
+    """To the (KMS-encrypted) ingest queue: the sender needs the key to encrypt."""
+    return [
+        Request("sqs:SendMessage", store.queue_arn),
+        Request("kms:GenerateDataKey", store.key_arn),
+        _decrypt(store),
+    ]
+
+
+def _describe_secret(params: dict[str, Any], store: Store) -> list[Request]:
+    """Metadata only: no decryption of the value."""
+    return [Request("secretsmanager:DescribeSecret", params["SecretId"])]
+
+
 _ACTIONS: dict[tuple[str, str], Callable[[dict[str, Any], Store], list[Request]]] = {
     ("s3", "GetObject"): _s3_read,
     ("s3", "HeadObject"): _s3_read,
@@ -168,6 +183,10 @@ _ACTIONS: dict[tuple[str, str], Callable[[dict[str, Any], Store], list[Request]]
     ("dynamodb", "BatchWriteItem"): _batch_write,
     ("dynamodb", "TransactWriteItems"): _transact_write,
     ("secretsmanager", "GetSecretValue"): _secret,
+    # i13-ops: the sweeper's scan and re-enqueue, GET /health's secret check
+    ("dynamodb", "Scan"): _dynamodb("Scan"),
+    ("sqs", "SendMessage"): _sqs_send,
+    ("secretsmanager", "DescribeSecret"): _describe_secret,
 }
 
 
@@ -184,7 +203,8 @@ def requests_for(call: Call, store: Store) -> list[Request]:
 def platform_requests(function: str, store: Store) -> list[Request]:
     """What the Lambda service does with the function's role, outside the handler: decrypt
     its environment variables (encrypted with the store key), write its log streams and X-Ray
-    segments, and for `ingest` the SQS event source mapping polling the encrypted queue."""
+    segments, and for `ingest` (`dead_letters`) the SQS event source mapping polling the encrypted
+    queue (dead-letter queue)."""
     stream = f"{store.log_group_arn(function)}:log-stream:2026/01/01/[$LATEST]0123"
     requests = [
         _decrypt(store),
@@ -198,6 +218,14 @@ def platform_requests(function: str, store: Store) -> list[Request]:
             Request("sqs:ReceiveMessage", store.queue_arn),
             Request("sqs:DeleteMessage", store.queue_arn),
             Request("sqs:GetQueueAttributes", store.queue_arn),
+            _decrypt(store),
+        ]
+    if function == "dead_letters":
+        # Its event source mapping polls the (encrypted) dead-letter queue.
+        requests += [
+            Request("sqs:ReceiveMessage", store.dlq_arn),
+            Request("sqs:DeleteMessage", store.dlq_arn),
+            Request("sqs:GetQueueAttributes", store.dlq_arn),
             _decrypt(store),
         ]
     return requests

@@ -62,5 +62,6 @@ def recorded_run() -> RecordedRun:
             key_arn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0000-store-key",
             queue_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest",
             secret_arn=secret_arn,
+            dlq_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest-dlq",
         ),
     )

@@ -5,19 +5,26 @@ Manager by `ingest` and `agent`, the model served by the fake OpenAI server)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import boto3
 import pytest
 
-from handlers import ingest
+from handlers import dead_letters, ingest
 from handlers.core.ids import new_id
 from handlers.core.layout import raw_key
 from tests.agent.conftest import reset_powertools_parameters
 from tests.agent.fake_openai import FakeOpenAI, answer_message, tool_call_message
 from tests.handlers import document_flow
-from tests.handlers.document_flow import Uploaded, agent_caller, ask, deliver, upload
+from tests.handlers.document_flow import (
+    Uploaded,
+    agent_caller,
+    ask,
+    deliver,
+    upload,
+    upload_event,
+)
 from tests.support.aws import BUCKET, REGION
 from tests.support.events import USER_A
 from tests.support.invocations import invoking
@@ -28,9 +35,9 @@ TEXT = "text/plain"
 
 
 def clear_function_caches() -> None:
-    from handlers import agent, api
+    from handlers import agent, api, dead_letters
 
-    for module in (api, ingest, agent):
+    for module in (api, ingest, agent, dead_letters):
         for name in dir(module):
             cached = getattr(module, name)
             if callable(cached) and hasattr(cached, "cache_clear"):
@@ -77,6 +84,8 @@ def offline_flow(context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch) ->
         conversations = call_agent("GET", "/conversations").body["items"]
         conversation_id = conversations[0]["conversationId"]
         assert call_agent("GET", f"/conversations/{conversation_id}").status == 200
+        feedback = f"/conversations/{conversation_id}/messages/{message['messageId']}/feedback"
+        assert call_agent("PUT", feedback, body={"rating": "down"}).status == 200
         assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 204
     # Delete the document.
     assert call_api("DELETE", f"/documents/{item.document_id}").status == 204
@@ -105,6 +114,12 @@ def offline_flow(context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch) ->
     boto3.client("s3", region_name=REGION).put_object(Bucket=BUCKET, Key=key, Body=b"?")
     orphan = Uploaded(orphan_id, key, 1, signature="", s3_request_id="orphan")
     assert ingest_batch(context, orphan) == {"batchItemFailures": []}
+    # An upload whose message was dead-lettered: its consumer marks the document FAILED.
+    lost = browser_upload(call_api, "lost.txt", b"never finished")
+    with invoking("dead_letters"):
+        response = dead_letters.lambda_handler(upload_event(lost), cast(Any, context))
+    assert response == {"batchItemFailures": []}
+    assert call_api("GET", f"/documents/{lost.document_id}").body["document"]["status"] == "FAILED"
 
 
 def openai_flow(

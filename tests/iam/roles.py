@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.agent_api import permissions
+from components.agent_api.dead_letters import dead_letters_policy
 from tests.iam.actions import Request, Store, platform_requests, requests_for
 from tests.iam.evaluator import allowed
 from tests.iam.recorder import Call
@@ -15,7 +16,7 @@ from tests.infra.program import resolve
 
 
 def role_policies(store: Store) -> dict[str, dict[str, Any]]:
-    """The three role policies with the store's ARNs, Outputs resolved to plain strings."""
+    """The four role policies with the store's ARNs, Outputs resolved to plain strings."""
     access = permissions.StoreAccess(
         table_arn=store.table_arn,
         bucket_arn=store.bucket_arn,
@@ -28,6 +29,9 @@ def role_policies(store: Store) -> dict[str, dict[str, Any]]:
             access, store.log_group_arn("ingest"), store.secret_arn
         ),
         "agent": permissions.agent_policy(access, store.log_group_arn("agent"), store.secret_arn),
+        "dead_letters": dead_letters_policy(
+            access, store.log_group_arn("dead_letters"), store.dlq_arn
+        ),
     }
     return {function: dict(resolve(policy)) for function, policy in built.items()}
 

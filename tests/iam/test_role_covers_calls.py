@@ -53,6 +53,7 @@ def test_the_run_exercises_every_function_s_calls(recorded_run: RecordedRun) -> 
         ("dynamodb", "UpdateItem"),
         ("secretsmanager", "GetSecretValue"),
     } <= recorder.operations("agent")
+    assert {("dynamodb", "UpdateItem")} <= recorder.operations("dead_letters")
 
 
 def test_each_role_allows_every_call_its_function_makes(recorded_run: RecordedRun) -> None:

@@ -50,7 +50,17 @@ def test_every_route_method_is_behind_the_cognito_authorizer(stack: StackRun) ->
     assert authorizer.inputs["providerArns"] == [pool.outputs["arn"]]
     methods = [m for m in stack.of_type(METHOD) if m.inputs["httpMethod"] != "OPTIONS"]
     assert len(methods) == sum(len(route.methods) for route in ROUTES)
+    public = {("/" + r.path.rsplit("/", 1)[-1], m) for r in ROUTES if r.public for m in r.methods}
+    resources = {r.id: r for r in stack.of_type("aws:apigateway/resource:Resource")}
     for method in methods:
+        part = "/" + resources[method.inputs["resourceId"]].inputs["pathPart"]
+        if (part, method.inputs["httpMethod"]) in public:
+            # GET /health: no token, and nothing behind it but reachability checks.
+            assert method.inputs["authorization"] == "NONE", method.name
+            assert "method.request.header.Authorization" not in method.inputs.get(
+                "requestParameters", {}
+            )
+            continue
         assert method.inputs["authorization"] == "COGNITO_USER_POOLS", method.name
         assert method.inputs["authorizerId"] == authorizer.id
         assert method.inputs["requestParameters"]["method.request.header.Authorization"] is True
@@ -179,7 +189,7 @@ def test_functions_are_arm64_traced_and_log_json_to_their_own_group(
 
 
 def test_ingest_is_fed_by_the_queue_with_partial_batch_failures(stack: StackRun) -> None:
-    (mapping,) = stack.of_type("aws:lambda/eventSourceMapping:EventSourceMapping")
+    mapping = stack.named("agent-api-ingest-trigger")
     assert mapping.inputs["eventSourceArn"] == stack.named("store-ingest").outputs["arn"]
     assert mapping.inputs["functionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping.inputs["batchSize"] == layout.INGEST_BATCH_SIZE
@@ -259,7 +269,8 @@ def test_prod_pays_for_waf_snapstart_and_aliases_dev_does_not(stack: StackRun) -
     acls = stack.of_type("aws:wafv2/webAcl:WebAcl")
     aliases = stack.of_type("aws:lambda/alias:Alias")
     assert len(acls) == (1 if prod else 0)
-    assert len(aliases) == (3 if prod else 0)
+    # api, agent, ingest and dead_letters
+    assert len(aliases) == (4 if prod else 0)
     for key in ("api", "agent", "ingest"):
         inputs = _function(stack, key).inputs
         assert bool(inputs.get("publish")) is prod

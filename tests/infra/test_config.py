@@ -25,6 +25,9 @@ def test_prod_differs_from_dev_where_production_differs() -> None:
     assert (dev.api.waf, prod.api.waf) == (False, True)
     assert (dev.functions.snap_start, prod.functions.snap_start) == (False, True)
     assert prod.auth.deletion_protection
+    # The 👎-rate alarm is off in dev, on in prod
+    assert dev.alarms.feedback_negative_rate_percent is None
+    assert prod.alarms.feedback_negative_rate_percent is not None
 
 
 def _with(stack: str, **changes: object) -> dict[str, str]:
@@ -63,6 +66,10 @@ def _with(stack: str, **changes: object) -> dict[str, str]:
         (
             {"doc-agent:logs": {"retentionDays": 10}},
             "doc-agent:logs.retentionDays: must be 1, 3, 5",
+        ),
+        (
+            {"doc-agent:alarms": {"feedbackNegativeRatePercent": 0}},
+            "doc-agent:alarms.feedbackNegativeRatePercent: must be greater than 0",
         ),
         (
             {"doc-agent:site": {"allowedOrigins": ["https://ok.example.com/path"]}},

@@ -128,7 +128,7 @@ def test_auth_email_is_validated_with_its_key_path(email: dict[str, str], proble
 def test_ingest_is_capped_by_its_trigger_never_by_throttling(stack: StackRun) -> None:
     config = parse_config(stack_config(stack.stack))
     ingest = stack.named("agent-api-ingest")
-    (trigger,) = stack.of_type("aws:lambda/eventSourceMapping:EventSourceMapping")
+    trigger = stack.named("agent-api-ingest-trigger")
     maximum = config.functions.ingest.max_concurrency
     if maximum is not None:
         assert trigger.inputs["scalingConfig"] == {"maximumConcurrency": maximum}

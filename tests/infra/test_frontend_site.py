@@ -13,6 +13,7 @@ import pytest
 
 from components.config import CustomDomain
 from components.frontend_site import FrontendSite, FrontendSiteArgs, SiteNotBuiltError
+from components.site_releases import RELEASES_PREFIX
 from components.tags import stack_tags
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import statements
@@ -272,7 +273,11 @@ def test_default_domain_uses_cloudfronts_certificate_over_http2_and_3(site: Stac
 
 def test_files_are_uploaded_with_their_content_type_and_caching(site: StackRun) -> None:
     bucket = site.named("site-assets").outputs["bucket"]
-    uploaded = {o.inputs["key"]: o for o in site.of_type(OBJECT)}
+    uploaded = {
+        o.inputs["key"]: o
+        for o in site.of_type(OBJECT)
+        if not o.inputs["key"].startswith(RELEASES_PREFIX)
+    }
     assert set(uploaded) == set(SITE_FILES)
     expected = {
         "index.html": ("text/html; charset=utf-8", "no-cache"),
@@ -310,7 +315,7 @@ def test_files_are_uploaded_with_their_content_type_and_caching(site: StackRun) 
 def test_files_come_from_the_build_directory(site: StackRun, site_dir: Path) -> None:
     for upload in site.of_type(OBJECT):
         key = upload.inputs["key"]
-        if key == "config.json":
+        if key == "config.json" or key.startswith(RELEASES_PREFIX):
             continue
         source = upload.inputs["source"]
         assert isinstance(source, pulumi.FileAsset), key
@@ -341,9 +346,10 @@ def test_only_config_json_waits_for_the_api(pulumi_mocks: MockedPulumi, site_dir
 
     run = pulumi_mocks.run_function(program)
     stage = run.named("stage-stand-in").urn
-    # Then the distribution and its headers wait for nothing of it; config.json does
+    # Then the distribution and its headers wait for nothing of it; config.json does (and
+    # the release manifest, which names config.json's version)
     waiting = {r.name for r in run.resources if r.custom and stage in _depends_on(run, r)}
-    assert waiting == {"site-runtime-config"}
+    assert waiting == {"site-runtime-config", "site-release-manifest"}
 
 
 def test_custom_domain_gets_a_us_east_1_certificate_and_alias_records(full_site: StackRun) -> None:
@@ -450,3 +456,24 @@ def test_an_unbuilt_site_fails_with_how_to_build_it(
     # Nothing was declared: the program stops before a half-made site.
     assert pulumi_mocks.monitor is not None
     assert pulumi_mocks.monitor.registered == []
+
+
+def test_each_deploy_keeps_its_release_addressable_for_rollback(site: StackRun) -> None:
+    # The bucket keeps object versions (superseded ones expire, but not the last few)
+    bucket = site.named("site-assets")
+    (versioning,) = site.of_type("aws:s3/bucketVersioning:BucketVersioning")
+    assert versioning.inputs["bucket"] == bucket.id
+    assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled"
+    (lifecycle,) = [
+        r
+        for r in site.of_type("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+        if r.inputs["bucket"] == bucket.id
+    ]
+    expiry = lifecycle.inputs["rules"][0]["noncurrentVersionExpiration"]
+    assert expiry["newerNoncurrentVersions"] >= 5
+    # And a manifest names every file of this release, config.json included
+    manifests = [o for o in site.of_type(OBJECT) if o.inputs["key"].startswith(RELEASES_PREFIX)]
+    assert len(manifests) == 1
+    content = json.loads(manifests[0].inputs["content"])
+    assert set(content["objects"]) == set(SITE_FILES)
+    assert manifests[0].inputs["key"] == f"{RELEASES_PREFIX}{content['release']}.json"

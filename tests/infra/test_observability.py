@@ -27,7 +27,7 @@ BUSINESS_METRICS = {
     value
     for name, value in vars(metric_names).items()
     if name.isupper() and isinstance(value, str) and name not in {"NAMESPACE_PREFIX"}
-} - {metric_names.SERVICE_DIMENSION}
+} - {metric_names.SERVICE_DIMENSION, metric_names.MODEL_DIMENSION}
 
 
 @pytest.fixture
@@ -65,7 +65,8 @@ def _alarm(run: StackRun, key: str) -> Registered:
 def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRun) -> None:
     config = _config(observed)
     functions = observed.of_type(FUNCTION)
-    assert len(functions) == 3
+    # api, agent, ingest, the ingest DLQ's consumer (dead_letters), sweeper
+    assert len(functions) == 5
     log_groups = {group.outputs["name"]: group for group in observed.of_type(LOG_GROUP)}
     for function in functions:
         group = log_groups[function.inputs["loggingConfig"]["logGroup"]]
@@ -87,11 +88,19 @@ def test_every_function_has_its_encrypted_log_group_and_alarms(observed: StackRu
 def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -> None:
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
-    assert len(alarms) == 3 * 3 + 2 + 2 + 2
+    # 3 per function (api, agent, ingest, dead_letters, sweeper), 2 API, 2 ingest queues,
+    # 1 dead-lettered uploads, 2 LLM, the feedback alarm where the stack sets its threshold,
+    # 1 sweeper, and the health canary's where the stack runs one (prod)
+    config = _config(observed)
+    feedback = config.alarms.feedback_negative_rate_percent is not None
+    canary = config.canary.enabled
+    assert len(alarms) == 5 * 3 + 2 + 2 + 1 + 2 + int(feedback) + 1 + int(canary)
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name
-        assert alarm.inputs["treatMissingData"] == "notBreaching", alarm.name
+        # A canary without runs has stopped: its alarm counts missing data as failing
+        missing = "breaching" if alarm.name.endswith("-canary-failed") else "notBreaching"
+        assert alarm.inputs["treatMissingData"] == missing, alarm.name
         assert alarm.inputs["name"].startswith(f"doc-agent-{observed.stack}-"), alarm.name
         if "metricQueries" in alarm.inputs:
             # Metric math: exactly one expression is what the threshold compares with.
@@ -184,6 +193,32 @@ def test_llm_alarms_read_the_contracted_business_metrics(observed: StackRun) -> 
     assert _alarm(observed, "llm-error-rate").inputs["threshold"] == (
         config.alarms.llm_error_rate_percent
     )
+
+
+def test_feedback_alarm_reads_the_ratings_when_the_stack_sets_a_threshold(
+    observed: StackRun,
+) -> None:
+    config = _config(observed)
+    keys = {alarm.name for alarm in observed.of_type(ALARM)}
+    if config.alarms.feedback_negative_rate_percent is None:
+        # dev sets no threshold: no alarm
+        assert "observability-feedback-negative-rate" not in keys
+        return
+    alarm = _alarm(observed, "feedback-negative-rate")
+    queries = _queries(alarm)
+    for query_id, name in (
+        ("negative", metric_names.FEEDBACK_NEGATIVE),
+        ("positive", metric_names.FEEDBACK_POSITIVE),
+    ):
+        metric = queries[query_id]["metric"]
+        assert metric["namespace"] == f"DocAgent/{observed.stack}"
+        assert metric["metricName"] == name
+        assert metric["dimensions"] == {metric_names.SERVICE_DIMENSION: "agent"}
+        assert metric["period"] == 3600
+    rate = queries["negative_rate"]["expression"]
+    assert f">= {config.alarms.feedback_min_ratings}" in rate
+    assert "100 * negative / (positive + negative)" in rate
+    assert alarm.inputs["threshold"] == config.alarms.feedback_negative_rate_percent
 
 
 def test_topic_is_encrypted_with_a_key_alarms_and_budgets_may_use(observed: StackRun) -> None:
@@ -296,7 +331,7 @@ def test_dashboard_names_only_resources_that_exist(observed: StackRun) -> None:
         "QueueName": {q.outputs["name"] for q in observed.of_type("aws:sqs/queue:Queue")},
         "ApiName": {a.outputs["name"] for a in observed.of_type("aws:apigateway/restApi:RestApi")},
         "Stage": {stage.inputs["stageName"]},
-        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest"},
+        metric_names.SERVICE_DIMENSION: {"api", "agent", "ingest", "dead_letters", "sweeper"},
     }
     seen: dict[str, set[str]] = {}
     for row in _metric_rows(body):

@@ -214,6 +214,26 @@ def test_a_method_without_an_authorizer_fails(stack: StackRun, authorization: ob
     ]
 
 
+def test_only_the_public_health_check_may_go_without_an_authorizer(stack: StackRun) -> None:
+    # The real GET /health method passes as it is
+    health = stack.named("agent-api-health-get")
+    assert health.inputs["authorization"] == "NONE"
+    assert rules.method_authorized(rules.METHOD, health.inputs) == []
+    # Its operation name on another method, or another name on GET, does not
+    for changed in (
+        {"httpMethod": "POST"},
+        {"operationName": "listDocuments"},
+        {"operationName": DROP},
+    ):
+        props = mutated(health, **changed)
+        assert rules.method_authorized(rules.METHOD, props), changed
+    # And the pack and the route table agree on what is public
+    from handlers.core.routes import ROUTES
+
+    public = {(m, r.operation) for r in ROUTES if r.public for m in r.methods}
+    assert public == set(rules.PUBLIC_OPERATIONS)
+
+
 def test_cors_preflight_methods_stay_open(stack: StackRun) -> None:
     preflight = stack.named("agent-api-documents-options")
     assert preflight.inputs["authorization"] == "NONE"

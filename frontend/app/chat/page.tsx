@@ -1,36 +1,50 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 
 import { Answer } from "@/components/Answer";
 import { AskForm } from "@/components/AskForm";
-import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { useAuth } from "@/components/AuthProvider";
-import { ConversationList } from "@/components/ConversationList";
+import { ConversationList, conversationTime } from "@/components/ConversationList";
 import { RequireAuth } from "@/components/RequireAuth";
 import { Spinner } from "@/components/Spinner";
 import { useChat } from "@/hooks/useChat";
 import type { ApiClient } from "@/lib/api";
 
-function Chat({ api }: { api: ApiClient }) {
+// Fetched the first time a deletion is asked for.
+const ConfirmDialog = lazy(() => import("@/components/ConfirmDialog"));
+
+function Chat({ api, suggestions }: { api: ApiClient; suggestions: string[] }) {
   const {
     conversations,
     selected,
     selectedId,
     messages,
+    loadingMessages,
+    olderCursor,
     pendingQuestion,
     error,
     select,
     ask,
+    loadOlder,
+    rate,
     remove,
   } = useChat(api);
   const end = useRef<HTMLDivElement>(null);
   const [confirming, setConfirming] = useState(false);
+  const [dialogUsed, setDialogUsed] = useState(false);
+  const loadPart = useCallback(
+    (documentId: string, part: number) => api.getDocumentPart(documentId, part),
+    [api],
+  );
 
+  // To the newest answer when one arrives (not when earlier ones are prepended).
+  const newest = messages.at(-1)?.messageId;
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: "end" });
-  }, [messages.length, pendingQuestion]);
+  }, [newest, pendingQuestion]);
 
+  const empty = messages.length === 0 && !pendingQuestion;
   return (
     <div className="chat">
       <ConversationList
@@ -40,13 +54,25 @@ function Chat({ api }: { api: ApiClient }) {
         onNew={() => void select(null)}
       />
       <section className="thread" aria-label="Conversation">
-        {selected && (
+        {selectedId && (
+          // Laid out as soon as a conversation is open, its text filled in when known: the
+          // messages below do not move down when it arrives.
           <header className="thread-head">
-            <h2 data-testid="conversation-title">{selected.title || "Untitled conversation"}</h2>
+            <div className="thread-title">
+              <h2 data-testid="conversation-title" title={selected?.title}>
+                {selected ? selected.title || "Untitled conversation" : "\u00a0"}
+              </h2>
+              <time className="hint" dateTime={selected?.updatedAt}>
+                {selected ? conversationTime(selected) : "\u00a0"}
+              </time>
+            </div>
             <button
               type="button"
               className="button button-quiet"
-              onClick={() => setConfirming(true)}
+              onClick={() => {
+                setDialogUsed(true);
+                setConfirming(true);
+              }}
               data-testid="delete-conversation"
             >
               Delete conversation
@@ -54,17 +80,52 @@ function Chat({ api }: { api: ApiClient }) {
           </header>
         )}
         <div className="messages" data-testid="messages">
-          {messages.length === 0 && !pendingQuestion && (
+          {empty && loadingMessages && <Spinner label="Opening the conversation…" />}
+          {empty && !loadingMessages && (
             <div className="empty" data-testid="chat-empty">
               <h2>Ask about your documents</h2>
               <p>
                 Answers come only from the documents you uploaded, with numbered sources you can
                 open.
               </p>
+              {suggestions.length > 0 && (
+                <div className="suggestions">
+                  <p className="hint">Try a question about the sample library:</p>
+                  <ul data-testid="suggested-questions">
+                    {suggestions.map((question) => (
+                      <li key={question}>
+                        <button
+                          type="button"
+                          className="button suggestion"
+                          onClick={() => void ask(question)}
+                          data-testid="suggested-question"
+                        >
+                          {question}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
             </div>
           )}
+          {olderCursor && (
+            <button
+              type="button"
+              className="button button-quiet older"
+              onClick={() => void loadOlder()}
+              data-testid="older-messages"
+            >
+              Show earlier messages
+            </button>
+          )}
           {messages.map((message) => (
-            <Answer key={message.messageId} message={message} />
+            <Answer
+              key={message.messageId}
+              message={message}
+              loadPart={loadPart}
+              onRate={(rating, comment) => rate(message.messageId, rating, comment)}
+            />
           ))}
           {pendingQuestion && (
             <article className="message" aria-busy="true">
@@ -81,27 +142,33 @@ function Chat({ api }: { api: ApiClient }) {
         )}
         <AskForm busy={pendingQuestion !== null} onAsk={ask} />
       </section>
-      <ConfirmDialog
-        open={confirming}
-        title="Delete this conversation?"
-        body={`"${selected?.title ?? ""}" and its answers will be removed. Your documents stay.`}
-        confirmLabel="Delete"
-        onConfirm={() => {
-          setConfirming(false);
-          if (selectedId) void remove(selectedId);
-        }}
-        onCancel={() => setConfirming(false)}
-      />
+      {dialogUsed && (
+        <Suspense fallback={null}>
+          <ConfirmDialog
+            open={confirming}
+            title="Delete this conversation?"
+            body={`"${selected?.title ?? ""}" and its answers will be removed. Your documents stay.`}
+            confirmLabel="Delete"
+            onConfirm={() => {
+              setConfirming(false);
+              if (selectedId) void remove(selectedId);
+            }}
+            onCancel={() => setConfirming(false)}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }
 
 export default function ChatPage() {
-  const { api } = useAuth();
+  const { api, config, email } = useAuth();
+  // The local stack's demo user gets questions about its sample library.
+  const suggestions = config?.demo && config.demo.email === email ? config.demo.questions : [];
   return (
     <main className="page wide" id="main">
       <h1 className="visually-hidden">Chat</h1>
-      <RequireAuth>{api && <Chat api={api} />}</RequireAuth>
+      <RequireAuth>{api && <Chat api={api} suggestions={suggestions} />}</RequireAuth>
     </main>
   );
 }

@@ -1,9 +1,8 @@
 "use client";
 
-import { useState } from "react";
+import { Suspense, lazy, useState } from "react";
 
 import { useAuth } from "@/components/AuthProvider";
-import { ConfirmDialog } from "@/components/ConfirmDialog";
 import { DocumentList } from "@/components/DocumentList";
 import { Dropzone } from "@/components/Dropzone";
 import { RequireAuth } from "@/components/RequireAuth";
@@ -15,10 +14,14 @@ import { checkFile } from "@/lib/files";
 import type { DocumentItem } from "@/lib/types";
 import { postToPresignedUrl } from "@/lib/upload";
 
+// Fetched the first time a deletion is asked for.
+const ConfirmDialog = lazy(() => import("@/components/ConfirmDialog"));
+
 function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
   const { documents, error, reload, remove } = useDocuments(api);
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [toDelete, setToDelete] = useState<DocumentItem | null>(null);
+  const [dialogUsed, setDialogUsed] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
   const patch = (key: string, change: Partial<UploadState>) =>
@@ -67,9 +70,14 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
     setUploads((current) => [...current, ...started]);
   }
 
+  // An upload shows as its own row until the list has its document: never neither, so the
+  // empty state does not flash while the list catches up.
+  const listed = new Set(documents?.map((doc) => doc.documentId) ?? []);
+  const inList = (u: UploadState) =>
+    u.state === "uploading" && u.documentId !== null && listed.has(u.documentId);
   const uploading: Record<string, number> = {};
-  for (const u of uploads)
-    if (u.state === "uploading" && u.documentId) uploading[u.documentId] = u.progress;
+  for (const u of uploads) if (inList(u) && u.documentId) uploading[u.documentId] = u.progress;
+  const busy = uploads.some((u) => u.state === "uploading");
 
   async function confirmDelete() {
     const doc = toDelete;
@@ -86,10 +94,7 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
   return (
     <>
       <Dropzone maxBytes={maxBytes} onFiles={onFiles} />
-      <UploadList
-        uploads={uploads.filter((u) => !(u.state === "uploading" && u.documentId))}
-        onDismiss={drop}
-      />
+      <UploadList uploads={uploads.filter((u) => !inList(u))} onDismiss={drop} />
       {notice && (
         <p className="alert alert-info" role="status" data-testid="notice">
           {notice}
@@ -104,7 +109,7 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
         </div>
       )}
       {documents === null && !error && <Spinner label="Loading documents…" />}
-      {documents !== null && documents.length === 0 && (
+      {documents !== null && documents.length === 0 && !busy && (
         <div className="empty" data-testid="documents-empty">
           <h2>No documents yet</h2>
           <p>
@@ -114,16 +119,27 @@ function Documents({ api, maxBytes }: { api: ApiClient; maxBytes: number }) {
         </div>
       )}
       {documents !== null && documents.length > 0 && (
-        <DocumentList documents={documents} uploading={uploading} onDelete={setToDelete} />
+        <DocumentList
+          documents={documents}
+          uploading={uploading}
+          onDelete={(doc) => {
+            setDialogUsed(true);
+            setToDelete(doc);
+          }}
+        />
       )}
-      <ConfirmDialog
-        open={toDelete !== null}
-        title="Delete this document?"
-        body={`${toDelete?.name ?? ""} and everything derived from it will be removed. Answers will no longer cite it.`}
-        confirmLabel="Delete"
-        onConfirm={() => void confirmDelete()}
-        onCancel={() => setToDelete(null)}
-      />
+      {dialogUsed && (
+        <Suspense fallback={null}>
+          <ConfirmDialog
+            open={toDelete !== null}
+            title="Delete this document?"
+            body={`${toDelete?.name ?? ""} and everything derived from it will be removed. Answers will no longer cite it.`}
+            confirmLabel="Delete"
+            onConfirm={() => void confirmDelete()}
+            onCancel={() => setToDelete(null)}
+          />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, Field, field_validator
 
+from handlers.core.conversations.feedback_models import Feedback
 from handlers.core.documents.models import CamelModel
 
 MAX_TITLE_LENGTH = 200
@@ -48,6 +49,7 @@ class Message(CamelModel):
     usage: Usage
     model: str = Field(description='The chat model, or "offline" for the offline provider.')
     created_at: AwareDatetime
+    feedback: Feedback | None = Field(default=None, description="The reader's 👍/👎, if given.")
 
 
 # --- requests and responses ------------------------------------------------------------

@@ -17,6 +17,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
+from handlers.core.conversations.feedback_models import Feedback
 from handlers.core.conversations.models import Conversation, Message
 from handlers.core.cursors import decode_cursor, encode_cursor
 from handlers.core.errors import NotFoundError
@@ -155,6 +156,37 @@ class ConversationTable:
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
                 raise NotFoundError("Conversation not found.") from exc
+            raise
+
+    def get_message(self, user_id: str, conversation_id: str, message_id: str) -> Message | None:
+        response = self._table.get_item(
+            Key={
+                PARTITION_KEY: user_pk(user_id),
+                SORT_KEY: message_sk(conversation_id, message_id),
+            },
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return Message.model_validate(item) if item else None
+
+    def set_feedback(
+        self, user_id: str, conversation_id: str, message_id: str, feedback: Feedback
+    ) -> None:
+        """Replace the message's feedback; 404 if the message is gone (deleted meanwhile)."""
+        value = _decimals(feedback.model_dump(mode="json", by_alias=True, exclude_none=True))
+        try:
+            self._table.update_item(
+                Key={
+                    PARTITION_KEY: user_pk(user_id),
+                    SORT_KEY: message_sk(conversation_id, message_id),
+                },
+                UpdateExpression="SET feedback = :feedback",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={":feedback": value},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise NotFoundError("Message not found.") from exc
             raise
 
     def delete(self, user_id: str, conversation_id: str) -> None:

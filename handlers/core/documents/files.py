@@ -37,12 +37,14 @@ class DocumentFiles:
         self._bucket = bucket
 
     def presign_upload(
-        self, key: str, *, content_type: str, max_bytes: int, expires_in: int
+        self, key: str, *, content_type: str, size: int, expires_in: int
     ) -> tuple[str, dict[str, str]]:
-        """A presigned POST whose policy pins the key, the content type and the size range.
+        """A presigned POST whose policy pins the key, the content type and the size.
 
-        S3 refuses an upload that breaks any condition; moto does not check them, so the
-        tests decode the policy and assert each one.
+        `content-length-range` is exactly the declared `size` (no margin: the site declares
+        `File.size`, the very bytes it sends), so the size the API reports is the size
+        stored. S3 refuses an upload that breaks any condition; moto does not check them,
+        so the tests decode the policy and assert each one.
         """
         post: dict[str, Any] = self._s3.generate_presigned_post(
             Bucket=self._bucket,
@@ -50,7 +52,7 @@ class DocumentFiles:
             Fields={"Content-Type": content_type},
             Conditions=[
                 {"Content-Type": content_type},
-                ["content-length-range", 1, max_bytes],
+                ["content-length-range", size, size],
             ],
             ExpiresIn=expires_in,
         )

@@ -35,7 +35,9 @@ class Document(CamelModel):
     document_id: str = Field(description="Time-ordered id (26 chars, Crockford base32).")
     name: str
     content_type: str
-    size: int = Field(description="Declared size in bytes.")
+    size: int = Field(
+        description="Size in bytes: as declared when created, the stored file's once processed."
+    )
     status: DocumentStatus
     failure_reason: str | None = Field(default=None, description="Why ingestion failed.")
     pages: int | None = None

@@ -68,7 +68,7 @@ def create_document(
     url, fields = ctx.files.presign_upload(
         record.raw_key,
         content_type=content_type,
-        max_bytes=ctx.settings.max_upload_bytes,
+        size=request.size,
         expires_in=ttl,
     )
     logger.info("document created", document_id=document_id, content_type=content_type)

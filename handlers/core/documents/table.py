@@ -32,6 +32,10 @@ def _is_conditional_failure(exc: ClientError) -> bool:
     return bool(exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException")
 
 
+def _real_size(size: int | None) -> dict[str, int]:
+    return {} if size is None else {"size": size}
+
+
 class DocumentTable:
     """Data access for document items. `table` is a boto3 `dynamodb.Table` resource."""
 
@@ -109,8 +113,12 @@ class DocumentTable:
         embedding_model: str,
         embedding_dimensions: int,
         now: datetime,
+        size: int | None = None,
     ) -> bool:
-        """PENDING → READY; False when the item is gone or no longer PENDING."""
+        """PENDING → READY; False when the item is gone or no longer PENDING.
+
+        `size`: the stored object's real size, replacing the one declared at upload.
+        """
         return self._finish(
             user_id,
             document_id,
@@ -122,10 +130,19 @@ class DocumentTable:
                 "embeddingModel": embedding_model,
                 "embeddingDimensions": embedding_dimensions,
                 "updatedAt": to_iso(now),
+                **_real_size(size),
             },
         )
 
-    def mark_failed(self, user_id: str, document_id: str, *, reason: str, now: datetime) -> bool:
+    def mark_failed(
+        self,
+        user_id: str,
+        document_id: str,
+        *,
+        reason: str,
+        now: datetime,
+        size: int | None = None,
+    ) -> bool:
         """PENDING → FAILED with a user-readable reason; False when not PENDING any more."""
         return self._finish(
             user_id,
@@ -134,6 +151,7 @@ class DocumentTable:
                 "status": DocumentStatus.FAILED.value,
                 "failureReason": reason,
                 "updatedAt": to_iso(now),
+                **_real_size(size),
             },
         )
 

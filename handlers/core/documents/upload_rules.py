@@ -2,8 +2,11 @@
 
 The name becomes the last segment of the object key and the download's file name, so it
 must be one plain segment: no path separators (`/`, `\\`), no control characters, not `.`/`..`, at
-most 255 characters (and well under S3's 1,024-byte key limit). The type must be one the
-ingest worker can read and the size must fit the configured maximum.
+most 255 characters (and well under S3's 1,024-byte key limit), and no `${`: boto3 turns a
+key ending in `${filename}` into a `starts-with` condition instead of an exact pin, and S3
+then substitutes the uploaded file's own name into the key. The type must be one the
+ingest worker can read and the size must fit the configured maximum; the presigned POST
+then pins `content-length-range` to exactly the declared size.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from handlers.core.layout import SUPPORTED_CONTENT_TYPES
 # UTF-8 bytes of the name: leaves room for `raw/{sub}/{id}/` within S3's 1,024-byte keys.
 MAX_NAME_BYTES = 512
 _SEPARATORS = ("/", "\\")
+# S3's POST variable syntax: `${filename}` in a key is replaced by the uploaded file's name.
+_POST_VARIABLE = "${"
 
 
 def normalise_content_type(content_type: str) -> str:
@@ -40,6 +45,11 @@ def check_name(name: str) -> str:
     if any(separator in cleaned for separator in _SEPARATORS):
         raise InvalidRequestError(
             "The file name must not contain path separators (/ or \\).", code="invalid_name"
+        )
+    if _POST_VARIABLE in cleaned:
+        raise InvalidRequestError(
+            'The file name must not contain "${". Rename the file and try again.',
+            code="invalid_name",
         )
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for c in cleaned):
         raise InvalidRequestError(

@@ -1,4 +1,6 @@
-"""DOCX text with python-docx, after refusing zip bombs from the zip's own directory.
+"""DOCX text with python-docx, after refusing zip bombs: first by the sizes the zip's
+directory declares (free), then by inflating every part with a running cap
+(`zip_inflate`), since the directory may lie.
 
 Pages: Word records where it last broke pages (`w:lastRenderedPageBreak`); a file never
 laid out by Word (generated ones) only has hard page breaks (`w:br w:type="page"`). The
@@ -12,6 +14,7 @@ import zipfile
 
 from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import ExtractionLimits, Page, clean_text
+from handlers.core.extraction.zip_inflate import check_inflated_size
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _T, _TAB, _BR, _CR = f"{_W}p", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
@@ -37,6 +40,9 @@ def check_zip(data: bytes, limits: ExtractionLimits) -> None:
             "The Word document expands to more than"
             f" {limits.max_uncompressed_bytes // (1024 * 1024)} MB; it cannot be processed.",
         )
+    check_inflated_size(
+        data, max_total_bytes=limits.max_uncompressed_bytes, max_entries=limits.max_zip_entries
+    )
 
 
 def docx_pages(data: bytes, limits: ExtractionLimits) -> list[Page]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
+from handlers.core.extraction.html_depth import check_html_depth
 from handlers.core.extraction.pages import Page, clean_text
 from handlers.core.extraction.plain_text import decode_text
 
@@ -15,8 +16,11 @@ _BLOCKS = (
 )
 
 
-def html_pages(data: bytes) -> list[Page]:
-    tree = LexborHTMLParser(decode_text(data))
+def html_pages(data: bytes, max_depth: int | None = None) -> list[Page]:
+    text = decode_text(data)
+    if max_depth is not None:
+        check_html_depth(text, max_depth)
+    tree = LexborHTMLParser(text)
     for node in tree.css(_INVISIBLE):
         node.decompose()
     # Inline elements join their words; block elements end a line.

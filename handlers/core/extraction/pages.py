@@ -24,6 +24,9 @@ class ExtractionLimits:
     # What a DOCX may declare as its uncompressed size (zip bombs are refused before parsing).
     max_uncompressed_bytes: int = 256 * 1024 * 1024
     max_zip_entries: int = 10_000
+    # Element nesting an HTML file may have: parsing time grows with the square of the depth
+    # (3.3 MB of nested tags took 6 minutes); browsers flatten the tree past 512 levels.
+    max_html_depth: int = 512
 
 
 def clean_text(text: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import Page, clean_text
+
+_PAGE_BREAK = "\f"
 
 
 def decode_text(data: bytes) -> str:
@@ -15,6 +18,20 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def text_pages(data: bytes) -> list[Page]:
+def check_page_count(text: str, max_pages: int) -> None:
+    """Refuse too many pages by counting the breaks before splitting on them: 15 MB of form
+    feeds would otherwise become 15 million page strings (gigabytes) before any check."""
+    count = text.count(_PAGE_BREAK) + 1
+    if count > max_pages:
+        raise ExtractionError(
+            "too_many_pages", f"The document has {count} pages; the limit is {max_pages}."
+        )
+
+
+def text_pages(data: bytes, max_pages: int | None = None) -> list[Page]:
     text = decode_text(data)
-    return [Page(number=i + 1, text=clean_text(part)) for i, part in enumerate(text.split("\f"))]
+    if max_pages is not None:
+        check_page_count(text, max_pages)
+    return [
+        Page(number=i + 1, text=clean_text(part)) for i, part in enumerate(text.split(_PAGE_BREAK))
+    ]

@@ -31,11 +31,11 @@ def extract_pages(data: bytes, kind: str, limits: ExtractionLimits) -> list[Page
     elif kind == "html":
         from handlers.core.extraction.html_text import html_pages
 
-        pages = html_pages(data)
+        pages = html_pages(data, limits.max_html_depth)
     else:
         from handlers.core.extraction.plain_text import text_pages
 
-        pages = text_pages(data)
+        pages = text_pages(data, limits.max_pages)
     if len(pages) > limits.max_pages:
         raise ExtractionError(
             "too_many_pages",

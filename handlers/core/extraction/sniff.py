@@ -22,6 +22,8 @@ _EXECUTABLE_MAGIC = (
 )
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 _PDF_MAGIC = b"%PDF-"
+# An OLE compound file: what Word writes for a password-protected document (and old .doc).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # PDF readers accept the header anywhere in the first kilobyte.
 _PDF_HEADER_WINDOW = 1024
 _TEXT_PROBE = 8192
@@ -77,6 +79,12 @@ def check_type(kind: str, data: bytes) -> None:
     expected = _EXPECTED.get(kind)
     if expected is None:
         raise ExtractionError("unsupported_type", "This file type is not supported.")
+    if expected == "docx" and data.startswith(_OLE_MAGIC):
+        raise ExtractionError(
+            "encrypted",
+            "This is a password-protected Word document or an old-format .doc file. Remove"
+            " the password or save it as .docx, and upload it again.",
+        )
     actual = sniff(data)
     if actual != expected:
         raise ExtractionError(

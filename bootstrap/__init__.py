@@ -1,0 +1,1 @@
+"""The one-time bootstrap: GitHub OIDC and the deploy roles the pipelines assume."""
