@@ -12,9 +12,9 @@ fresh process laid out like Lambda's (`benchmarks/lambda_like.py`).
 Two modes: "source only" (no bytecode for the code and the layer: every cold start
 compiles them, as on Lambda when the build had no Python 3.13 to precompile with) and
 "with .pyc" (bytecode already there, as the archives ship it when built with 3.13). Import
-= `import handlers.<function>`; init = calling its public zero-argument cached factories
-(settings, the clients every request uses; a private one such as the agent's
-`_document_source` serves some routes, whose first request pays it) with a made-up
+= `import handlers.<function>`; init = calling the cached factories that build what every
+request uses (`INIT_FACTORIES` in `benchmarks/lambda_like.py`: settings and clients; a
+route's own, such as the agent's document source, is its first request's) with a made-up
 environment and AWS calls pointed at a closed local port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_peers.py`
 (a bare boto3 + Logger handler, a LangChain answer handler), the ratio of every row to
 them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, and after
@@ -49,6 +49,7 @@ from benchmarks.lambda_like import (
     code_modules,
     extract_code,
     host_dependency_set,
+    init_environment,
     measure_interleaved,
     runtime_sdk,
 )
@@ -78,7 +79,8 @@ class Function:
 
     def job(self, *, bytecode: bool) -> Job:
         probe = (HANDLER_PROBE, f"handlers.{self.function}")
-        return Job(self.name, Layout(self.path, bytecode), probe)
+        env = init_environment(self.function)
+        return Job(self.name, Layout(self.path, bytecode), probe, env)
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,7 @@ def _import_profiles(
     lines = ["Import + init by package (-X importtime, self ms, median of runs):"]
     for subject in subjects:
         job = subject.job(bytecode=True)
-        costs = package_costs(python, job.layout, job.probe, runs)
+        costs = package_costs(python, job.layout, job.probe, runs, job.env)
         lines.append(f"- {job.name}: {top_costs(costs)}")
     return "\n".join(lines)
 

@@ -30,7 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.lambda_like import BENCH_ROOT, Job, Layout, Samples, measure_interleaved
+from benchmarks.lambda_like import (
+    BENCH_ROOT,
+    Job,
+    Layout,
+    Samples,
+    init_environment,
+    measure_interleaved,
+)
 from components.packaging.bytecode import BytecodeCompiler
 from handlers.core.routes import ROUTES
 
@@ -235,13 +242,14 @@ def _route_jobs(data: BenchData, case: RouteCase, layout: Layout, prime: Path) -
         return str(target)
 
     probe = (PROBE, f"handlers.{case.function}")
+    env = {**data.env, **init_environment(case.function)}
     return [
-        Job("cold", layout, probe, data.env, lambda index: [event_file("cold", index)]),
+        Job("cold", layout, probe, env, lambda index: [event_file("cold", index)]),
         Job(
             "primed",
             layout,
             probe,
-            data.env,
+            env,
             lambda index: [event_file("primed", index), str(prime)],
         ),
     ]

@@ -29,6 +29,20 @@ from components.packaging.bytecode import BytecodeCompiler
 from components.packaging.dependency_set import prune_installed
 
 BENCH_ROOT = REPO_ROOT / ".build" / "bench"
+# What a function builds for every request (its init); a route's own clients (the agent's
+# document source, the api's health checks) are its first request's. Other functions: every
+# public zero-argument cached factory.
+INIT_FACTORIES = {
+    "api": ("settings", "documents_context"),
+    "agent": ("settings", "agent_context"),
+    "ingest": ("ingest_context",),
+}
+
+
+def init_environment(function: str) -> dict[str, str]:
+    """The probe's `HANDLER_INIT` for this function."""
+    names = INIT_FACTORIES.get(function)
+    return {"HANDLER_INIT": ",".join(names)} if names else {}
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
     python -S -P handler_probe.py MODULE [EVENT_JSON_FILE [PRIME_LIST_FILE]]
 
-Prints one JSON line (seconds): `import` (the module), `init` (its public zero-argument
-cached factories: settings, the clients every request uses), and with an event `request` (the first invocation's wall
-time), `aws` (the part of it spent inside botocore's HTTP send, i.e. waiting on the AWS
+Prints one JSON line (seconds): `import` (the module), `init` (the cached factories named
+by `HANDLER_INIT`: settings and the clients every request uses), and with an event
+`request` (the first invocation's wall time), `aws` (the part of it spent inside botocore's HTTP send, i.e. waiting on the AWS
 endpoint, connection set-up included), `status` and `loaded` (modules the request imported
 that init had not). With a prime list, every module it names is imported after init and
 before the request (`prime`): what a SnapStart snapshot taken after priming would hold.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -77,12 +78,15 @@ class _Context:
 
 
 def _initialise(module: ModuleType) -> list[str]:
+    """Call the factories `HANDLER_INIT` names (comma-separated), else every public
+    zero-argument cached factory of the module."""
     import inspect  # after the import is timed: the handler's libraries would import it
 
+    wanted = [name for name in os.environ.get("HANDLER_INIT", "").split(",") if name]
     errors = []
     for name, value in sorted(vars(module).items()):
-        # Public factories build what every request uses; a private one (the agent's
-        # `_document_source`) serves some routes only, and their first request pays it.
+        if wanted and name not in wanted:
+            continue
         if name.startswith("_") or not hasattr(value, "cache_info"):
             continue
         if getattr(value, "__module__", None) != module.__name__:
@@ -92,6 +96,7 @@ def _initialise(module: ModuleType) -> list[str]:
                 value()
         except Exception as error:
             errors.append(f"{name}: {type(error).__name__}")
+    errors += [f"{name}: no such factory" for name in wanted if name not in vars(module)]
     return errors
 
 
