@@ -56,6 +56,24 @@ def test_agent_function_defers_the_model_client_and_retrieval():
     assert not [name for name in ("openai", "numpy", *EXTRACTORS, *BM25_MODULES) if name in loaded]
 
 
+def test_under_snapstart_the_agent_snapshots_the_questions_retrieval(
+    handler_env: dict[str, str],
+) -> None:
+    # Lambda's init for a SnapStart snapshot: what the first question loads goes in it...
+    env = {**os.environ, "DAILY_QUESTION_LIMIT": "10", "DAILY_TOKEN_LIMIT": "1000"}
+    snapshot = modules_after_import(
+        "handlers.agent", {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
+    )
+    # ...but not the model client, whose key is a secret the snapshot must not keep.
+    on_demand = modules_after_import(
+        "handlers.agent", {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}
+    )
+
+    assert {"numpy", "handlers.core.retrieval.index"} <= snapshot
+    assert "openai" not in snapshot
+    assert not {"numpy", "handlers.core.retrieval.index"} & on_demand
+
+
 # --- Each route's first request in a cold container ---------------------------------------
 # Request bodies that pass validation; any other route gets `{}` (it must not fail with 5xx).
 BODIES: dict[tuple[str, str], dict[str, Any]] = {

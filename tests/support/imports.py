@@ -13,12 +13,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def modules_after_import(module: str) -> set[str]:
-    """`sys.modules` after `import {module}` in a new Python process run from the repo root."""
+def modules_after_import(module: str, env: dict[str, str] | None = None) -> set[str]:
+    """`sys.modules` after `import {module}` in a new Python process run from the repo root
+    (with `env`, else this process's environment)."""
     code = f"import sys, json, {module}; print(json.dumps(sorted(sys.modules)))"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
