@@ -18,7 +18,7 @@ route's own, such as the agent's document source, is its first request's) with a
 environment and AWS calls pointed at a closed local port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_peers.py`
 (a bare boto3 + Logger handler, a LangChain answer handler), the ratio of every row to
 them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, and after
-priming, the SnapStart restore path), with `--features` what each Powertools / pydantic
+a SnapStart init, the restore path), with `--features` what each Powertools / pydantic
 feature adds to the api function (`benchmarks/cold_start_features.py`) and, with
 `--importtime N`, where each function's import time goes (`benchmarks/import_profile.py`).
 `--before CHECKOUT` adds rows for another checkout's code (extracted there by a run of this
@@ -46,7 +46,6 @@ from benchmarks.lambda_like import (
     Job,
     Layout,
     Samples,
-    code_modules,
     extract_code,
     host_dependency_set,
     init_environment,
@@ -147,9 +146,8 @@ def main() -> int:
     routed = [f for f in functions if f.function != "ingest"]
     if not args.no_routes and routed:
         layouts = {f.function: Layout(f.path, bytecode=True) for f in routed}
-        primes = {f.function: _prime_file(f) for f in routed}
         cases = route_cases([f.function for f in routed])
-        timings = measure_routes(python, layouts, primes, cases, runs, _progress)
+        timings = measure_routes(python, layouts, cases, runs, _progress)
         print("First request of each route after init (with .pyc), ms: median (lowest-highest)")
         print(routes_table(timings))
         print()
@@ -169,12 +167,6 @@ def main() -> int:
 
 def _progress(what: str) -> None:
     print(f"... {what}", file=sys.stderr, flush=True)
-
-
-def _prime_file(function: Function) -> Path:
-    target = BENCH_ROOT / f"prime-{function.function}.txt"
-    target.write_text("\n".join(code_modules(function.code)) + "\n")
-    return target
 
 
 def _prepare(python: BytecodeCompiler, function: str, runtime: Path) -> Function | str:

@@ -10,9 +10,10 @@ tracing and metrics on as deployed. A DELETE gets a resource of its own each run
 Two modes per route:
 - *cold*: import + init, then the request: what the first user after an idle period waits
   for, besides Lambda's own start-up, when SnapStart is off.
-- *primed*: import + init + every module of the code archive imported, then the request:
-  what is left after a SnapStart restore if the snapshot is taken after such priming
-  (Lambda's restore itself is not measurable here).
+- *primed*: the same with `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`, so the handler's
+  init primes what it primes for a SnapStart snapshot (`handlers.core.snapstart`): the
+  request is what a restored container still does (Lambda's restore itself is not
+  measurable here).
 The request's time inside botocore's HTTP send (moto answering, connections set up) is
 reported apart and subtracted: "request - AWS" is the function's own work.
 """
@@ -212,7 +213,6 @@ def running_stack() -> Iterator[BenchData]:
 def measure_routes(
     python: BytecodeCompiler,
     layouts: dict[str, Layout],
-    prime_files: dict[str, Path],
     cases: list[RouteCase],
     runs: int,
     progress: Callable[[str], None],
@@ -221,13 +221,13 @@ def measure_routes(
     with running_stack() as data:
         for case in cases:
             progress(case.label)
-            jobs = _route_jobs(data, case, layouts[case.function], prime_files[case.function])
+            jobs = _route_jobs(data, case, layouts[case.function])
             samples = measure_interleaved(python, jobs, runs)
             timings.append(RouteTiming(case, samples["cold"], samples["primed"]))
     return timings
 
 
-def _route_jobs(data: BenchData, case: RouteCase, layout: Layout, prime: Path) -> list[Job]:
+def _route_jobs(data: BenchData, case: RouteCase, layout: Layout) -> list[Job]:
     """The cold and the primed probe of one route; each run gets its own event file."""
     events = BENCH_ROOT / "events"
     events.mkdir(parents=True, exist_ok=True)
@@ -249,8 +249,8 @@ def _route_jobs(data: BenchData, case: RouteCase, layout: Layout, prime: Path) -
             "primed",
             layout,
             probe,
-            env,
-            lambda index: [event_file("primed", index), str(prime)],
+            {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"},
+            lambda index: [event_file("primed", index)],
         ),
     ]
 
@@ -291,7 +291,7 @@ def routes_table(timings: list[RouteTiming]) -> str:
         "cold: request ms",
         "AWS ms",
         "request - AWS ms",
-        "primed (restore path): request - AWS ms",
+        "SnapStart init (restore path): request - AWS ms",
         "the request imported",
         "errors",
     ]

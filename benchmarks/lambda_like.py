@@ -211,18 +211,6 @@ def extract_code(package: FunctionPackage) -> Path:
     return target
 
 
-def code_modules(code: Path) -> list[str]:
-    """Every module of an extracted code archive, dotted (what a priming hook would import)."""
-    modules = []
-    for source in sorted(code.rglob("*.py")):
-        parts = list(source.relative_to(code).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        if parts:
-            modules.append(".".join(parts))
-    return modules
-
-
 def host_dependency_set(python: BytecodeCompiler, function: str) -> Path:
     """The function's requirements for this machine, reinstalled only when they change."""
     folder = REPO_ROOT / "handlers" / "requirements"

@@ -1,13 +1,12 @@
 """Inside a fresh process: import a handler, initialise it, optionally serve one request.
 
-    python -S -P handler_probe.py MODULE [EVENT_JSON_FILE [PRIME_LIST_FILE]]
+    python -S -P handler_probe.py MODULE [EVENT_JSON_FILE]
 
 Prints one JSON line (seconds): `import` (the module), `init` (the cached factories named
 by `HANDLER_INIT`: settings and the clients every request uses), and with an event
 `request` (the first invocation's wall time), `aws` (the part of it spent inside botocore's HTTP send, i.e. waiting on the AWS
 endpoint, connection set-up included), `status` and `loaded` (modules the request imported
-that init had not). With a prime list, every module it names is imported after init and
-before the request (`prime`): what a SnapStart snapshot taken after priming would hold.
+that init had not).
 Imports only the little it needs (json, importlib.machinery) before timing the handler:
 importlib.abc or inspect here would take their cost off the handler's import.
 """
@@ -109,14 +108,6 @@ def main() -> None:
     errors = _initialise(module)
     done = time.perf_counter()
     result: dict[str, object] = {"import": imported - start, "init": done - imported}
-    if len(sys.argv) > 3:
-        with open(sys.argv[3]) as names:
-            for prime in names.read().split():
-                try:
-                    importlib.import_module(prime)
-                except Exception as error:
-                    errors.append(f"prime {prime}: {type(error).__name__}")
-        result["prime"] = time.perf_counter() - done
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as source:
             event = json.load(source)
