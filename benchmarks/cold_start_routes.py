@@ -52,7 +52,12 @@ DOCUMENT_TEXT = (
 ) * 20
 # Request bodies by route; any other route with a body gets `{}` (its status shows it).
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/documents"): {"name": "notes.txt", "contentType": "text/plain", "size": 2048},
+    # The declared size is the file's: ingest fails a file bigger than declared.
+    ("POST", "/documents"): {
+        "name": "notes.txt",
+        "contentType": "text/plain",
+        "size": len(DOCUMENT_TEXT.encode()),
+    },
     ("POST", "/conversations"): {},
     ("POST", "/conversations/{conversationId}/messages"): {
         "question": "How long does the warranty last?"
