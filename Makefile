@@ -8,7 +8,8 @@ STACK ?= dev
 BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality cold-start
+.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality \
+	fuzz loadtest cold-start
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -17,6 +18,8 @@ help:
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
 	@echo "make test-hostile     the hostile-file corpus with 4x bigger bombs, at the deployed 2,048 MB"
+	@echo "make fuzz             schemathesis over docs/openapi.json against the local stack (~5,000 requests)"
+	@echo "make loadtest         Locust, headless, against the local stack on 127.0.0.1 (bounded)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
 	@echo "make cold-start       cold starts beside a bare boto3 and a LangChain handler (benchmarks/cold_start.py)"
@@ -90,6 +93,19 @@ test-py313: venv site chromium
 	test -x $(VENV313)/bin/python || "$$python313" -m venv $(VENV313)
 	$(VENV313)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(VENV313)/bin/python -m pytest
+
+# --- Abuse and load (docs/security.md, docs/capacity.md) --------------------------------------
+# `make test` runs a short seeded fuzz (tests/e2e/test_fuzz.py); this is the long one.
+FUZZ_EXAMPLES ?= 130
+FUZZ_SEED ?= 1414
+fuzz: venv
+	DOC_AGENT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DOC_AGENT_FUZZ_SEED=$(FUZZ_SEED) \
+		$(PY) -m pytest tests/e2e/test_fuzz.py -q -s -p no:cacheprovider
+
+LOAD_USERS ?= 20
+LOAD_SECONDS ?= 60
+loadtest: venv
+	$(PY) -m benchmarks.loadtest --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 # --- The web site (frontend/) ----------------------------------------------------------------
 # Stamp-based: `npm ci` when the lock file changes, lint + type-check and the build when a
@@ -189,9 +205,11 @@ bootstrap-up: venv
 # reads another table, e.g. the local stack's.
 SINCE ?=
 feedback: venv
-	@table="$(TABLE)"; \
-	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; fi; \
-	$(PY) scripts/feedback_export.py --table "$$table" $(if $(SINCE),--since "$(SINCE)")
+	@table="$(TABLE)"; region=""; \
+	if [ -z "$$table" ]; then table="$$(pulumi stack output table --stack $(STACK))" || exit 1; \
+	  region="$$(pulumi stack output region --stack $(STACK))" || exit 1; fi; \
+	$(PY) scripts/feedback_export.py --table "$$table" $${region:+--region "$$region"} \
+	  $(if $(SINCE),--since "$(SINCE)")
 
 # An id token for the local stack (`make dev` on PORT), for curl: docs/api.md.
 EMAIL ?= demo@example.com

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pulumi
 
-from components.agent_api import AgentApi, AgentApiArgs, StoreRefs
+from components.agent_api import AgentApi, AgentApiArgs, StoreRefs, dead_letters
 from components.config import load_config, openai_api_key
 from components.document_store import DocumentStore, DocumentStoreArgs
 from components.frontend_site import FrontendSite, FrontendSiteArgs
@@ -43,6 +43,7 @@ store = DocumentStore(
     "store",
     DocumentStoreArgs(
         worker_timeout_seconds=config.functions.ingest.timeout_seconds,
+        dead_letter_timeout_seconds=dead_letters.SETTINGS.timeout_seconds,
         cors_origins=cors_origins,
         tags=tags,
         deletion_protection=config.data.deletion_protection,

@@ -24,6 +24,8 @@ from handlers.core import layout
 class DocumentStoreArgs:
     worker_timeout_seconds: int
     """The ingest function's timeout; the queue's visibility timeout is derived from it."""
+    dead_letter_timeout_seconds: int
+    """The DLQ consumer's timeout; the DLQ's visibility timeout is derived from it."""
     cors_origins: pulumi.Input[Sequence[str]]
     """Origins whose browsers may upload straight to the bucket (the site's)."""
     tags: Mapping[str, str]
@@ -234,6 +236,9 @@ class DocumentStore(pulumi.ComponentResource):
         encryption = {"kms_master_key_id": self.key.arn, "kms_data_key_reuse_period_seconds": 300}
         dlq = aws.sqs.Queue(
             f"{self._name}-ingest-dlq",
+            visibility_timeout_seconds=layout.visibility_timeout_seconds(
+                self._args.dead_letter_timeout_seconds
+            ),
             message_retention_seconds=layout.DLQ_RETENTION_SECONDS,
             tags=self._tags,
             opts=self._child,

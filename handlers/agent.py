@@ -22,17 +22,21 @@ from handlers.core.auth import require_user_id
 from handlers.core.conversations import feedback, service
 from handlers.core.conversations.feedback_models import FeedbackRequest
 from handlers.core.conversations.models import (
+    LATEST_MESSAGES,
+    MAX_CONVERSATION_MESSAGES,
     AskRequest,
     Conversation,
     ConversationDetails,
     ConversationPage,
     CreateConversationRequest,
     Message,
+    MessagePage,
 )
 from handlers.core.errors import AppError
 from handlers.core.http_errors import register_error_handlers, route_responses
 from handlers.core.llm.deadline import Deadline
 from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
+from handlers.core.query_parameters import reject_unknown_query_parameters
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
 from handlers.core.snapstart import prime_for_snapshot
@@ -48,6 +52,7 @@ logger = Logger(service="agent")
 tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
+app.use([reject_unknown_query_parameters])
 
 TAGS = ["conversations"]
 ConversationId = Annotated[
@@ -143,8 +148,12 @@ def get_conversations(
     "/conversations/<conversationId>",
     operation_id="getConversation",
     tags=TAGS,
-    summary="A conversation with its messages and their citations",
-    responses=route_responses(200, "The conversation", 401, 404),
+    summary="A conversation with its latest messages and their citations",
+    description=(
+        f"At most the latest {LATEST_MESSAGES} messages, oldest first; `olderCursor` pages "
+        "back through the rest (GET /conversations/{conversationId}/messages)."
+    ),
+    responses=route_responses(200, "The conversation", 400, 401, 404),
 )
 def get_conversation(conversationId: ConversationId) -> ConversationDetails:
     return service.get_conversation(agent_context(), _user_id(), conversationId)
@@ -156,11 +165,32 @@ def get_conversation(conversationId: ConversationId) -> ConversationDetails:
     status_code=204,
     tags=TAGS,
     summary="Delete a conversation and its messages",
-    responses=route_responses(204, "Deleted", 401, 404, empty=True),
+    responses=route_responses(204, "Deleted", 400, 401, 404, empty=True),
 )
 def delete_conversation(conversationId: ConversationId) -> Response[None]:
     service.delete_conversation(agent_context(), _user_id(), conversationId)
     return Response(status_code=204, content_type=None, body=None)
+
+
+@app.get(
+    "/conversations/<conversationId>/messages",
+    operation_id="listMessages",
+    tags=TAGS,
+    summary="Page back through a conversation's older messages",
+    description=(
+        "Without a cursor: the latest messages. With `olderCursor` from the conversation "
+        "or `nextCursor` from a page: the messages before those. Items are oldest first."
+    ),
+    responses=route_responses(200, "A page of messages", 400, 401, 404),
+)
+def get_messages(
+    conversationId: ConversationId,
+    limit: PageLimit = LATEST_MESSAGES,
+    cursor: PageCursor = None,
+) -> MessagePage:
+    return service.list_messages(
+        agent_context(), _user_id(), conversationId, limit=limit, cursor=cursor
+    )
 
 
 @app.post(
@@ -169,10 +199,12 @@ def delete_conversation(conversationId: ConversationId) -> Response[None]:
     tags=TAGS,
     summary="Ask a question; the answer cites passages of the caller's documents",
     description=(
-        "429 with Retry-After when today's question or token quota is used up; 503 with "
-        "Retry-After when the language model is unavailable or not configured."
+        "Every question counts against today's quota. 429 with Retry-After when today's "
+        "question or token quota is used up; 409 when the conversation already holds "
+        f"{MAX_CONVERSATION_MESSAGES} messages (start a new one); 503 with Retry-After when "
+        "the language model is unavailable or not configured."
     ),
-    responses=route_responses(200, "The answer", 400, 401, 404, 429, 503),
+    responses=route_responses(200, "The answer", 400, 401, 404, 409, 429, 503),
 )
 def post_message(conversationId: ConversationId, request: AskRequest) -> Message:
     try:

@@ -34,6 +34,7 @@ from handlers.core.http_errors import (
 )
 from handlers.core.invocation_metrics import record_count
 from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
+from handlers.core.query_parameters import reject_unknown_query_parameters
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import ApiSettings
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
@@ -42,6 +43,7 @@ logger = Logger(service="api")
 tracer = Tracer(service="api", patch_modules=PATCHED_MODULES)
 app = APIGatewayRestResolver(enable_validation=True)
 register_error_handlers(app, logger)
+app.use([reject_unknown_query_parameters])
 
 TAGS = ["documents"]
 DocumentId = Annotated[str, Path(min_length=1, max_length=64, description="The document's id.")]
@@ -65,7 +67,9 @@ def documents_context() -> service.DocumentsContext:
     # answers a new bucket outside us-east-1 with a redirect, which a browser upload
     # cannot follow. An IP endpoint (the local stack's moto) stays path-style.
     s3 = boto3.client(
-        "s3", config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
+        "s3",
+        endpoint_url=config.public_s3_endpoint_url,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
     )
     table = boto3.resource("dynamodb").Table(config.table_name)
     return service.DocumentsContext(
@@ -111,7 +115,7 @@ def get_documents(
     operation_id="getDocument",
     tags=TAGS,
     summary="A document's status, with a download URL when READY",
-    responses=route_responses(200, "The document", 401, 404),
+    responses=route_responses(200, "The document", 400, 401, 404),
 )
 def get_document(documentId: DocumentId) -> DocumentDetails:
     return service.get_document(documents_context(), _user_id(), documentId)
@@ -123,7 +127,7 @@ def get_document(documentId: DocumentId) -> DocumentDetails:
     status_code=204,
     tags=TAGS,
     summary="Delete a document: every object version, derived files and the item",
-    responses=route_responses(204, "Deleted", 401, 404, empty=True),
+    responses=route_responses(204, "Deleted", 400, 401, 404, empty=True),
 )
 def delete_document(documentId: DocumentId) -> Response[None]:
     service.delete_document(documents_context(), _user_id(), documentId)

@@ -4,6 +4,12 @@ The site POSTs `SignUp`, `ConfirmSignUp` and `InitiateAuth` here as it does to
 `cognito-idp.{region}.amazonaws.com`. No e-mail is sent locally, so a `SignUp` that
 succeeds is confirmed on the spot (and its e-mail marked verified): the response says
 `UserConfirmed: true` and the user can sign in at once.
+
+Only what a public app client may call goes through: the unauthenticated actions (sign-up,
+sign-in, password reset) and those authorised by the user's own access token. Every
+other action (`ListUsers`, `AdminSetUserPassword`, ...) needs IAM credentials on AWS,
+which a browser never has, so it is refused here as Cognito refuses an unsigned call;
+moto, which checks no credentials, never sees it.
 """
 
 from __future__ import annotations
@@ -15,8 +21,37 @@ from typing import Any
 
 from local.http_types import HttpRequest, HttpResponse
 
-_FORWARDED_HEADERS = ("Content-Type", "X-Amz-Target", "X-Amz-User-Agent", "Authorization")
-SIGN_UP_TARGET = "AWSCognitoIdentityProviderService.SignUp"
+_FORWARDED_HEADERS = ("Content-Type", "X-Amz-Target", "X-Amz-User-Agent")
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+SIGN_UP_TARGET = f"{TARGET_PREFIX}SignUp"
+
+PUBLIC_ACTIONS = frozenset(
+    {
+        # Unauthenticated: the app client id is all they take.
+        "SignUp",
+        "ConfirmSignUp",
+        "ResendConfirmationCode",
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+        "RevokeToken",
+        "GetTokensFromRefreshToken",
+        # Authorised by the caller's own access token, acting on that user only.
+        "GetUser",
+        "ChangePassword",
+        "GlobalSignOut",
+        "DeleteUser",
+        "UpdateUserAttributes",
+        "DeleteUserAttributes",
+        "VerifyUserAttribute",
+        "GetUserAttributeVerificationCode",
+        "SetUserMFAPreference",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+    }
+)
+"""What Cognito serves without IAM credentials (its "public" and token-authorised APIs)."""
 
 
 class CognitoProxy:
@@ -27,6 +62,10 @@ class CognitoProxy:
         self._user_pool_id = user_pool_id
 
     def handle(self, request: HttpRequest) -> HttpResponse:
+        target = request.header("X-Amz-Target") or ""
+        action = target.removeprefix(TARGET_PREFIX) if target.startswith(TARGET_PREFIX) else ""
+        if action not in PUBLIC_ACTIONS:
+            return _refused(action)
         forwarded = urllib.request.Request(  # noqa: S310 (the moto endpoint is http://127.0.0.1)
             self._endpoint,
             data=request.body,
@@ -44,7 +83,7 @@ class CognitoProxy:
         except urllib.error.HTTPError as error:
             status, body = error.code, error.read()
             content_type = error.headers.get("Content-Type", "application/x-amz-json-1.1")
-        if status == 200 and request.header("X-Amz-Target") == SIGN_UP_TARGET:
+        if status == 200 and target == SIGN_UP_TARGET:
             body = self._confirm(request.body, body)
         return HttpResponse(status=status, headers=[("Content-Type", content_type)], body=body)
 
@@ -61,3 +100,19 @@ class CognitoProxy:
         # Nothing was sent: no code to enter (moto invents a delivery otherwise).
         payload.pop("CodeDeliveryDetails", None)
         return json.dumps(payload).encode()
+
+
+def _refused(action: str) -> HttpResponse:
+    """Cognito's answer to an action called without IAM credentials (or no action at all)."""
+    if action:
+        error = {
+            "__type": "MissingAuthenticationTokenException",
+            "message": "Missing Authentication Token",
+        }
+    else:
+        error = {"__type": "UnknownOperationException", "message": "Unknown operation"}
+    return HttpResponse(
+        status=400,
+        headers=[("Content-Type", "application/x-amz-json-1.1")],
+        body=json.dumps(error).encode(),
+    )

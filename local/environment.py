@@ -40,7 +40,10 @@ def aws_environment(moto_endpoint: str, region: str) -> dict[str, str]:
 
 
 def handler_environment(
-    resources: StackResources, allowed_origins: tuple[str, ...], openai_base_url: str | None
+    resources: StackResources,
+    allowed_origins: tuple[str, ...],
+    openai_base_url: str | None,
+    public_s3_endpoint_url: str | None = None,
 ) -> dict[str, str]:
     env = {
         "TABLE_NAME": resources.table_name,
@@ -59,6 +62,9 @@ def handler_environment(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }
+    if public_s3_endpoint_url:
+        # Presigned URLs point at the stack's own origin, whose /s3 checks POST policies.
+        env["PUBLIC_S3_ENDPOINT_URL"] = public_s3_endpoint_url
     if resources.openai_secret_arn:
         env["OPENAI_SECRET_ARN"] = resources.openai_secret_arn
         if openai_base_url:

@@ -1,8 +1,14 @@
 """The functions, run in-process like Lambda runs them: one event at a time each.
 
 A handler module is imported at its first invocation (after the stack has set the
-environment), and a lock per function keeps its warm state (cached clients, settings)
+environment), and a lock keeps each function's warm state (cached clients, settings)
 single-threaded, as it is in one Lambda execution environment.
+
+The REST functions (`api`, `agent`) share one lock: Powertools keeps the request being
+resolved on a class attribute (`BaseRouter.current_event`), shared by every resolver in
+the process. On Lambda a process serves one event, but here `api` and `agent` would
+overwrite each other's — a request read, and answered, as another user's (seen under
+`make loadtest`: a conversation created in the wrong user's partition).
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ FUNCTIONS: Mapping[str, tuple[str, int]] = {
     "dead_letters": ("handlers.dead_letters", 30),
     "sweeper": ("handlers.sweeper", defaults.SWEEPER_TIMEOUT_SECONDS),
 }
+
+
+REST_FUNCTIONS = frozenset({"api", "agent"})
+"""The functions behind a Powertools REST resolver (see above: never two at once)."""
 
 
 class FunctionUnavailableError(Exception):
@@ -67,7 +77,10 @@ class LocalFunctions:
     def __init__(self, region: str) -> None:
         self._region = region
         self._handlers: dict[str, Handler] = {}
-        self._locks = {name: threading.Lock() for name in FUNCTIONS}
+        rest = threading.Lock()
+        self._locks = {
+            name: rest if name in REST_FUNCTIONS else threading.Lock() for name in FUNCTIONS
+        }
 
     def invoke(self, name: str, event: dict[str, Any]) -> Any:
         """Run the function's `lambda_handler`; its exceptions propagate."""

@@ -1,9 +1,11 @@
 """The API Gateway stage, locally: CORS preflight, the Cognito authorizer, the proxy integration.
 
-Behaves like the deployed REST API: an unknown resource or method is a 403 `Missing Authentication
-Token`, a missing or bad token a 401 `Unauthorized` (both gateway responses carry CORS
-headers, as the deploy configures them), a function that raises or returns something that
-is not a proxy result a 502. The function's own response passes through untouched.
+Behaves like the deployed REST API: an unknown resource or method is a 403
+(MISSING_AUTHENTICATION_TOKEN), a missing or bad token a 401 (UNAUTHORIZED), a body over
+API Gateway's 10 MB a 413, a function that raises or returns something that is not a proxy
+result a 502 — each in the API's error shape with CORS headers, as the deploy's gateway
+responses (`handlers.core.gateway_errors`) answer. The function's own response passes
+through untouched.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import traceback
 from handlers.core.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
 from local.authorizer import CognitoAuthorizer
 from local.functions import FunctionUnavailableError, LocalFunctions
+from local.gateway_response import MAX_REQUEST_BYTES, gateway_error
 from local.http_types import HttpRequest, HttpResponse
 from local.proxy_event import bad_gateway, proxy_event, proxy_response
 from local.routes import match_route
@@ -36,7 +39,7 @@ class ApiGateway:
         match = match_route(stage_path)
         if match is None or request.method not in (*match.route.methods, "OPTIONS"):
             # What API Gateway answers for a resource or a method it does not have.
-            return HttpResponse.json(403, {"message": "Missing Authentication Token"}, cors)
+            return gateway_error("MISSING_AUTHENTICATION_TOKEN", cors)
         if request.method == "OPTIONS":
             return HttpResponse(
                 status=204,
@@ -51,7 +54,9 @@ class ApiGateway:
             {} if match.route.public else self._authorizer.claims(request.header("Authorization"))
         )
         if claims is None:
-            return HttpResponse.json(401, {"message": "Unauthorized"}, cors)
+            return gateway_error("UNAUTHORIZED", cors)
+        if len(request.body) > MAX_REQUEST_BYTES:
+            return gateway_error("REQUEST_TOO_LARGE", cors)
         event = proxy_event(request, match.route.path, stage_path, match.path_parameters, claims)
         try:
             result = self._functions.invoke(match.route.function, event)

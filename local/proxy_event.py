@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from handlers.core.routes import STAGE_NAME
+from local.gateway_response import gateway_error
 from local.http_types import HttpRequest, HttpResponse
 
 ACCOUNT_ID = "123456789012"
@@ -118,4 +119,4 @@ def proxy_response(result: Any, cors: list[tuple[str, str]] | None = None) -> Ht
 
 def bad_gateway(cors: list[tuple[str, str]] | None = None) -> HttpResponse:
     """API Gateway's 502, with the CORS headers of its DEFAULT_5XX response."""
-    return HttpResponse.json(502, {"message": "Internal server error"}, cors or [])
+    return gateway_error("INTEGRATION_FAILURE", cors or [])

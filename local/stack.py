@@ -21,7 +21,6 @@ from types import TracebackType
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from handlers.core import layout
 from local import defaults
@@ -33,7 +32,9 @@ from local.environment import applied, aws_environment, check_settings, handler_
 from local.functions import LocalFunctions
 from local.gateway import ApiGateway
 from local.http_server import LocalHttpServer
+from local.moto_server import MotoServer
 from local.resources import StackResources, create_demo_user, create_resources
+from local.s3_endpoint import S3_PREFIX, S3Endpoint
 from local.site import StaticSite
 from local.sqs_poller import SqsPoller
 from local.sweeper_timer import SweeperTimer
@@ -117,11 +118,12 @@ class LocalStack:
         origins = (url, f"http://localhost:{http.port}", *defaults.DEV_SERVER_ORIGINS)
 
         moto_endpoint = self._start_moto()
-        self._stack.enter_context(applied(aws_environment(moto_endpoint, self._region)))
+        aws_env = aws_environment(moto_endpoint, self._region)
+        self._stack.enter_context(applied(aws_env))
         session = boto3.session.Session(region_name=self._region)
         resources = create_resources(session, origins, self._openai_api_key)
         demo = create_demo_user(session, resources.user_pool_id, defaults.DEMO_EMAIL)
-        env = handler_environment(resources, origins, self._openai_base_url)
+        env = handler_environment(resources, origins, self._openai_base_url, f"{url}{S3_PREFIX}")
         check_settings(env)
         self._stack.enter_context(applied(env))
 
@@ -139,7 +141,14 @@ class LocalStack:
                 else None
             ),
         )
-        http.serve(self._app(config, origins, resources, moto_endpoint, session, functions, site))
+        s3 = S3Endpoint(
+            moto_endpoint,
+            f"{url}{S3_PREFIX}",
+            {aws_env["AWS_ACCESS_KEY_ID"]: aws_env["AWS_SECRET_ACCESS_KEY"]},
+        )
+        http.serve(
+            self._app(config, origins, resources, moto_endpoint, session, functions, site, s3)
+        )
         # In-flight requests finish before the environment and moto go away.
         self._stack.callback(http.stop)
         if self._demo_library:
@@ -178,7 +187,7 @@ class LocalStack:
         """Start the embedded AWS on a free port; returns its endpoint URL."""
         # moto's server logs every AWS call the handlers make; keep its errors only.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        moto = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
+        moto = MotoServer(ip_address=HOST, port=0, verbose=False)
         moto.start()
         self._stack.callback(moto.stop)
         moto_host, moto_port = moto.get_host_and_port()
@@ -196,6 +205,7 @@ class LocalStack:
         session: Any,
         functions: LocalFunctions,
         site: StaticSite,
+        s3: S3Endpoint,
     ) -> LocalApp:
         authorizer = CognitoAuthorizer(
             jwks_url=f"{moto_endpoint}/{resources.user_pool_id}/.well-known/jwks.json",
@@ -209,6 +219,7 @@ class LocalStack:
                 moto_endpoint, session.client("cognito-idp"), resources.user_pool_id
             ),
             site=site,
+            s3=s3,
         )
 
     def _start_poller(

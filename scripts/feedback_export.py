@@ -1,11 +1,13 @@
 """Export the answers readers rated 👎 as CSV, for the team to read what went wrong.
 
     make feedback STACK=prod [SINCE=2026-01-31]         # the stack's table, from its outputs
-    python scripts/feedback_export.py --table NAME [--since 2026-01-31T12:00]
+    python scripts/feedback_export.py --table NAME [--region R] [--since 2026-01-31T12:00]
 
 One row per answer, newest rating first: ratedAt, model, question, answer, citations,
 comment. It names no one: no user id, and e-mail addresses typed into the text are replaced
-by `[email]`. Reads with the caller's AWS credentials (`dynamodb:Scan` on the table);
+by `[email]`. Every cell is text a user wrote (questions, comments, file names) or the model
+wrote from it, so a cell a spreadsheet would run as a formula (starting with = + - @, a tab
+or a carriage return) is prefixed with an apostrophe (OWASP's "CSV injection" advice). Reads with the caller's AWS credentials (`dynamodb:Scan` on the table);
 `AWS_ENDPOINT_URL` points it at the local stack.
 """
 
@@ -30,7 +32,10 @@ from handlers.core.conversations.feedback_models import FeedbackRating  # noqa: 
 from handlers.core.conversations.models import Citation, Message  # noqa: E402
 
 COLUMNS = ("ratedAt", "model", "question", "answer", "citations", "comment")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Any local@domain token: a host name without a dot (ana@localhost) is an address too.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
+# What spreadsheets read as the start of a formula (or of a cell to re-parse).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def negative_feedback(table: Any, since: datetime | None = None) -> list[Message]:
@@ -58,10 +63,10 @@ def write_csv(messages: Iterable[Message], out: TextIO) -> int:
             [
                 feedback.updated_at.isoformat() if feedback else "",
                 message.model,
-                _redact(message.question),
-                _redact(message.answer),
-                " | ".join(_citation(c) for c in message.citations),
-                _redact(feedback.comment or "") if feedback else "",
+                _cell(message.question),
+                _cell(message.answer),
+                _neutralise(" | ".join(_citation(c) for c in message.citations)),
+                _cell(feedback.comment or "") if feedback else "",
             ]
         )
         count += 1
@@ -78,6 +83,15 @@ def _citation(citation: Citation) -> str:
 
 def _redact(text: str) -> str:
     return _EMAIL.sub("[email]", text)
+
+
+def _neutralise(text: str) -> str:
+    """Text a spreadsheet shows as text, never evaluates."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _cell(text: str) -> str:
+    return _neutralise(_redact(text))
 
 
 def _scan(table: Any, scan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -102,12 +116,15 @@ def parse_since(value: str) -> datetime:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--table", required=True, help="the table (stack output `table`)")
+    parser.add_argument(
+        "--region", help="the stack's region (stack output `region`); default: the caller's"
+    )
     parser.add_argument("--since", type=parse_since, help="ISO date or date-time (UTC)")
     args = parser.parse_args(argv)
 
     import boto3
 
-    table = boto3.resource("dynamodb").Table(args.table)
+    table = boto3.resource("dynamodb", region_name=args.region).Table(args.table)
     count = write_csv(negative_feedback(table, args.since), sys.stdout)
     print(f"{count} answers rated 👎", file=sys.stderr)
     return 0

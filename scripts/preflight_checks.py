@@ -234,7 +234,10 @@ def check_hosted_zone(route53_client: Any, config: StackConfig) -> Check | None:
     if domain is None:
         return None
     zone = route53_client.get_hosted_zone(Id=domain.hosted_zone_id)["HostedZone"]["Name"]
-    if not f"{domain.domain_name}.".endswith(zone):
+    fqdn = f"{domain.domain_name}.".lower()
+    zone = zone.lower()
+    # Label by label: `notexample.com.` ends with `example.com.` but is not in its zone.
+    if fqdn != zone and not fqdn.endswith(f".{zone}"):
         return Check(
             "Route 53 zone",
             "FAIL",

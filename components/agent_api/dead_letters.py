@@ -17,7 +17,14 @@ import pulumi_aws as aws
 from components import policies
 from components.agent_api.environment import Environment
 from components.agent_api.functions import DeployedFunction, FunctionSpec, deploy_function
-from components.agent_api.permissions import _TRACING, StoreAccess, _key, _logs, _table
+from components.agent_api.permissions import (
+    _TRACING,
+    StoreAccess,
+    _key,
+    _logs,
+    _table,
+    consume_queue,
+)
 from components.config import FunctionSettings
 from components.lambda_package import FunctionPackage
 from handlers.core import layout, metric_names
@@ -58,17 +65,7 @@ def dead_letters_policy(
     return policies.document(
         _logs(log_group_arn),
         _TRACING,
-        {
-            "Sid": "ConsumeIngestDeadLetters",
-            "Effect": "Allow",
-            "Action": [
-                "sqs:ReceiveMessage",
-                "sqs:DeleteMessage",
-                "sqs:ChangeMessageVisibility",
-                "sqs:GetQueueAttributes",
-            ],
-            "Resource": dlq_arn,
-        },
+        consume_queue("ConsumeIngestDeadLetters", dlq_arn),
         _table(access, "UpdateItem"),
         # The DLQ and the table are encrypted with the store's key.
         _key(access, "Decrypt"),

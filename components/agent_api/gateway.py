@@ -15,6 +15,10 @@ from pulumi_aws import apigateway
 
 from components.agent_api import cors
 from components.agent_api.functions import DeployedFunction
+from components.agent_api.gateway_responses import (
+    create_gateway_responses,
+    gateway_responses_fingerprint,
+)
 from components.config import ApiConfig
 from handlers.core.routes import ROUTES, STAGE_NAME, Route
 
@@ -206,16 +210,11 @@ class _Builder:
         self.deployment_inputs += [method, integration, method_response, integration_response]
 
     def gateway_responses(self) -> None:
-        for response_type in ("DEFAULT_4XX", "DEFAULT_5XX"):
-            self.deployment_inputs.append(
-                aws.apigateway.Response(
-                    f"{self.name}-{response_type.lower().replace('_', '-')}",
-                    rest_api_id=self.rest_api.id,
-                    response_type=response_type,
-                    response_parameters=cors.gateway_response_headers(self.args.site_origin),
-                    opts=self.child,
-                )
-            )
+        self.deployment_inputs += create_gateway_responses(
+            self.name, self.rest_api.id, self.args.site_origin, self.child
+        )
+        # A changed gateway response, too, reaches clients only with a new deployment.
+        self.fingerprint.append(gateway_responses_fingerprint())
 
     def permissions(self) -> None:
         source_arn = pulumi.Output.concat(self.rest_api.execution_arn, "/*/*")

@@ -64,6 +64,17 @@ def _key(store: StoreAccess, *actions: str) -> policies.Statement:
     }
 
 
+def consume_queue(sid: str, queue_arn: pulumi.Input[str]) -> policies.Statement:
+    """What Lambda's SQS event-source mapping calls with the function's role (AWS's
+    AWSLambdaSQSQueueExecutionRole): no handler changes a message's visibility itself."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        "Resource": queue_arn,
+    }
+
+
 def _secret(secret_arn: pulumi.Input[str] | None) -> list[policies.Statement]:
     if secret_arn is None:
         return []
@@ -152,17 +163,7 @@ def ingest_policy(
     return policies.document(
         _logs(log_group_arn),
         _TRACING,
-        {
-            "Sid": "ConsumeIngestQueue",
-            "Effect": "Allow",
-            "Action": [
-                "sqs:ReceiveMessage",
-                "sqs:DeleteMessage",
-                "sqs:ChangeMessageVisibility",
-                "sqs:GetQueueAttributes",
-            ],
-            "Resource": store.queue_arn,
-        },
+        consume_queue("ConsumeIngestQueue", store.queue_arn),
         _table(store, "GetItem", "UpdateItem"),
         {
             "Sid": "ReadRaw",

@@ -45,6 +45,11 @@ class NotFoundError(AppError):
     code = "not_found"
 
 
+class ConflictError(AppError):
+    status = 409
+    code = "conflict"
+
+
 class PayloadTooLargeError(AppError):
     status = 413
     code = "too_large"

@@ -15,7 +15,10 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.exceptions import ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +33,7 @@ _SERVICE_ERROR_CODES = {
     500: "internal_error",
 }
 _MAX_VALIDATION_DETAILS = 5
+UNSUPPORTED_CONTENT_TYPE_MESSAGE = "Send the body as JSON (Content-Type: application/json)."
 
 
 class ErrorDetail(BaseModel):
@@ -75,14 +79,19 @@ def error_proxy_response(status: int, code: str, message: str) -> dict[str, Any]
 
 # RFC 9110's names, spelled here: `HTTPStatus.phrase` differs across Pythons (3.13 renamed
 # 413), and the OpenAPI document must not depend on which one generated it.
-_ERROR_DESCRIPTIONS = {
+ERROR_DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
+    409: "Conflict",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 
 
@@ -90,7 +99,7 @@ def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI `responses` entries documenting the error shape for these statuses."""
     return {
         status: {
-            "description": _ERROR_DESCRIPTIONS[status],
+            "description": ERROR_DESCRIPTIONS[status],
             "content": {"application/json": {"model": ErrorResponse}},
         }
         for status in statuses
@@ -133,6 +142,10 @@ def register_error_handlers(app: ApiGatewayResolver, logger: Logger) -> None:
     def validation_error(exc: RequestValidationError) -> Response[Any]:
         return error_response(400, "invalid_request", validation_message(exc.errors()))
 
+    def unsupported_content_type(exc: RequestUnsupportedContentType) -> Response[Any]:
+        # `rest_invocation` refuses these before routing; this is the resolver's own check.
+        return error_response(415, "unsupported_content_type", UNSUPPORTED_CONTENT_TYPE_MESSAGE)
+
     def service_error(exc: ServiceError) -> Response[Any]:
         code = _SERVICE_ERROR_CODES.get(exc.status_code, "error")
         message = "Not found." if exc.status_code == 404 else str(exc.msg or code)
@@ -145,5 +158,6 @@ def register_error_handlers(app: ApiGatewayResolver, logger: Logger) -> None:
     # The most specific class wins, so `Exception` only catches what nothing else does.
     app.exception_handler(AppError)(app_error)
     app.exception_handler(RequestValidationError)(validation_error)
+    app.exception_handler(RequestUnsupportedContentType)(unsupported_content_type)
     app.exception_handler(ServiceError)(service_error)
     app.exception_handler(Exception)(unexpected)

@@ -81,6 +81,8 @@ class IngestContext:
         )
 
 
+MISSING_UPLOAD_REASON = "The uploaded file was not found. Upload it again."
+
 # When the caller has no Lambda context to derive limits from (tests, scripts).
 DEFAULT_CHILD_LIMITS = ChildLimits(memory_bytes=1024 * 1024 * 1024, cpu_seconds=60, wall_seconds=60)
 
@@ -120,7 +122,9 @@ def ingest_object(
     try:
         size = _stored_size(ctx, record, event_size)
         if size is None:
-            return IngestResult(Outcome.SKIPPED, record.document_id, code="object_missing")
+            # The upload is gone (or unreadable) while its document still waits for it:
+            # nothing will ever arrive, so the document must not show Processing forever.
+            raise ExtractionError("object_missing", MISSING_UPLOAD_REASON)
         pages, chunks = _read_pages(ctx, record, child_limits)
     except ExtractionError as exc:
         # The size S3 reported in the event is the real one too, when the object was not

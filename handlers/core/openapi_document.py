@@ -2,7 +2,9 @@
 
 Each function's resolver (`api`, `agent`) describes its own routes; `openapi_document`
 merges them into one document, removes what Powertools adds but the API never answers
-(422: validation errors are 400 with the common error shape), and declares the Cognito
+(422: validation errors are 400 with the common error shape), documents on every
+operation the errors API Gateway answers itself (`handlers.core.gateway_errors`) and the
+415 of a body that is not JSON, and declares the Cognito
 authorizer every route sits behind. `scripts/openapi.py` writes it to `docs/openapi.json`
 and a test fails when the committed file is stale.
 """
@@ -15,6 +17,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
+from handlers.core.gateway_errors import GATEWAY_STATUSES
+from handlers.core.http_errors import ERROR_DESCRIPTIONS
+
 TITLE = "Doc Agent API"
 VERSION = "1.0.0"
 DESCRIPTION = (
@@ -23,6 +28,11 @@ DESCRIPTION = (
 )
 SECURITY_SCHEME = "cognito"
 _UNUSED_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidationError")
+_ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorResponse"}
+# Besides its own: what API Gateway answers itself on any route, and a function's 500.
+_EVERY_OPERATION_STATUSES = (*GATEWAY_STATUSES, 500)
+# A body in another media type is refused before routing (handlers.core.request_body).
+_BODY_STATUSES = (415,)
 
 
 class OpenApiMergeError(ValueError):
@@ -83,8 +93,22 @@ def _merge_paths(target: dict[str, Any], paths: dict[str, Any]) -> None:
         for method, operation in operations.items():
             if method in existing:
                 raise OpenApiMergeError(f"{method.upper()} {path} is defined twice")
-            operation.get("responses", {}).pop("422", None)
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            _document_common_errors(responses, has_body="requestBody" in operation)
             existing[method] = operation
+
+
+def _document_common_errors(responses: dict[str, Any], *, has_body: bool) -> None:
+    statuses = (*_EVERY_OPERATION_STATUSES, *(_BODY_STATUSES if has_body else ()))
+    for status in statuses:
+        responses.setdefault(
+            str(status),
+            {
+                "description": ERROR_DESCRIPTIONS[status],
+                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+            },
+        )
 
 
 def _merge_schemas(target: dict[str, Any], schemas: dict[str, Any]) -> None:

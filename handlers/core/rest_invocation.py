@@ -1,7 +1,8 @@
 """One API Gateway invocation of a REST function (api, agent), the same for both.
 
 The caller must be verified before anything else is said (but on a public route, which
-API Gateway serves without the authorizer: `GET /health`); metrics recorded during the
+API Gateway serves without the authorizer: `GET /health`); a body the API cannot read is
+refused (415/400) before routing; metrics recorded during the
 invocation are published at its end; CORS headers are added for allowed origins only,
 errors included.
 """
@@ -18,6 +19,7 @@ from handlers.core.auth import find_user_id
 from handlers.core.cors import add_cors_headers
 from handlers.core.http_errors import error_proxy_response
 from handlers.core.invocation_metrics import begin_invocation, publish_metrics
+from handlers.core.request_body import check_request_body
 from handlers.core.routes import is_public
 
 
@@ -32,6 +34,8 @@ def handle_rest_invocation(
     if not public and find_user_id(event) is None:
         # Before routing and validation: without a verified caller nothing else is said.
         response = error_proxy_response(401, "unauthorized", "Sign in to use this API.")
+    elif (refused := check_request_body(event)) is not None:
+        response = refused
     else:
         try:
             response = app.resolve(event, context)

@@ -44,7 +44,7 @@ ROUTES: tuple[Route, ...] = (
     Route("api", "/documents/{documentId}", ("GET", "DELETE")),
     Route("agent", "/conversations", ("GET", "POST")),
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
-    Route("agent", "/conversations/{conversationId}/messages", ("POST",)),
+    Route("agent", "/conversations/{conversationId}/messages", ("GET", "POST")),
     Route("agent", "/conversations/{conversationId}/messages/{messageId}/feedback", ("PUT",)),
     # Health (i13-ops): no data, cached; the smoke test, the canary and the local stack use it.
     Route("api", "/health", ("GET",), public=True, operation="getHealth"),

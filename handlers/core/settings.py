@@ -74,6 +74,10 @@ class QuotaSettings(EnvSettings):
 class ApiSettings(StorageSettings, UploadSettings, CorsSettings):
     """The `api` function: documents routes."""
 
+    # Unset on AWS (boto3's regional endpoint). The local stack sets its own origin's /s3,
+    # which checks presigned POST policies as S3 does, so browsers use the app's one port.
+    public_s3_endpoint_url: str | None = Field(alias="PUBLIC_S3_ENDPOINT_URL", default=None)
+
 
 class IngestSettings(StorageSettings, LlmSettings):
     """The `ingest` function: the SQS worker."""

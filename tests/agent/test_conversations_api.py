@@ -42,7 +42,7 @@ def test_create_list_get_delete_conversation(call_agent: CallAgent) -> None:
     conversation_id = created[1]["conversationId"]
     details = call_agent("GET", f"/conversations/{conversation_id}")
     assert details.status == 200
-    assert details.body == {"conversation": created[1], "messages": []}
+    assert details.body == {"conversation": created[1], "messages": [], "olderCursor": None}
     assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 204
     assert call_agent("GET", f"/conversations/{conversation_id}").status == 404
     assert call_agent("DELETE", f"/conversations/{conversation_id}").status == 404

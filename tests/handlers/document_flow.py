@@ -31,10 +31,17 @@ class Uploaded:
 
 
 def upload(
-    call_api: CallRoute, s3_client: Any, name: str, content_type: str, data: bytes
+    call_api: CallRoute,
+    s3_client: Any,
+    name: str,
+    content_type: str,
+    data: bytes,
+    declared_size: int | None = None,
 ) -> Uploaded:
+    """Create the document (declaring `declared_size`, by default the real one) and put `data`."""
+    declared = len(data) if declared_size is None else declared_size
     result = call_api(
-        "POST", "/documents", body={"name": name, "contentType": content_type, "size": len(data)}
+        "POST", "/documents", body={"name": name, "contentType": content_type, "size": declared}
     )
     assert result.status == 201, result.body
     fields = result.body["upload"]["fields"]

@@ -3,6 +3,7 @@ HTML depth), each against the input that used to exhaust the worker."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -11,7 +12,7 @@ import zipfile
 
 import pytest
 
-from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
+from handlers.core.extraction import ExtractionError, ExtractionLimits, bounded, extract_pages
 from handlers.core.extraction.bounded import (
     TOO_COMPLEX_CODE,
     BoundedExtractionError,
@@ -112,12 +113,48 @@ def test_a_refusal_in_the_child_keeps_its_own_reason():
     assert (caught.value.code, caught.value.reason) == ("encrypted", "locked")
 
 
+def _private_dirty_after_collect() -> int:
+    gc.collect()
+    with open("/proc/self/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1]) * 1024
+    raise AssertionError("no Private_Dirty in smaps_rollup")
+
+
+def test_the_childs_garbage_collection_does_not_copy_the_workers_heap():
+    # The child's memory budget is what the function has minus the worker's resident set:
+    # pages it shares with the worker must stay shared. A full collection writes to the
+    # header of every object it visits, which would copy the worker's whole Python heap
+    # into the child (~80 MB for this one) on top of the budget.
+    heap = [[number] for number in range(1_000_000)]
+
+    copied, _ = run_bounded(_private_dirty_after_collect, limits=SMALL)
+
+    assert copied < 20 * MIB, f"{copied / MIB:.0f} MB of the worker's heap copied"
+    assert len(heap) == 1_000_000
+
+
 def test_a_result_naming_anything_but_our_classes_is_not_unpickled():
     # A child subverted by a parser exploit could send a pickle that calls os.system.
     hostile = pickle.dumps(("ok", os.system, 0.0))
 
     assert _decode(hostile) is None
     assert _decode(pickle.dumps(("ok", _pages(2), 0.0))) == ("ok", _pages(2), 0.0)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b"chandlers.no_such_module\nThing\n.",  # an import that fails
+        b"\x80\x05K\x01K\x02\x8c\x01x\x94h\x09.",  # a memo index that was never stored
+        b"(" * 100 + b"t.",  # a mark stack deeper than anything it closes
+    ],
+)
+def test_any_undecodable_result_is_a_failed_document_not_a_crash(hostile):
+    # Whatever a subverted child writes, the worker sees "no result" (FAILED, too complex),
+    # never an exception that would retry the upload into the DLQ.
+    assert _decode(hostile) is None
 
 
 def test_limits_follow_the_functions_memory_and_remaining_time():
@@ -131,6 +168,24 @@ def test_limits_follow_the_functions_memory_and_remaining_time():
     # Under one vCPU (1,769 MB) a CPU second takes longer than a wall second.
     assert small.cpu_seconds < small.wall_seconds
     assert late.wall_seconds < big.wall_seconds
+
+
+def test_a_host_process_bigger_than_the_function_still_leaves_the_child_half(monkeypatch):
+    # The local stack and a long test run host the worker in a process of their own size:
+    # a child squeezed to the minimum would fail every ordinary PDF as "too complex".
+    monkeypatch.setattr(bounded, "current_rss_bytes", lambda: 900 * MIB)
+
+    limits = ChildLimits.for_function(memory_mb=1024, remaining_ms=120_000)
+
+    assert limits.memory_bytes == 512 * MIB
+
+
+def test_a_lambda_sized_worker_leaves_the_child_the_rest(monkeypatch):
+    monkeypatch.setattr(bounded, "current_rss_bytes", lambda: 200 * MIB)
+
+    limits = ChildLimits.for_function(memory_mb=2048, remaining_ms=120_000)
+
+    assert limits.memory_bytes == 2048 * MIB - 200 * MIB - bounded.MEMORY_HEADROOM_BYTES
 
 
 # --- DOCX: inflate with a running cap, never trusting the directory ---------------------
@@ -230,6 +285,26 @@ def test_deeply_nested_html_is_refused_before_parsing():
 )
 def test_nesting_depth_follows_the_parsers_tree(html, depth):
     assert nesting_depth(html, 512) == depth
+
+
+@pytest.mark.parametrize("raw", ["style", "script", "title", "textarea", "xmp"])
+def test_raw_text_names_inside_svg_or_math_do_not_hide_depth(raw):
+    # Inside <svg>/<math> these are foreign elements whose content is markup, and a <div>
+    # breaks out into HTML: `<svg><style>` + 80,000 <div>s parsed for 49 s while the scan
+    # read it as one style sheet of depth 1.
+    for foreign in ("svg", "math"):
+        html = f"<html><body><{foreign}><{raw}>" + "<div>" * 600
+
+        assert nesting_depth(html, 512) > 512, (foreign, raw)
+        with pytest.raises(ExtractionError) as caught:
+            extract_pages(html.encode(), "html", LIMITS)
+        assert caught.value.code == "too_deep"
+
+
+def test_an_svgs_own_style_sheet_is_still_text_once_it_closes():
+    html = "<svg><style>.a{}</style></svg><style>" + "<div>" * 600 + "</style><p>x"
+
+    assert nesting_depth(html, 512) == 2
 
 
 def test_ordinary_html_within_the_depth_bound_is_read():

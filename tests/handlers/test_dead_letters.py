@@ -28,8 +28,11 @@ def _status(call_api: Any, document_id: str) -> dict[str, Any]:
 def test_a_dead_lettered_upload_is_marked_failed_with_a_reason(
     consumer, call_api, s3_client, lambda_context, capsys
 ):
-    # Given an upload whose message was dead-lettered while its document was PENDING
-    uploaded = upload(call_api, s3_client, "notes.txt", "text/plain", b"about tea")
+    # Given an upload whose message was dead-lettered while its document was PENDING,
+    # declared smaller than what was stored (S3's notification carries the real size)
+    data = b"about tea"
+    uploaded = upload(call_api, s3_client, "notes.txt", "text/plain", data, declared_size=3)
+    assert _status(call_api, uploaded.document_id)["size"] == 3
 
     # When the consumer gets the message
     response = dead_letters.lambda_handler(
@@ -41,6 +44,7 @@ def test_a_dead_lettered_upload_is_marked_failed_with_a_reason(
     document = _status(call_api, uploaded.document_id)
     assert document["status"] == "FAILED"
     assert document["failureReason"] == DEAD_LETTER_REASON
+    assert document["size"] == len(data)
     # and it is counted for the alarm
     emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if "_aws" in line]
     assert any(item.get("DocumentsDeadLettered") == [1.0] for item in emitted)

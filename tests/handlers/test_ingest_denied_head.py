@@ -60,3 +60,7 @@ def test_upload_deleted_before_ingest_is_acknowledged_not_retried(
 
     # Then the message is acknowledged (no retry towards the DLQ)
     assert response == {"batchItemFailures": []}
+    # and the document does not show Processing forever: it failed, saying why
+    document = call_api("GET", f"/documents/{created.body['document']['documentId']}").body
+    assert document["document"]["status"] == "FAILED"
+    assert "not found" in document["document"]["failureReason"]

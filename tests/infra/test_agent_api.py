@@ -9,6 +9,7 @@ import pytest
 
 from components.config import parse_config
 from handlers.core import layout
+from handlers.core.gateway_errors import BY_TYPE, GATEWAY_ERRORS
 from handlers.core.routes import ROUTES, STAGE_NAME
 from handlers.core.settings import AgentSettings, ApiSettings, IngestSettings, StorageSettings
 from policy.doc_agent_guardrails.values import as_list, statements
@@ -126,7 +127,14 @@ def test_roles_differ_by_what_each_function_does(stack: StackRun) -> None:
     assert "secretsmanager:GetSecretValue" in agent
     assert "secretsmanager:GetSecretValue" in ingest
     assert not any(action.startswith("sqs:") for action in api | agent)
-    assert "sqs:DeleteMessage" in ingest
+    # The SQS event-source mapping's calls (AWSLambdaSQSQueueExecutionRole), nothing more:
+    # no handler changes a message's visibility.
+    queue = stack.named("store-ingest").outputs["arn"]
+    assert {a: r for a, r in ingest.items() if a.startswith("sqs:")} == {
+        "sqs:ReceiveMessage": {queue},
+        "sqs:DeleteMessage": {queue},
+        "sqs:GetQueueAttributes": {queue},
+    }
     assert not {"s3:PutObject", "s3:DeleteObject"} & agent.keys()
     # TransactWriteItems is authorised per item: the message Put and the conversation Update.
     assert {"dynamodb:PutItem", "dynamodb:UpdateItem"} <= agent.keys()
@@ -255,10 +263,13 @@ def test_cors_allows_only_the_site_origins(stack: StackRun) -> None:
         assert header.strip("'") in origins
     assert {
         r.inputs["responseType"] for r in stack.of_type("aws:apigateway/response:Response")
-    } == {
-        "DEFAULT_4XX",
-        "DEFAULT_5XX",
-    }
+    } == {error.response_type for error in GATEWAY_ERRORS}
+    for response in stack.of_type("aws:apigateway/response:Response"):
+        # The API's one error shape, not API Gateway's {"message": ...}
+        body = json.loads(response.inputs["responseTemplates"]["application/json"])
+        assert set(body) == {"error"}
+        assert set(body["error"]) == {"code", "message"}
+        assert response.inputs["statusCode"] == str(BY_TYPE[response.inputs["responseType"]].status)
     for key in ("api", "agent"):
         env = _function(stack, key).inputs["environment"]["variables"]
         assert env["ALLOWED_ORIGINS"].split(",") == origins

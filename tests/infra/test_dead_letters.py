@@ -46,7 +46,6 @@ def test_the_consumer_may_only_mark_documents_and_consume_the_dlq(stack: StackRu
         "xray:PutTelemetryRecords": {"*"},
         "sqs:ReceiveMessage": {dlq},
         "sqs:DeleteMessage": {dlq},
-        "sqs:ChangeMessageVisibility": {dlq},
         "sqs:GetQueueAttributes": {dlq},
         "dynamodb:UpdateItem": {table},
         "kms:Decrypt": {key},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from components.agent_api import dead_letters
 from components.config import parse_config
 from handlers.core import layout
 from policy.doc_agent_guardrails.taggable import takes_tags
@@ -155,6 +156,13 @@ def test_ingest_queue_redrives_to_the_dlq_with_a_visibility_derived_from_the_wor
     assert json.loads(allow[0].inputs["redriveAllowPolicy"])["sourceQueueArns"] == [
         queue.outputs["arn"]
     ]
+
+
+def test_the_dlq_visibility_is_derived_from_its_consumers_timeout(stack: StackRun) -> None:
+    # SQS's 30 s default equals the consumer's timeout: a message whose batch outlived it
+    # would be redelivered while still being processed (AWS advises 6x the timeout).
+    dlq = stack.named("store-ingest-dlq")
+    assert dlq.inputs["visibilityTimeoutSeconds"] == 6 * dead_letters.SETTINGS.timeout_seconds
 
 
 def test_every_table_has_the_layout_keys_pitr_kms_and_ttl(stack: StackRun) -> None:

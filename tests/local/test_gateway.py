@@ -99,7 +99,7 @@ def test_a_bad_token_never_reaches_a_function():
     response = _gateway(functions).handle(request, "/documents")
 
     assert response.status == 401
-    assert json.loads(response.body) == {"message": "Unauthorized"}
+    assert json.loads(response.body)["error"]["code"] == "unauthorized"
     assert functions.calls == []
 
 
@@ -110,6 +110,7 @@ def test_an_unknown_resource_or_method_is_403(method: str, path: str):
     response = _gateway(functions).handle(_request(method, path), path)
 
     assert response.status == 403
+    assert json.loads(response.body)["error"]["code"] == "unknown_route"
     assert functions.calls == []
 
 
@@ -124,7 +125,7 @@ def test_a_broken_function_is_a_502_the_site_can_read(functions: RecordingFuncti
     )
 
     assert response.status == 502
-    assert json.loads(response.body) == {"message": "Internal server error"}
+    assert json.loads(response.body)["error"]["code"] == "gateway_error"
     # as the deployed DEFAULT_5XX gateway response: with CORS, so the browser sees the 502
     assert ("Access-Control-Allow-Origin", ORIGIN) in response.headers
 
@@ -145,3 +146,14 @@ def test_the_proxy_result_becomes_the_http_response():
     assert ("Set-Cookie", "a=1") in response.headers
     assert ("Set-Cookie", "b=2") in response.headers
     assert ("Content-Type", "application/octet-stream") in response.headers
+
+
+def test_a_body_over_api_gateways_limit_is_413_before_any_function():
+    functions = RecordingFunctions()
+    request = _request("POST", "/documents", body=b"x" * (10 * 1024 * 1024 + 1))
+
+    response = _gateway(functions).handle(request, "/documents")
+
+    assert response.status == 413
+    assert json.loads(response.body)["error"]["code"] == "too_large"
+    assert functions.calls == []

@@ -23,6 +23,7 @@ from scripts.preflight_checks import (
     check_cli_versions,
     check_cost_allocation_tag,
     check_gateway_account,
+    check_hosted_zone,
     check_lambda_concurrency,
     check_ses_identity,
 )
@@ -210,3 +211,41 @@ def test_preflight_for_a_stack_lists_every_check_and_each_fix(aws: None) -> None
     assert failing == {"SES identity example.com", "cost-allocation tag project"}
     printed = render("prod", checks)
     assert "fix: activate it" in printed
+
+
+# --- Route 53 zone --------------------------------------------------------------------------
+
+
+def _route53_with_zone(name: str) -> Any:
+    client = boto3.client("route53", region_name="us-east-1")
+    stubber = Stubber(client)
+    stubber.add_response(
+        "get_hosted_zone",
+        {
+            "HostedZone": {"Id": "/hostedzone/Z123", "Name": name, "CallerReference": "r"},
+            "DelegationSet": {"NameServers": ["ns-1.example.net"]},
+        },
+        {"Id": "Z123"},
+    )
+    stubber.activate()
+    return client
+
+
+@pytest.mark.parametrize(
+    ("domain", "zone", "expected"),
+    [
+        ("docs.example.com", "example.com.", "ok"),
+        ("example.com", "example.com.", "ok"),
+        # The same suffix is not the same zone: notexample.com is someone else's domain.
+        ("docs.notexample.com", "example.com.", "FAIL"),
+        ("docs.example.com", "other.com.", "FAIL"),
+    ],
+)
+def test_the_zone_must_hold_the_sites_domain(domain: str, zone: str, expected: str) -> None:
+    config = _config(
+        "prod",
+        **{"doc-agent:site": {"customDomain": {"domainName": domain, "hostedZoneId": "Z123"}}},
+    )
+    check = check_hosted_zone(_route53_with_zone(zone), config)
+    assert check is not None
+    assert check.status == expected, check.detail

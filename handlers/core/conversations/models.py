@@ -14,6 +14,10 @@ from handlers.core.documents.models import CamelModel
 MAX_TITLE_LENGTH = 200
 MAX_SCOPE_DOCUMENTS = 50
 MAX_QUESTION_LENGTH = 4000
+MAX_CONVERSATION_MESSAGES = 500
+"""A question beyond this many messages is refused (409): start a new conversation."""
+LATEST_MESSAGES = 50
+"""How many of the latest messages `GET /conversations/{id}` returns."""
 DEFAULT_TITLE = "New conversation"
 
 
@@ -85,4 +89,21 @@ class ConversationPage(CamelModel):
 
 class ConversationDetails(CamelModel):
     conversation: Conversation
-    messages: list[Message] = Field(description="Oldest first.")
+    messages: list[Message] = Field(
+        description=f"The latest {LATEST_MESSAGES} messages at most, oldest first."
+    )
+    older_cursor: str | None = Field(
+        default=None,
+        description=(
+            "Pass as `cursor` to GET /conversations/{conversationId}/messages for older "
+            "messages; null when there are none."
+        ),
+    )
+
+
+class MessagePage(CamelModel):
+    items: list[Message] = Field(description="Oldest first.")
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` for the page of older messages; null on the first.",
+    )

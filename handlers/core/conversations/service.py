@@ -1,8 +1,9 @@
 """The conversation use cases behind the `agent` routes, one function each.
 
 Each takes the caller's user id (from the verified token, never the request). Asking a
-question: check the conversation, pick the caller's READY documents in its scope,
-reserve the daily quota, let the provider answer with tools bound to those documents,
+question: check the conversation (and that it is not full), reserve the daily quota
+(every question counts, even one with no document to answer from), pick the caller's
+READY documents in its scope, let the provider answer with tools bound to those documents,
 count the tokens, then store question, answer and citations as one message.
 """
 
@@ -19,6 +20,8 @@ from handlers.core import metric_names as names
 from handlers.core.clock import utc_now
 from handlers.core.conversations.models import (
     DEFAULT_TITLE,
+    LATEST_MESSAGES,
+    MAX_CONVERSATION_MESSAGES,
     AskRequest,
     Citation,
     Conversation,
@@ -26,9 +29,10 @@ from handlers.core.conversations.models import (
     ConversationPage,
     CreateConversationRequest,
     Message,
+    MessagePage,
     Usage,
 )
-from handlers.core.conversations.table import ConversationTable
+from handlers.core.conversations.table import ConversationFullError, ConversationTable
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.errors import NotFoundError
@@ -94,9 +98,23 @@ def list_conversations(
 
 
 def get_conversation(ctx: AgentContext, user_id: str, conversation_id: str) -> ConversationDetails:
+    """The conversation with its latest messages; `olderCursor` pages back to the rest."""
     conversation = _require_conversation(ctx, user_id, conversation_id)
-    messages = ctx.conversations.messages(user_id, conversation_id)
-    return ConversationDetails(conversation=conversation, messages=messages)
+    messages, older = ctx.conversations.message_page(
+        user_id, conversation_id, limit=LATEST_MESSAGES
+    )
+    return ConversationDetails(conversation=conversation, messages=messages, older_cursor=older)
+
+
+def list_messages(
+    ctx: AgentContext, user_id: str, conversation_id: str, *, limit: int, cursor: str | None
+) -> MessagePage:
+    """A page of messages older than the cursor's (the latest without one), oldest first."""
+    _require_conversation(ctx, user_id, conversation_id)
+    items, older = ctx.conversations.message_page(
+        user_id, conversation_id, limit=limit, cursor=cursor
+    )
+    return MessagePage(items=items, next_cursor=older)
 
 
 def delete_conversation(ctx: AgentContext, user_id: str, conversation_id: str) -> None:
@@ -113,16 +131,19 @@ def ask_question(
     deadline: Deadline | None = None,
 ) -> Message:
     conversation = _require_conversation(ctx, user_id, conversation_id)
-    documents = _documents_in_scope(ctx, user_id, conversation)
-    if not documents:
-        draft = DraftAnswer(text=NO_DOCUMENTS_ANSWER, model=NO_DOCUMENTS_MODEL)
-        return _store(ctx, user_id, conversation_id, request.question, draft, [])
-
+    if ctx.conversations.message_count(user_id, conversation_id) >= MAX_CONVERSATION_MESSAGES:
+        raise ConversationFullError(MAX_CONVERSATION_MESSAGES)
+    # Every question counts, answered from documents or not: each one stores a message.
     try:
         ctx.quota.reserve_question(user_id, ctx.clock())
     except QuotaExceededError:
         record_count(names.QUOTA_REJECTIONS)
         raise
+    documents = _documents_in_scope(ctx, user_id, conversation)
+    if not documents:
+        draft = DraftAnswer(text=NO_DOCUMENTS_ANSWER, model=NO_DOCUMENTS_MODEL)
+        return _store(ctx, user_id, conversation_id, request.question, draft, [])
+
     try:
         answerer, embedder = ctx.provider()
         tools = AgentTools(ctx.index_for(embedder), documents)
@@ -183,7 +204,9 @@ def _store(
         model=draft.model,
         created_at=now,
     )
-    ctx.conversations.add_message(user_id, conversation_id, message, now=now)
+    ctx.conversations.add_message(
+        user_id, conversation_id, message, now=now, max_messages=MAX_CONVERSATION_MESSAGES
+    )
     logger.info(
         "question answered",
         conversation_id=conversation_id,

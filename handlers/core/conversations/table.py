@@ -3,7 +3,9 @@
 `USER#{user}` / `CONV#{id}` holds a conversation, `USER#{user}` / `MSG#{conv}#{msg}` each
 of its messages (time-ordered ids: the sort key orders them). A message — question,
 answer, citations and usage together — is written once, in the same transaction as the
-conversation's `updatedAt`, and only while the conversation exists: nothing half-written.
+conversation's `updatedAt` and `messageCount`, and only while the conversation exists and
+holds fewer than the maximum: nothing half-written, no conversation past its limit.
+Messages are read a page at a time, newest first from the key, handed out oldest first.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
 from handlers.core.conversations.feedback_models import Feedback
-from handlers.core.conversations.models import Conversation, Message
+from handlers.core.conversations.models import MAX_CONVERSATION_MESSAGES, Conversation, Message
 from handlers.core.cursors import decode_cursor, encode_cursor
-from handlers.core.errors import NotFoundError
+from handlers.core.errors import ConflictError, NotFoundError
 from handlers.core.layout import (
     CONVERSATION_PREFIX,
     PARTITION_KEY,
@@ -33,6 +35,18 @@ from handlers.core.layout import (
 
 CONVERSATION_ENTITY = "conversation"
 MESSAGE_ENTITY = "message"
+MESSAGE_COUNT = "messageCount"
+"""On the conversation item, added to with each message: what the length limit checks."""
+
+
+class ConversationFullError(ConflictError):
+    code = "conversation_full"
+
+    def __init__(self, max_messages: int) -> None:
+        super().__init__(
+            f"This conversation has reached its limit of {max_messages} messages. "
+            "Start a new conversation to ask more."
+        )
 
 
 def _to_item(model: Conversation | Message) -> dict[str, Any]:
@@ -100,24 +114,51 @@ class ConversationTable:
 
     def recent_messages(self, user_id: str, conversation_id: str, limit: int) -> list[Message]:
         """The last `limit` messages, oldest first."""
-        response = self._table.query(
-            KeyConditionExpression=Key(PARTITION_KEY).eq(user_pk(user_id))
-            & Key(SORT_KEY).begins_with(message_sk_prefix(conversation_id)),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [Message.model_validate(item) for item in reversed(response.get("Items", []))]
+        return self.message_page(user_id, conversation_id, limit=limit)[0]
 
-    def messages(self, user_id: str, conversation_id: str) -> list[Message]:
-        """The conversation's messages, oldest first."""
-        return [
-            Message.model_validate(item) for item in self._message_items(user_id, conversation_id)
-        ]
+    def message_page(
+        self, user_id: str, conversation_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[Message], str | None]:
+        """Up to `limit` messages before the cursor's (the latest without one), oldest
+        first, and the cursor of the page before them (None when there is none)."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
+            & Key(SORT_KEY).begins_with(message_sk_prefix(conversation_id)),
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+            "ConsistentRead": True,
+        }
+        if cursor is not None:
+            query["ExclusiveStartKey"] = {
+                PARTITION_KEY: user_pk(user_id),
+                SORT_KEY: message_sk(conversation_id, decode_cursor(cursor)),
+            }
+        items = self._table.query(**query).get("Items", [])
+        newest_first = [Message.model_validate(item) for item in items[:limit]]
+        more = len(items) > limit
+        older = encode_cursor(newest_first[-1].message_id) if more else None
+        return list(reversed(newest_first)), older
+
+    def message_count(self, user_id: str, conversation_id: str) -> int:
+        """Messages counted on the conversation (0 for one stored before the count)."""
+        item = self._table.get_item(
+            Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: conversation_sk(conversation_id)},
+            ProjectionExpression=MESSAGE_COUNT,
+            ConsistentRead=True,
+        ).get("Item")
+        return int((item or {}).get(MESSAGE_COUNT, 0))
 
     def add_message(
-        self, user_id: str, conversation_id: str, message: Message, *, now: datetime
+        self,
+        user_id: str,
+        conversation_id: str,
+        message: Message,
+        *,
+        now: datetime,
+        max_messages: int = MAX_CONVERSATION_MESSAGES,
     ) -> None:
-        """Store the message and touch the conversation, atomically; 404 if it is gone."""
+        """Store the message, count it and touch the conversation, atomically. NotFoundError
+        when the conversation is gone, ConversationFullError when it holds `max_messages`."""
         item = _to_item(message)
         item.update(
             {
@@ -146,17 +187,27 @@ class ConversationTable:
                         "Update": {
                             "TableName": self._table.name,
                             "Key": conversation_key,
-                            "UpdateExpression": "SET updatedAt = :now",
-                            "ConditionExpression": "attribute_exists(PK)",
-                            "ExpressionAttributeValues": {":now": to_iso(now)},
+                            "UpdateExpression": "SET updatedAt = :now ADD #count :one",
+                            "ConditionExpression": (
+                                "attribute_exists(PK) AND "
+                                "(attribute_not_exists(#count) OR #count < :max)"
+                            ),
+                            "ExpressionAttributeNames": {"#count": MESSAGE_COUNT},
+                            "ExpressionAttributeValues": {
+                                ":now": to_iso(now),
+                                ":one": 1,
+                                ":max": max_messages,
+                            },
                         }
                     },
                 ]
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            if self.get(user_id, conversation_id) is None:
                 raise NotFoundError("Conversation not found.") from exc
-            raise
+            raise ConversationFullError(max_messages) from exc
 
     def get_message(self, user_id: str, conversation_id: str, message_id: str) -> Message | None:
         response = self._table.get_item(

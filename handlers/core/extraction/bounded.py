@@ -24,6 +24,7 @@ the hostile-file tests assert on it and `benchmarks/hostile_files.py` prints it.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import io
 import os
 import pickle
@@ -85,8 +86,14 @@ class ChildLimits:
         """
         wall = max(MIN_SECONDS, (remaining_ms / 1000 - reserve_s) * share)
         cpu = max(MIN_SECONDS, wall * min(1.0, memory_mb / MB_PER_VCPU))
+        function_bytes = memory_mb * MIB
+        # A Lambda worker holds a few hundred MB; one holding over half its function's memory
+        # is a host process (the local stack, a test run) whose size says nothing about the
+        # function's, and the child still gets half.
         memory = max(
-            MIN_MEMORY_BYTES, memory_mb * MIB - current_rss_bytes() - MEMORY_HEADROOM_BYTES
+            MIN_MEMORY_BYTES,
+            function_bytes // 2,
+            function_bytes - current_rss_bytes() - MEMORY_HEADROOM_BYTES,
         )
         return cls(memory_bytes=memory, cpu_seconds=cpu, wall_seconds=wall)
 
@@ -204,6 +211,11 @@ def _child(
         # A parser aborting on a failed allocation is expected here and reported by the
         # parent; a traceback dump on stderr would only be noise.
         faulthandler.disable()
+        # The worker's objects are shared copy-on-write, and the budget counts on that
+        # (`for_function` subtracts the worker's resident set once). A full collection
+        # writes to the header of every object it visits and would copy the worker's
+        # whole Python heap into the child; frozen, they are never visited.
+        gc.freeze()
         _stop_tracing()
         address_space_limit = _limit_child(limits)
         started = time.monotonic()
@@ -281,6 +293,9 @@ class _ResultUnpickler(pickle.Unpickler):
 def _decode(payload: bytes) -> tuple[Any, ...] | None:
     try:
         message = _ResultUnpickler(io.BytesIO(payload)).load()
-    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+    # Whatever the child wrote (a module that does not exist, a broken memo, a deep
+    # stack), an undecodable result is no result: FAILED, never an exception that would
+    # send the upload round its retries into the DLQ.
+    except Exception:
         return None
     return message if isinstance(message, tuple) and message else None

@@ -5,7 +5,8 @@ minutes), so the depth is measured first with one linear scan of the tags that m
 how an HTML parser builds the tree: void elements and elements whose end tag is optional
 never nest, an end tag closes back to the nearest open element of its name (and is
 ignored when none is open), and the contents of `script`/`style`-like elements are not
-markup. The scan can only over-count real depth in sloppy markup (an unclosed inline
+markup — except inside `svg`/`math`, where they are foreign elements whose content is
+markup (and a `<div>` breaks out into HTML), so there the scan keeps counting. The scan can only over-count real depth in sloppy markup (an unclosed inline
 element), so the bound is set far above any real page: browsers flatten past 512.
 """
 
@@ -108,7 +109,7 @@ def nesting_depth(text: str, stop_above: int) -> int:
                     open_names[popped] -= 1
                 open_names[name] -= 1
             continue
-        if name in _RAW_TEXT:
+        if name in _RAW_TEXT and not (open_names["svg"] or open_names["math"]):
             raw_text = name
             continue
         stack.append(name)

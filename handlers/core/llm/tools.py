@@ -16,15 +16,22 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
+from handlers.core.llm.tool_arguments import (
+    DEFAULT_TOP_K,
+    MAX_CHUNK_INDEX,
+    MAX_QUERY_CHARS,
+    MAX_TOP_K,
+    ReadPassageArguments,
+    SearchArguments,
+    ToolArgumentError,
+    parse_tool_arguments,
+)
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
     from handlers.core.retrieval.index import VectorIndex
     from handlers.core.retrieval.passages import Passage
 
-DEFAULT_TOP_K = 5
-MAX_TOP_K = 10
-MAX_QUERY_CHARS = 1000
 EXCERPT_CHARS = 600
 
 TOOL_SPECS: list[dict[str, Any]] = [
@@ -61,7 +68,11 @@ TOOL_SPECS: list[dict[str, Any]] = [
                 "type": "object",
                 "properties": {
                     "document_id": {"type": "string"},
-                    "chunk_index": {"type": "integer", "minimum": 0},
+                    "chunk_index": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": MAX_CHUNK_INDEX,
+                    },
                 },
                 "required": ["document_id", "chunk_index"],
                 "additionalProperties": False,
@@ -95,21 +106,16 @@ class AgentTools:
     def call(self, name: str, arguments: str) -> str:
         """Run a tool the model asked for; the result is JSON text for a `tool` message."""
         try:
-            args = json.loads(arguments or "{}")
-            if not isinstance(args, dict):
-                raise TypeError("arguments must be an object")
-            if name == "search_documents":
-                result = self.search_documents(
-                    str(args["query"]), int(args.get("top_k") or DEFAULT_TOP_K)
-                )
-            elif name == "read_passage":
-                result = self.read_passage(str(args["document_id"]), int(args["chunk_index"]))
-            elif name == "list_documents":
-                result = self.list_documents()
-            else:
-                result = {"error": f"unknown tool {name!r}"}
-        except (ValueError, TypeError, KeyError):
-            result = {"error": "invalid arguments"}
+            args = parse_tool_arguments(name, arguments)
+        except ToolArgumentError as exc:
+            # Said to the model, which corrects its call in the next round.
+            return json.dumps({"error": str(exc)}, ensure_ascii=False)
+        if isinstance(args, SearchArguments):
+            result = self.search_documents(args.query, args.top_k)
+        elif isinstance(args, ReadPassageArguments):
+            result = self.read_passage(args.document_id, args.chunk_index)
+        else:
+            result = self.list_documents()
         return json.dumps(result, ensure_ascii=False)
 
     @tracer.capture_method(capture_response=False)
