@@ -9,7 +9,7 @@ BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality \
-	fuzz loadtest cold-start
+	fuzz loadtest reindex cold-start
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -27,6 +27,7 @@ help:
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
 	@echo "make up STACK=dev|prod        pulumi up"
+	@echo "make reindex STACK=… [USER=sub]  re-index documents stored in an older format (docs/operations.md)"
 	@echo "make smoke STACK=dev          the smoke test against a deployed stack (ops/smoke.py)"
 	@echo "make rollback STACK=prod [TO=2026-11-30T18:00Z] [DRY_RUN=1]   aliases + site back"
 	@echo "make restore-table STACK=prod [AT=time] USER_ID=<sub>|ALL=1 [NO_COPY=1]"
@@ -169,6 +170,11 @@ up: venv
 
 destroy:
 	pulumi destroy --stack $(STACK)
+
+# USER from the command line only (the environment's USER is the login name, not a user id).
+REINDEX_USER := $(if $(filter command line,$(origin USER)),--user $(USER))
+reindex: venv
+	$(PY) scripts/reindex.py --stack $(STACK) $(REINDEX_USER) $(REINDEX_ARGS)
 
 # --- Operations (ops/, docs/operations.md): each a Python module with --help ------------------
 .PHONY: smoke rollback restore-table restore-document redrive bootstrap-preview bootstrap-up

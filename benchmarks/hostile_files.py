@@ -4,7 +4,7 @@
         [--memory-mb 2048] [--timeout-s 120] [--cap-gib 3]
 
 The corpus is `tests/security/hostile_files.py`. "after" runs this tree's ingest step
-(`pages_and_chunks` in the bounded child, limits derived from --memory-mb and --timeout-s
+(`parts_and_passages` in the bounded child, limits derived from --memory-mb and --timeout-s
 as the worker derives them) and reports the child's peak RSS (`wait4`'s `ru_maxrss`).
 "before" (with --before, a checkout of the old code) runs that tree's `extract_pages` +
 `chunk_pages` in a fresh process under an address-space cap of --cap-gib (so this shared
@@ -38,13 +38,15 @@ _AFTER = """
 import json, sys
 from handlers.core.extraction import ExtractionError, ExtractionLimits
 from handlers.core.extraction.bounded import BoundedExtractionError, ChildLimits, run_bounded
-from handlers.core.ingest_document import pages_and_chunks
+from handlers.core.ingest_document import parts_and_passages
 data = open(sys.argv[1], "rb").read()
 limits = ExtractionLimits(max_bytes=50 * 1024 * 1024, max_pages=2000)
 child = ChildLimits.for_function(memory_mb=int(sys.argv[3]), remaining_ms=int(sys.argv[4]) * 1000)
 try:
-    (pages, chunks), run = run_bounded(pages_and_chunks, data, sys.argv[2], limits, limits=child)
-    out = {"outcome": "READY", "pages": len(pages), "peak": run.peak_rss_bytes,
+    extracted, run = run_bounded(
+        parts_and_passages, data, sys.argv[2], limits, "bench", limits=child
+    )
+    out = {"outcome": "READY", "pages": extracted.pages, "peak": run.peak_rss_bytes,
            "overhead_ms": run.overhead_seconds * 1000}
 except BoundedExtractionError as exc:
     out = {"outcome": f"FAILED {exc.code} ({exc.how})", "peak": exc.run.peak_rss_bytes}

@@ -24,7 +24,7 @@ from moto import mock_aws
 
 from handlers.core.extraction import ExtractionLimits
 from handlers.core.extraction.bounded import ChildLimits, run_bounded
-from handlers.core.ingest_document import pages_and_chunks
+from handlers.core.ingest_document import parts_and_passages
 from tests.handlers import samples
 from tests.handlers.document_flow import Uploaded, upload, upload_event
 from tests.security.hostile_files import pdf_inflate_bomb
@@ -52,7 +52,7 @@ def overhead_table(repeat: int, memory_mb: int) -> None:
         walls, overheads, peaks = [], [], []
         for _ in range(repeat):
             limits = ChildLimits.for_function(memory_mb=memory_mb, remaining_ms=120_000)
-            _, run = run_bounded(pages_and_chunks, data, kind, LIMITS, limits=limits)
+            _, run = run_bounded(parts_and_passages, data, kind, LIMITS, "bench", limits=limits)
             walls.append(run.wall_seconds - run.overhead_seconds)
             overheads.append(run.overhead_seconds)
             peaks.append(run.peak_rss_bytes)

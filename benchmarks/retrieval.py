@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/retrieval.py [--dimensions 256] [--sizes 1000,10000,100000]
                                              [--legacy]
 
-Documents of 500 chunks (~120 words each, Zipf-distributed vocabulary) with random unit
-embeddings are written to an in-process moto S3, like the ingest worker leaves them:
-`chunks.json`, `embeddings.npy` and `bm25.npz` (with `--legacy`: without `bm25.npz`, as
-documents ingested before it existed, whose postings are built from the text).
+Documents of 500 passages (~120 words each, Zipf-distributed vocabulary; three passages a
+page) with random unit embeddings are written to an in-process moto S3, like the ingest
+worker leaves them: `passages.json`, `embeddings.npy` and `bm25.npz` (with `--legacy`: as
+format 1 left them, `chunks.json` and `embeddings.npy`, whose statistics are built from
+the text at load).
 - cold: an empty cache — HEAD + GET of every document's postings and matrix, .npz/.npy
-  parsing, the search, then `chunks.json` of the documents whose chunks are returned
+  parsing, the search, then `passages.json` of the documents whose passages are returned
   (the first question after a cold start);
 - warm: everything cached and checked recently — embed the query, score, fuse;
 - warm+HEAD: cached, but every document's ETags re-checked (what a warm search costs
@@ -38,15 +39,18 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 import boto3
 from moto import mock_aws
 
+from handlers.core.derived.cache import DocumentCache
+from handlers.core.derived.passage import Part, Passage
+from handlers.core.derived.passages_file import legacy_chunks_bytes, passages_file_bytes
+from handlers.core.derived.source import S3DocumentSource
+from handlers.core.derived.writer import lexical_bytes
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.ids import new_id
-from handlers.core.layout import bm25_key, chunks_key, embeddings_key
+from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
 from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, OfflineEmbedder
-from handlers.core.retrieval.bm25 import LexicalIndex
-from handlers.core.retrieval.bm25_file import lexical_file_bytes
-from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+from handlers.core.llm.offline import OfflineAnswerer
+from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.index import HybridIndex
-from handlers.core.retrieval.passages import Chunk, dump_chunks
 
 BUCKET = "bench"
 USER = "bench-user"
@@ -58,6 +62,32 @@ VOCABULARY = 20_000
 def make_vocabulary(rng: np.random.Generator) -> list[str]:
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     return ["".join(rng.choice(letters, size=rng.integers(3, 10))) for _ in range(VOCABULARY)]
+
+
+def passages_of(document_id: str, texts: list[str]) -> tuple[list[Part], list[Passage]]:
+    """Three passages a page: each page's text is its passages joined by a blank line."""
+    parts: list[Part] = []
+    passages: list[Passage] = []
+    for first in range(0, len(texts), 3):
+        page = first // 3 + 1
+        text = ""
+        for position in range(first, min(first + 3, len(texts))):
+            start = len(text) + (2 if text else 0)
+            text = f"{text}\n\n{texts[position]}" if text else texts[position]
+            passages.append(
+                Passage(
+                    document_id,
+                    "",
+                    position,
+                    page,
+                    texts[position],
+                    part=page,
+                    start=start,
+                    end=start + len(texts[position]),
+                )
+            )
+        parts.append(Part(page, text, page=page))
+    return parts, passages
 
 
 def seed(
@@ -72,20 +102,20 @@ def seed(
         count = min(CHUNKS_PER_DOCUMENT, total - start)
         document_id = new_id()
         picks = rng.choice(words, size=(count, WORDS_PER_CHUNK), p=zipf)
-        chunks = [Chunk(i, 1 + i // 3, " ".join(row)) for i, row in enumerate(picks)]
+        parts, chunks = passages_of(document_id, [" ".join(row) for row in picks])
         matrix = rng.standard_normal((count, dimensions)).astype(np.float32)
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
         buffer = io.BytesIO()
         np.save(buffer, matrix, allow_pickle=False)
-        body = dump_chunks(chunks)
-        s3.put_object(Bucket=BUCKET, Key=chunks_key(USER, document_id), Body=body)  # type: ignore[attr-defined]
         s3.put_object(Bucket=BUCKET, Key=embeddings_key(USER, document_id), Body=buffer.getvalue())  # type: ignore[attr-defined]
-        if not legacy:
-            postings = LexicalIndex.build([chunk.text for chunk in chunks])
+        if legacy:
+            body = legacy_chunks_bytes(chunks)
+            s3.put_object(Bucket=BUCKET, Key=chunks_key(USER, document_id), Body=body)  # type: ignore[attr-defined]
+        else:
+            body = passages_file_bytes(parts, chunks)
+            s3.put_object(Bucket=BUCKET, Key=passages_key(USER, document_id), Body=body)  # type: ignore[attr-defined]
             s3.put_object(  # type: ignore[attr-defined]
-                Bucket=BUCKET,
-                Key=bm25_key(USER, document_id),
-                Body=lexical_file_bytes(postings, chunks_body=body),
+                Bucket=BUCKET, Key=bm25_key(USER, document_id), Body=lexical_bytes(chunks, body)
             )
         records.append(
             DocumentRecord(
@@ -119,7 +149,7 @@ def percentile(samples: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(samples), q))
 
 
-Row = tuple[int, int, list[float], list[float], list[float]]
+Row = tuple[int, int, list[float], list[float], list[float], list[float]]
 
 
 def measure(
@@ -155,11 +185,20 @@ def measure(
 
     warm_samples = timed(warm_runner(3600), warm_queries)
     head_samples = timed(warm_runner(0), max(5, warm_queries // 5))
+
+    # A whole offline answer, warm: the gated search (10 passages, key-term statistics,
+    # coverage) and the sentence selection — what a question costs besides storing it.
+    answer_index = HybridIndex(S3DocumentSource(s3, BUCKET, DocumentCache()), embedder)
+    answer_index.search(records, queries[0], top_k=20)
+    answers = iter(queries * 2)
+    answer_samples = timed(
+        lambda: OfflineAnswerer().answer(next(answers), AgentTools(answer_index, records)),
+        warm_queries,
+    )
     for record in records:
-        s3.delete_object(Bucket=BUCKET, Key=chunks_key(USER, record.document_id))  # type: ignore[attr-defined]
-        s3.delete_object(Bucket=BUCKET, Key=embeddings_key(USER, record.document_id))  # type: ignore[attr-defined]
-        s3.delete_object(Bucket=BUCKET, Key=bm25_key(USER, record.document_id))  # type: ignore[attr-defined]
-    return total, len(records), cold_samples, warm_samples, head_samples
+        for key in (chunks_key, passages_key, embeddings_key, bm25_key):
+            s3.delete_object(Bucket=BUCKET, Key=key(USER, record.document_id))  # type: ignore[attr-defined]
+    return total, len(records), cold_samples, warm_samples, head_samples, answer_samples
 
 
 def main() -> None:
@@ -168,7 +207,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--warm-queries", type=int, default=50)
     parser.add_argument(
-        "--legacy", action="store_true", help="documents without bm25.npz (built from text)"
+        "--legacy", action="store_true", help="documents in format 1 (chunks.json, no bm25.npz)"
     )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
@@ -180,22 +219,23 @@ def main() -> None:
             for total in args.sizes.split(",")
         ]
 
-    stored = "chunks.json only (legacy)" if args.legacy else "with bm25.npz"
+    stored = "in format 1 (chunks.json)" if args.legacy else "in format 2 (with bm25.npz)"
     print(
         f"\nHybrid retrieval, top-20, {args.dimensions} dims, moto S3 in-process, "
         f"documents {stored} (ms)"
     )
     header = (
         "| chunks | docs | cold p50 | cold p95 | warm p50 | warm p95 "
-        "| warm+HEAD p50 | warm+HEAD p95 |"
+        "| warm+HEAD p50 | warm+HEAD p95 | offline answer p50 | offline answer p95 |"
     )
     print(header)
     print("|" + "|".join("---" for _ in range(header.count("|") - 1)) + "|")
-    for total, docs, cold_s, warm_s, head_s in rows:
+    for total, docs, cold_s, warm_s, head_s, answer_s in rows:
         print(
             f"| {total:,} | {docs} | {percentile(cold_s, 50):.0f} | {percentile(cold_s, 95):.0f} "
             f"| {percentile(warm_s, 50):.1f} | {percentile(warm_s, 95):.1f} "
-            f"| {percentile(head_s, 50):.1f} | {percentile(head_s, 95):.1f} |"
+            f"| {percentile(head_s, 50):.1f} | {percentile(head_s, 95):.1f} "
+            f"| {percentile(answer_s, 50):.1f} | {percentile(answer_s, 95):.1f} |"
         )
 
 

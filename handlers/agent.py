@@ -32,6 +32,7 @@ from handlers.core.conversations.models import (
     Message,
     MessagePage,
 )
+from handlers.core.documents.models import DocumentPart
 from handlers.core.errors import AppError
 from handlers.core.http_errors import register_error_handlers, route_responses
 from handlers.core.llm.deadline import Deadline
@@ -43,9 +44,10 @@ from handlers.core.snapstart import prime_for_snapshot
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 if TYPE_CHECKING:
+    from handlers.core.derived.part_reader import PartReader
+    from handlers.core.derived.source import S3DocumentSource
     from handlers.core.llm.answers import Answerer
     from handlers.core.llm.embeddings import Embedder
-    from handlers.core.retrieval.document_source import S3DocumentSource
     from handlers.core.retrieval.index import HybridIndex
 
 logger = Logger(service="agent")
@@ -57,6 +59,10 @@ app.use([reject_unknown_query_parameters])
 TAGS = ["conversations"]
 ConversationId = Annotated[
     str, Path(min_length=1, max_length=64, description="The conversation's id.")
+]
+DocumentId = Annotated[str, Path(min_length=1, max_length=64, description="The document's id.")]
+PartNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="1-based index of the page or section.")
 ]
 MessageId = Annotated[str, Path(min_length=1, max_length=64, description="The message's id.")]
 
@@ -70,10 +76,20 @@ def settings() -> AgentSettings:
 def _document_source() -> S3DocumentSource:
     import boto3
 
-    from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+    from handlers.core.derived.cache import DocumentCache
+    from handlers.core.derived.source import S3DocumentSource
 
     # Kept for the life of the warm container: loaded documents keyed by id + ETag.
     return S3DocumentSource(boto3.client("s3"), settings().bucket_name, DocumentCache())
+
+
+@cache
+def _part_reader() -> PartReader:
+    import boto3
+
+    from handlers.core.derived.part_reader import PartReader
+
+    return PartReader(boto3.client("s3"), settings().bucket_name)
 
 
 # Retrieval (numpy) and the model provider load on the first question, not with the module
@@ -219,6 +235,25 @@ def post_message(conversationId: ConversationId, request: AskRequest) -> Message
     tracer.put_annotation("outcome", "answered")
     tracer.put_annotation("model", message.model)
     return message
+
+
+@app.get(
+    "/documents/<documentId>/parts/<part>",
+    operation_id="getDocumentPart",
+    tags=["documents"],
+    summary="One page or section of a document's text: what a citation points into",
+    description=(
+        "A citation's `part` names it and its `start`/`end` are offsets into `text`. 404 for "
+        "a missing, another user's or not READY document, and for documents indexed before "
+        "parts existed (the citation's excerpt is then all there is)."
+    ),
+    responses=route_responses(200, "The part", 400, 401, 404),
+)
+def get_document_part(documentId: DocumentId, part: PartNumber) -> DocumentPart:
+    # Served here, not by `api`: this function already reads derived files.
+    from handlers.core.documents.parts import get_document_part as get_part
+
+    return get_part(agent_context().documents, _part_reader(), _user_id(), documentId, part)
 
 
 @app.put(

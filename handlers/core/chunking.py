@@ -1,97 +1,90 @@
-"""Split pages of text into overlapping chunks that remember their pages.
+"""Split a document's parts into passages that never cross a part (page or section).
 
-Sizes are counted in words, a stand-in for tokens that needs no tokenizer download:
-~800 words per chunk with ~200 words of overlap (OpenAI's file_search uses 800/400
-tokens; an English word is ~1.3 tokens, so a chunk stays far below the embedding
-model's 8k-token input). A chunk keeps the original whitespace of its text, the range
-of pages it spans, and `page`: the page holding most of its words, which is what a
-citation shows.
+Sizes are counted in words, a stand-in for tokens that needs no tokenizer download. A
+passage is at most `PASSAGE_WORDS` words; consecutive passages of one part share
+`OVERLAP_WORDS`, so a sentence cut by one passage is whole in the next; a part's last few
+words join the passage before rather than standing alone. Sizes were chosen by measurement
+(docs/architecture.md, "Passages"): small enough that the cited page is the page of the
+fact, large enough that a passage holds the sentence around it. The first version's
+800-word chunks with 200 words of overlap spanned 2-3 pages and cited the page holding
+most of their words, often the neighbour of the right one.
+
+A passage keeps the part's original text between its first and last word, and its
+character offsets in the part: `part.text[start:end] == passage.text`.
 """
 
 from __future__ import annotations
 
-import re
-from array import array
-from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from handlers.core.extraction.pages import Page
+import numpy as np
+import numpy.typing as npt
 
-CHUNK_WORDS = 800
-OVERLAP_WORDS = 200
-_PAGE_SEPARATOR = "\n\n"
-_WORD = re.compile(r"\S+")
+from handlers.core.derived.passage import Part, Passage
 
-
-@dataclass(frozen=True)
-class Chunk:
-    index: int
-    page: int
-    page_start: int
-    page_end: int
-    words: int
-    text: str
-
-    def to_json(self) -> dict[str, int | str]:
-        return {
-            "index": self.index,
-            "page": self.page,
-            "pageStart": self.page_start,
-            "pageEnd": self.page_end,
-            "words": self.words,
-            "text": self.text,
-        }
+PASSAGE_WORDS = 300
+OVERLAP_WORDS = 60
+# Every whitespace character (`str.isspace`, what the regex `\S` excludes): words are the
+# runs between them, found with numpy (a regex match object per word cost more than all
+# of cleaning the text).
+_SPACE_CODES = np.asarray([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 
 
-def chunk_pages(
-    pages: Sequence[Page], *, size: int = CHUNK_WORDS, overlap: int = OVERLAP_WORDS
-) -> list[Chunk]:
+def chunk_parts(
+    document_id: str,
+    parts: Sequence[Part],
+    *,
+    size: int = PASSAGE_WORDS,
+    overlap: int = OVERLAP_WORDS,
+) -> list[Passage]:
     if size <= 0 or not 0 <= overlap < size:
         raise ValueError("need size > 0 and 0 <= overlap < size")
-    text = _PAGE_SEPARATOR.join(page.text for page in pages)
-    # Word offsets in compact arrays: a 2,000-page document is ~1M words.
-    starts, ends = array("q"), array("q")
-    for match in _WORD.finditer(text):
-        starts.append(match.start())
-        ends.append(match.end())
-    # The index of the first word of each page, to map words back to page numbers.
-    page_first_word: list[int] = []
-    offset = 0
-    for page in pages:
-        page_first_word.append(bisect_right(starts, offset - 1))
-        offset += len(page.text) + len(_PAGE_SEPARATOR)
-    numbers = [page.number for page in pages]
+    passages: list[Passage] = []
+    for part in parts:
+        for start, end in _windows(part.text, size, overlap):
+            passages.append(
+                Passage(
+                    document_id=document_id,
+                    document_name="",
+                    chunk_index=len(passages),
+                    page=part.page,
+                    text=part.text[start:end],
+                    part=part.number,
+                    page_label=part.page_label,
+                    section=part.section,
+                    start=start,
+                    end=end,
+                    navigation=part.navigation,
+                )
+            )
+    return passages
 
-    chunks: list[Chunk] = []
+
+def _windows(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Character ranges of the word windows of one part."""
+    starts, ends = _word_bounds(text)
     total = len(starts)
     step = size - overlap
+    # A tail shorter than this joins the window before it.
+    min_tail = max(1, step // 3)
+    windows: list[tuple[int, int]] = []
     first = 0
     while first < total:
-        last = min(first + size, total)  # exclusive
-        start_page = bisect_right(page_first_word, first) - 1
-        end_page = bisect_right(page_first_word, last - 1) - 1
-        chunks.append(
-            Chunk(
-                index=len(chunks),
-                page=numbers[_majority_page(page_first_word, first, last, start_page, end_page)],
-                page_start=numbers[start_page],
-                page_end=numbers[end_page],
-                words=last - first,
-                text=text[starts[first] : ends[last - 1]],
-            )
-        )
+        last = min(first + size, total)
+        if total - last < min_tail:
+            last = total
+        windows.append((int(starts[first]), int(ends[last - 1])))
         if last == total:
             break
         first += step
-    return chunks
+    return windows
 
 
-def _majority_page(first_words: list[int], first: int, last: int, lo: int, hi: int) -> int:
-    best, best_count = lo, -1
-    for position in range(lo, hi + 1):
-        begin = max(first, first_words[position])
-        end = min(last, first_words[position + 1] if position + 1 < len(first_words) else last)
-        if end - begin > best_count:
-            best, best_count = position, end - begin
-    return best
+def _word_bounds(text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Start and end offsets of each word (maximal run of non-whitespace) in `text`."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    in_word = np.empty(codes.shape[0] + 2, dtype=np.int8)
+    in_word[0] = in_word[-1] = 0
+    in_word[1:-1] = ~np.isin(codes, _SPACE_CODES)
+    edges = np.diff(in_word)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)

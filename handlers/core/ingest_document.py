@@ -1,9 +1,10 @@
 """The ingest use case: one uploaded raw object → a READY or FAILED document.
 
 Steps: find the document the key names (gone → the upload is an orphan: delete it;
-not PENDING → a duplicate delivery: nothing to do), check the size, read the bytes,
-check the real type, extract text per page, chunk, embed, write `derived/` files, mark
-READY with counts. A problem with the file itself (`ExtractionError`) marks the document
+not PENDING → a duplicate delivery: nothing to do, unless it is READY in an older derived
+format: then this is a re-index, `scripts/reindex.py`), check the size, read the bytes,
+check the real type, extract text per page or section, clean it into parts, split the
+parts into passages, embed, write `derived/` files, mark READY with counts. A problem with the file itself (`ExtractionError`) marks the document
 FAILED with a reason the user can read and is not retried. Anything else (throttling,
 timeouts, the embedding provider being down) propagates, so SQS delivers the message
 again; `fail_after_retries` records a reason when the last delivery fails too.
@@ -18,13 +19,16 @@ from enum import StrEnum
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.chunking import Chunk, chunk_pages
+from handlers.core.chunking import chunk_parts
 from handlers.core.clock import utc_now
-from handlers.core.documents.derived import write_derived
+from handlers.core.derived import FORMAT_VERSION
+from handlers.core.derived.parts import build_parts
+from handlers.core.derived.passage import Part, Passage
+from handlers.core.derived.writer import write_derived
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
-from handlers.core.extraction import ExtractionError, ExtractionLimits, Page, extract_pages
+from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
 from handlers.core.extraction.bounded import BoundedExtractionError, ChildLimits, run_bounded
 from handlers.core.layout import SUPPORTED_CONTENT_TYPES, parse_raw_key, raw_key
 from handlers.core.llm.embeddings import Embedder
@@ -41,6 +45,10 @@ NOT_CONFIGURED_REASON = (
     "The document could not be indexed because the language model is not configured yet. "
     "Upload it again once an administrator has set it up."
 )
+
+
+# Formats whose page numbers a reader can cite (text files too, when form feeds page them).
+PAGED_KINDS = frozenset({"pdf", "docx"})
 
 
 class Outcome(StrEnum):
@@ -111,7 +119,8 @@ def ingest_object(
         ctx.files.delete_document_objects(parsed.user_id, parsed.document_id)
         logger.info("document no longer exists; upload removed", document_id=parsed.document_id)
         return IngestResult(Outcome.SKIPPED, parsed.document_id, code="deleted")
-    if record.status is not DocumentStatus.PENDING:
+    reindex = _needs_reindex(record)
+    if record.status is not DocumentStatus.PENDING and not reindex:
         logger.info("document already processed", document_id=record.document_id)
         return IngestResult(Outcome.SKIPPED, record.document_id, code="duplicate")
     if record.raw_key != raw_key(parsed.user_id, parsed.document_id, parsed.filename):
@@ -125,25 +134,36 @@ def ingest_object(
             # The upload is gone (or unreadable) while its document still waits for it:
             # nothing will ever arrive, so the document must not show Processing forever.
             raise ExtractionError("object_missing", MISSING_UPLOAD_REASON)
-        pages, chunks = _read_pages(ctx, record, child_limits)
+        extracted = _read_pages(ctx, record, child_limits)
     except ExtractionError as exc:
         # The size S3 reported in the event is the real one too, when the object was not
         # looked at.
         return _fail(ctx, record, exc, started, size=size if size is not None else event_size)
 
+    parts, chunks = extracted.parts, extracted.passages
     embedder = ctx.embedder()
-    matrix = embedder.embed([chunk.text for chunk in chunks])
-    write_derived(ctx.files, record.user_id, record.document_id, chunks, matrix)
+    matrix = embedder.embed([chunk.indexed_text for chunk in chunks])
+    write_derived(
+        ctx.files,
+        record.user_id,
+        record.document_id,
+        parts,
+        chunks,
+        matrix,
+        replaces_legacy=reindex,
+    )
     finished = ctx.table.mark_ready(
         record.user_id,
         record.document_id,
-        pages=len(pages),
+        pages=extracted.pages,
         chunks=len(chunks),
-        characters=sum(len(page.text) for page in pages),
+        characters=sum(len(part.text) for part in parts),
         embedding_model=embedder.model_id,
         embedding_dimensions=embedder.dimensions,
+        derived_format=FORMAT_VERSION,
         now=utc_now(),
         size=size,
+        reindexed=reindex,
     )
     if not finished:
         # Deleted (or finished by a parallel delivery) meanwhile: leave nothing behind.
@@ -154,17 +174,23 @@ def ingest_object(
     logger.info(
         "document ready",
         document_id=record.document_id,
-        pages=len(pages),
+        reindexed=reindex,
+        pages=extracted.pages,
         chunks=len(chunks),
         duration_ms=round(duration_ms),
     )
     return IngestResult(
         Outcome.READY,
         record.document_id,
-        pages=len(pages),
+        pages=extracted.pages,
         chunks=len(chunks),
         duration_ms=duration_ms,
     )
+
+
+def _needs_reindex(record: DocumentRecord) -> bool:
+    """READY, with derived files of an older format: the delivery is a re-index."""
+    return record.status is DocumentStatus.READY and (record.derived_format or 1) < FORMAT_VERSION
 
 
 def fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> None:
@@ -179,23 +205,40 @@ def fail_after_retries(ctx: IngestContext, key: str, error: Exception) -> None:
         ctx.table.mark_failed(parsed.user_id, parsed.document_id, reason=reason, now=utc_now())
 
 
-def pages_and_chunks(
-    data: bytes, kind: str, limits: ExtractionLimits
-) -> tuple[list[Page], list[Chunk]]:
-    """Bytes → pages → chunks: the step that runs in the bounded child process."""
+@dataclass(frozen=True)
+class ExtractedText:
+    """What the bounded child hands back: the page count, the parts and their passages."""
+
+    pages: int
+    parts: list[Part]
+    passages: list[Passage]
+
+
+def parts_and_passages(
+    data: bytes, kind: str, limits: ExtractionLimits, document_id: str
+) -> ExtractedText:
+    """Bytes → pages → cleaned parts → passages: the step that runs in the bounded child."""
     pages = extract_pages(data, kind, limits)
-    return pages, chunk_pages(pages)
+    paged = kind in PAGED_KINDS or len({page.number for page in pages}) > 1
+    parts = build_parts(pages, paged=paged)
+    return ExtractedText(
+        pages=max(page.number for page in pages),
+        parts=parts,
+        passages=chunk_parts(document_id, parts),
+    )
 
 
 @tracer.capture_method(capture_response=False)
 def extract_in_child(
     data: bytes, kind: str, limits: ExtractionLimits, child_limits: ChildLimits, document_id: str
-) -> tuple[list[Page], list[Chunk]]:
-    """`pages_and_chunks` in the bounded child; this subsegment covers it (the child itself
-    sends no traces)."""
+) -> ExtractedText:
+    """`parts_and_passages` in the bounded child; this subsegment covers it (the child
+    itself sends no traces)."""
     tracer.put_annotation("content_kind", kind)
     try:
-        result, run = run_bounded(pages_and_chunks, data, kind, limits, limits=child_limits)
+        result, run = run_bounded(
+            parts_and_passages, data, kind, limits, document_id, limits=child_limits
+        )
     except BoundedExtractionError as exc:
         tracer.put_annotation("breach", exc.how)
         logger.warning(
@@ -235,7 +278,7 @@ def _stored_size(ctx: IngestContext, record: DocumentRecord, event_size: int | N
 
 def _read_pages(
     ctx: IngestContext, record: DocumentRecord, child_limits: ChildLimits
-) -> tuple[list[Page], list[Chunk]]:
+) -> ExtractedText:
     limits = ctx.limits
     kind = SUPPORTED_CONTENT_TYPES[record.content_type]
     data = ctx.files.read(record.raw_key, max_bytes=limits.max_bytes)

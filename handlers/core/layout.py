@@ -55,6 +55,9 @@ def quota_sk(day: str) -> str:
 # --- S3 bucket layout --------------------------------------------------------------------
 RAW_PREFIX = "raw/"
 DERIVED_PREFIX = "derived/"
+# Format 2 (`handlers.core.derived`): the parts' text and the passages' offsets.
+PASSAGES_FILE = "passages.json"
+# Format 1's chunk text: still read for documents ingested before format 2, never written.
 CHUNKS_FILE = "chunks.json"
 EMBEDDINGS_FILE = "embeddings.npy"
 # BM25 postings precomputed at ingest, so retrieval need not tokenise chunk text.
@@ -71,6 +74,10 @@ def raw_key(user_id: str, document_id: str, filename: str) -> str:
 
 def derived_prefix(user_id: str, document_id: str) -> str:
     return f"{DERIVED_PREFIX}{user_id}/{document_id}/"
+
+
+def passages_key(user_id: str, document_id: str) -> str:
+    return f"{derived_prefix(user_id, document_id)}{PASSAGES_FILE}"
 
 
 def chunks_key(user_id: str, document_id: str) -> str:

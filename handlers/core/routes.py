@@ -42,6 +42,8 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route("api", "/documents", ("GET", "POST")),
     Route("api", "/documents/{documentId}", ("GET", "DELETE")),
+    # The agent serves it: it already reads derived files (and the api function does not).
+    Route("agent", "/documents/{documentId}/parts/{part}", ("GET",)),
     Route("agent", "/conversations", ("GET", "POST")),
     Route("agent", "/conversations/{conversationId}", ("GET", "DELETE")),
     Route("agent", "/conversations/{conversationId}/messages", ("GET", "POST")),

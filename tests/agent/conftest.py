@@ -7,24 +7,27 @@ The store, events and Lambda context come from `tests.support`; `table`, `s3_cli
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-import numpy as np
 import pytest
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
 
+from handlers.core.derived import FORMAT_VERSION, LEGACY_FORMAT_VERSION
+from handlers.core.derived.passage import Part, Passage
+from handlers.core.derived.passages_file import legacy_chunks_bytes
+from handlers.core.derived.vectors import matrix_npy
+from handlers.core.derived.writer import write_derived
+from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.ids import new_id
 from handlers.core.layout import chunks_key, embeddings_key, raw_key
 from handlers.core.llm.embeddings import Embedder, OfflineEmbedder
-from handlers.core.retrieval.passages import Chunk, dump_chunks
 from tests.agent.fake_openai import FakeOpenAI
 from tests.support.aws import BUCKET as BUCKET
 from tests.support.aws import REGION as REGION
@@ -134,11 +137,14 @@ def call_agent(aws: None, lambda_context: FakeLambdaContext) -> CallAgent:
 
 
 class Library:
-    """Seeds documents as the ingest worker leaves them: item, chunks.json, embeddings.npy."""
+    """Seeds documents as the ingest worker leaves them: the item and the derived files of
+    format 2 (one part per passage given, its page as given, or page 1), or with
+    `legacy=True` as format 1 left them (`chunks.json` and `embeddings.npy`)."""
 
     def __init__(self, table: Any) -> None:
         self.documents = DocumentTable(table)
         self.s3 = boto3.client("s3", region_name=REGION)
+        self.files = DocumentFiles(self.s3, BUCKET)
 
     def add(
         self,
@@ -148,6 +154,7 @@ class Library:
         *,
         embedder: Embedder | None = None,
         status: DocumentStatus = DocumentStatus.READY,
+        legacy: bool = False,
     ) -> str:
         embedder = embedder or OfflineEmbedder(DIMENSIONS)
         now = datetime.now(UTC)
@@ -167,33 +174,62 @@ class Library:
         )
         if status is DocumentStatus.PENDING:
             return document_id
-        parsed = [
-            Chunk(index=i, page=c[0], text=c[1]) if isinstance(c, tuple) else Chunk(i, 1, c)
-            for i, c in enumerate(chunks)
-        ]
-        self.write_derived(user_id, document_id, parsed, embedder)
+        pages = [(c[0], c[1]) if isinstance(c, tuple) else (1, c) for c in chunks]
+        if legacy:
+            self.write_legacy(user_id, document_id, pages, embedder)
+        else:
+            self.write(user_id, document_id, pages, embedder)
         self.documents.mark_ready(
             user_id,
             document_id,
-            pages=max((c.page or 1) for c in parsed),
-            chunks=len(parsed),
-            characters=sum(len(c.text) for c in parsed),
+            pages=max((page for page, _ in pages), default=1),
+            chunks=len(pages),
+            characters=sum(len(text) for _, text in pages),
             embedding_model=embedder.model_id,
             embedding_dimensions=embedder.dimensions,
+            derived_format=LEGACY_FORMAT_VERSION if legacy else FORMAT_VERSION,
             now=now,
         )
         return document_id
 
-    def write_derived(
-        self, user_id: str, document_id: str, chunks: Sequence[Chunk], embedder: Embedder
+    def write(
+        self,
+        user_id: str,
+        document_id: str,
+        pages: Sequence[tuple[int, str]],
+        embedder: Embedder,
     ) -> None:
+        parts = [Part(i + 1, text, page=page) for i, (page, text) in enumerate(pages)]
+        passages = [
+            Passage(
+                document_id,
+                "",
+                i,
+                part.page,
+                part.text,
+                part=part.number,
+                start=0,
+                end=len(part.text),
+            )
+            for i, part in enumerate(parts)
+        ]
+        matrix = embedder.embed([p.text for p in passages])
+        write_derived(self.files, user_id, document_id, parts, passages, matrix)
+
+    def write_legacy(
+        self,
+        user_id: str,
+        document_id: str,
+        pages: Sequence[tuple[int, str]],
+        embedder: Embedder,
+    ) -> None:
+        chunks = [Passage(document_id, "", i, page, text) for i, (page, text) in enumerate(pages)]
         self.s3.put_object(
-            Bucket=BUCKET, Key=chunks_key(user_id, document_id), Body=dump_chunks(chunks)
+            Bucket=BUCKET, Key=chunks_key(user_id, document_id), Body=legacy_chunks_bytes(chunks)
         )
-        buffer = io.BytesIO()
-        np.save(buffer, embedder.embed([c.text for c in chunks]), allow_pickle=False)
+        matrix = embedder.embed([c.text for c in chunks])
         self.s3.put_object(
-            Bucket=BUCKET, Key=embeddings_key(user_id, document_id), Body=buffer.getvalue()
+            Bucket=BUCKET, Key=embeddings_key(user_id, document_id), Body=matrix_npy(matrix)
         )
 
 

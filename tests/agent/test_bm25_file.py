@@ -1,24 +1,24 @@
-"""`bm25.npz`: the postings the ingest worker stores, read back by retrieval."""
+"""`bm25.npz`: the lexical statistics the ingest worker stores, read back by retrieval."""
 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import numpy as np
 import pytest
 
-from handlers.core.chunking import Chunk as IngestChunk
-from handlers.core.documents.derived import bm25_npz, chunks_json
-from handlers.core.retrieval.bm25 import LexicalIndex, bm25_scores, term_id, term_ids
-from handlers.core.retrieval.bm25_file import (
+from handlers.core.derived.lexical import LexicalIndex, term_id
+from handlers.core.derived.lexical_file import (
     LexicalFileError,
     chunks_digest,
     lexical_file_bytes,
     read_lexical_file,
 )
-from handlers.core.retrieval.passages import parse_chunks
+from handlers.core.derived.passage import Part, Passage
+from handlers.core.derived.passages_file import passages_file_bytes, read_passages_file
+from handlers.core.derived.writer import lexical_bytes
+from handlers.core.retrieval.bm25 import bm25_scores, term_ids
 
 TEXTS = [
     "Setup takes five minutes.",
@@ -28,11 +28,15 @@ TEXTS = [
 ]
 
 
-def ingest_chunks(texts: list[str]) -> list[IngestChunk]:
-    return [
-        IngestChunk(index=i, page=i + 1, page_start=i + 1, page_end=i + 1, words=0, text=t)
-        for i, t in enumerate(texts)
+def ingest_parts(texts: list[str]) -> tuple[list[Part], list[Passage]]:
+    parts = [Part(i + 1, t, page=i + 1, navigation=i == 0) for i, t in enumerate(texts)]
+    passages = [
+        Passage(
+            "d", "", i, p.page, p.text, part=p.number, start=0, end=len(p.text), navigation=i == 0
+        )
+        for i, p in enumerate(parts)
     ]
+    return parts, passages
 
 
 def assert_same_index(left: LexicalIndex, right: LexicalIndex) -> None:
@@ -56,7 +60,7 @@ def test_round_trip_keeps_every_posting_and_the_chunks_digest() -> None:
     assert stored.chunks_digest != chunks_digest(b"[other chunks]")
     assert stored.index.positions.dtype == np.dtype(np.int32)
     assert stored.index.frequencies.dtype == np.dtype(np.float32)
-    assert stored.index.lengths.tolist() == [4, 10, 9, 0]
+    assert stored.index.lengths.tolist() == [4, 6, 10, 0]  # stop words are not counted
 
 
 def test_small_documents_store_postings_in_16_bits() -> None:
@@ -82,10 +86,11 @@ def test_term_ids_are_stable_blake2b_not_python_hash() -> None:
 
 
 def test_ingest_and_query_tokenise_identically() -> None:
-    # Given the file the ingest writer stores for some chunks
-    chunks = ingest_chunks(TEXTS)
-    body = chunks_json(chunks)
-    stored = read_lexical_file(bm25_npz(chunks, body)).index
+    # Given the file the ingest writer stores for some passages
+    parts, passages = ingest_parts(TEXTS)
+    body = passages_file_bytes(parts, passages)
+    stored_file = read_lexical_file(lexical_bytes(passages, body))
+    stored = stored_file.index
 
     # Then a query's terms, in any case and punctuation, are terms of the stored postings
     query = term_ids("router, RESET! Café")
@@ -95,9 +100,12 @@ def test_ingest_and_query_tokenise_identically() -> None:
     assert scores[2] > 0  # "café" matched the accented word
     assert scores[0] == scores[3] == 0
 
-    # And the postings equal those retrieval builds from chunks.json for older documents
-    rebuilt = LexicalIndex.build([chunk.text for chunk in parse_chunks(json.loads(body))])
+    # And the postings equal those retrieval builds from the stored text, and the file
+    # carries which passages are navigation (a table of contents here: the first)
+    rebuilt = LexicalIndex.build([p.text for p in read_passages_file("d", body).passages])
     assert_same_index(stored, rebuilt)
+    assert stored_file.navigation.tolist() == [True, False, False, False]
+    assert stored_file.chunks_digest == chunks_digest(body)
 
 
 def test_scores_match_the_string_vocabulary_definition() -> None:
@@ -137,7 +145,8 @@ def replace_array(data: bytes, name: str, value: np.ndarray) -> bytes:
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("format", np.asarray([2], dtype=np.int32)),
+        ("format", np.asarray([1], dtype=np.int32)),  # format 1: the old tokenizer's
+        ("navigation", np.zeros(3, dtype=np.uint8)),
         ("offsets", np.asarray([0, 1], dtype=np.int64)),
         ("positions", np.full(20, 9, dtype=np.uint16)),
         ("chunks_digest", np.zeros(3, dtype=np.uint8)),
@@ -159,3 +168,22 @@ def test_a_file_missing_an_array_is_refused() -> None:
                 target.writestr(item, source.read(item))
     with pytest.raises(LexicalFileError, match="lengths"):
         read_lexical_file(buffer.getvalue())
+
+
+def without_array(data: bytes, name: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            if item.filename != f"{name}.npy":
+                target.writestr(item, source.read(item))
+    return buffer.getvalue()
+
+
+def test_postings_of_the_unstemmed_tokenizer_are_refused() -> None:
+    # Files written before stemming have no `terms_version`: their hashed terms ("routers")
+    # cannot match today's query terms ("router"), so retrieval must rebuild them from text.
+    data = lexical_file_bytes(LexicalIndex.build(TEXTS), chunks_body=b"[]")
+    with pytest.raises(LexicalFileError, match="tokenizer"):
+        read_lexical_file(without_array(data, "terms_version"))
+    with pytest.raises(LexicalFileError, match="tokenizer"):
+        read_lexical_file(replace_array(data, "terms_version", np.asarray([1], dtype=np.int32)))

@@ -1,5 +1,5 @@
-"""Retrieval over documents with a precomputed `bm25.npz`, and over older documents
-without one (postings built from `chunks.json`), alone and together."""
+"""Retrieval over documents stored in format 2 (`bm25.npz` + `passages.json`), and over
+documents stored in format 1 (statistics built from `chunks.json`), alone and together."""
 
 from __future__ import annotations
 
@@ -10,19 +10,14 @@ import boto3
 import numpy as np
 import pytest
 
-from handlers.core.chunking import Chunk as IngestChunk
-from handlers.core.documents.derived import write_derived
-from handlers.core.documents.files import DocumentFiles
+from handlers.core.derived.cache import DocumentCache
+from handlers.core.derived.passage import Part, Passage
+from handlers.core.derived.passages_file import passages_file_bytes
+from handlers.core.derived.source import EmbeddingSpace, S3DocumentSource
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import bm25_key, chunks_key
+from handlers.core.layout import bm25_key, passages_key
 from handlers.core.llm.embeddings import OfflineEmbedder
-from handlers.core.retrieval.document_source import (
-    DocumentCache,
-    EmbeddingSpace,
-    S3DocumentSource,
-)
 from handlers.core.retrieval.index import HybridIndex
-from handlers.core.retrieval.passages import Chunk, dump_chunks
 
 USER = "33333333-cccc-4ccc-8ccc-cccccccccccc"
 
@@ -62,19 +57,16 @@ class Setup:
         self.s3 = boto3.client("s3", region_name=self.region)
 
     def ingest(self, name: str, texts: Sequence[str]) -> str:
-        """A READY document whose derived files come from the ingest worker's writer."""
-        document_id: str = self.library.add(USER, name, list(texts), embedder=self.embedder)
-        chunks = [
-            IngestChunk(index=i, page=i + 1, page_start=i + 1, page_end=i + 1, words=0, text=t)
-            for i, t in enumerate(texts)
-        ]
-        matrix = self.embedder.embed(list(texts))
-        write_derived(DocumentFiles(self.s3, self.bucket), USER, document_id, chunks, matrix)
+        """A READY document whose derived files come from the ingest worker's writer (one
+        page a text)."""
+        pages = [(i + 1, text) for i, text in enumerate(texts)]
+        document_id: str = self.library.add(USER, name, pages, embedder=self.embedder)
         return document_id
 
     def legacy(self, name: str, texts: Sequence[str]) -> str:
-        """A READY document ingested before bm25.npz existed: chunks.json and embeddings."""
-        document_id: str = self.library.add(USER, name, list(texts), embedder=self.embedder)
+        """A READY document stored in format 1: chunks.json and embeddings."""
+        pages = [(i + 1, text) for i, text in enumerate(texts)]
+        document_id: str = self.library.add(USER, name, pages, embedder=self.embedder, legacy=True)
         return document_id
 
     def records(self, *ids: str) -> list[DocumentRecord]:
@@ -123,9 +115,9 @@ def test_cold_search_reads_postings_and_only_the_returned_documents_text(setup: 
     assert hits[0].text == FAQ[1]
     assert hits[0].lexical_score > 0
     assert hits[0].dense_score > 0
-    # And it made GETs only (they carry the ETags), and read chunk text for that document
+    # And it made GETs only (they carry the ETags), and read the text of that document only
     assert sorted(s3.calls) == sorted(
-        [("get", "bm25.npz"), ("get", "embeddings.npy")] * 2 + [("get", "chunks.json")]
+        [("get", "bm25.npz"), ("get", "embeddings.npy")] * 2 + [("get", "passages.json")]
     )
 
 
@@ -147,7 +139,7 @@ def test_warm_search_checks_the_files_it_read_and_reads_text_once(setup: Setup) 
 
 
 def test_old_and_new_documents_are_ranked_on_one_scale(setup: Setup) -> None:
-    # Given the same two documents stored twice: with bm25.npz, and as before it existed
+    # Given the same two documents stored twice: in format 2, and in format 1
     new = [setup.ingest("faq.txt", FAQ), setup.ingest("billing.txt", BILLING)]
     old = [setup.legacy("faq.txt", FAQ), setup.legacy("billing.txt", BILLING)]
     mixed = [new[0], old[1]]
@@ -162,17 +154,44 @@ def test_old_and_new_documents_are_ranked_on_one_scale(setup: Setup) -> None:
     assert scores(new)[0][1] > 0
 
 
-def test_a_document_without_bm25_file_falls_back_to_its_chunk_text(setup: Setup) -> None:
-    # Given a document ingested before bm25.npz existed
+def test_a_format_1_document_falls_back_to_its_chunk_text(setup: Setup) -> None:
+    # Given a document stored in format 1
     old = setup.legacy("faq.txt", FAQ)
     s3 = CountingS3(setup.region)
 
     # When it is searched
     hits = setup.index(s3).search(setup.records(old), "router reset", top_k=1)
 
-    # Then bm25.npz is looked for, its chunk text tokenised here, and the right chunk found
+    # Then bm25.npz and passages.json are looked for, its chunk text tokenised here, and the
+    # right chunk found with its page but no part (the citation shows the excerpt alone)
     assert hits[0].text == FAQ[1]
-    assert s3.calls == [("get", "bm25.npz"), ("get", "chunks.json"), ("get", "embeddings.npy")]
+    assert (hits[0].page, hits[0].part, hits[0].start) == (2, None, None)
+    assert s3.calls == [
+        ("get", "bm25.npz"),
+        ("get", "passages.json"),
+        ("get", "chunks.json"),
+        ("get", "embeddings.npy"),
+    ]
+
+
+def test_a_format_1_bm25_file_is_not_used_with_todays_tokenizer(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a document stored in format 1 with its bm25.npz of format 1
+    from handlers.core.derived import lexical_file
+    from handlers.core.derived.lexical import LexicalIndex
+
+    old = setup.legacy("faq.txt", FAQ)
+    with monkeypatch.context() as patch:
+        patch.setattr(lexical_file, "FORMAT_VERSION", 1)
+        stale = lexical_file.lexical_file_bytes(
+            LexicalIndex.build(["nothing"] * 3), chunks_body=b""
+        )
+    setup.s3.put_object(Bucket=setup.bucket, Key=bm25_key(USER, old), Body=stale)
+
+    # When it is searched, then its text is tokenised again and the right chunk found
+    hits = setup.index().search(setup.records(old), "router reset", top_k=1)
+    assert hits[0].text == FAQ[1]
 
 
 def test_an_unreadable_bm25_file_falls_back_to_the_chunk_text(setup: Setup) -> None:
@@ -195,9 +214,15 @@ def test_text_changed_after_loading_is_not_returned_with_old_postings(setup: Set
     assert index.search(docs, "invoices month", top_k=1)[0].document_id == billing
     assert len(cache) == 2
 
-    # When its chunks.json is replaced by other text behind the cache's back
-    other = [Chunk(i, 1, f"unrelated text {i}") for i in range(len(FAQ))]
-    setup.s3.put_object(Bucket=setup.bucket, Key=chunks_key(USER, faq), Body=dump_chunks(other))
+    # When its passages.json is replaced by other text behind the cache's back
+    parts = [Part(i + 1, f"unrelated text {i}", page=1) for i in range(len(FAQ))]
+    other = [
+        Passage(faq, "", i, 1, p.text, part=p.number, start=0, end=len(p.text))
+        for i, p in enumerate(parts)
+    ]
+    setup.s3.put_object(
+        Bucket=setup.bucket, Key=passages_key(USER, faq), Body=passages_file_bytes(parts, other)
+    )
 
     # Then a search that would return it drops it rather than cite the wrong text
     hits = index.search(docs, "router reset button", top_k=5)

@@ -73,18 +73,21 @@ def test_offline_answer_quotes_passages_with_citations_and_is_stored(
     # When a question is asked
     result, conversation = ask(call_agent, "How long is the warranty?")
 
-    # Then the offline answer says so, quotes the warranty sentence and cites page 2
+    # Then the offline answer (labelled by its model, which the site shows once) quotes
+    # the warranty sentence once, without quote-block markers, and cites page 2
     assert result.status == 200, result.body
     message = result.body
     assert message["model"] == "offline"
-    assert message["answer"].startswith("Offline mode")
-    assert "warranty covers manufacturing defects for two years" in message["answer"]
-    assert "[1]" in message["answer"]
+    sentence = "The warranty covers manufacturing defects for two years from delivery."
+    assert message["answer"].count(sentence) == 1
+    assert "Offline mode" not in message["answer"]
+    assert "> " not in message["answer"]
+    assert f"{sentence}\u201d [1]" in message["answer"]
     first = message["citations"][0]
     assert first["documentId"] == document_id
     assert first["documentName"] == "terms.txt"
     assert first["page"] == 2
-    assert "two years" in first["excerpt"]
+    assert first["excerpt"] == sentence
     assert first["score"] > 0
     assert message["usage"] == {"promptTokens": 0, "completionTokens": 0}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from handlers.core.llm.chat import GATE_CALL_ID
 from tests.agent.conftest import CallAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message, tool_call_message
 from tests.support.conversations import ask
@@ -34,7 +35,12 @@ def test_overflowing_tool_arguments_become_tool_errors_and_the_question_is_answe
 
     # Then the question is answered, and the model was told what was wrong with each call
     assert result.status == 200, result.body
-    tool_messages = [m for m in use_openai.calls(CHAT)[-1].body["messages"] if m["role"] == "tool"]
+    # (the first tool message is the question's own gated search, made before the model runs)
+    tool_messages = [
+        m
+        for m in use_openai.calls(CHAT)[-1].body["messages"]
+        if m["role"] == "tool" and m["tool_call_id"] != GATE_CALL_ID
+    ]
     errors = [json.loads(m["content"])["error"] for m in tool_messages]
     assert len(errors) == 4
     assert all(error.startswith("invalid arguments") for error in errors)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from handlers.core.llm.embeddings import Matrix
+from handlers.core.derived.vectors import Matrix
 from handlers.core.quotas import DailyQuota
 from tests.agent.conftest import API_KEY, DIMENSIONS, CallAgent, ConfigureAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message, fake_embedding, tool_call_message
@@ -90,10 +90,14 @@ def test_tool_loop_searches_then_answers_with_citations(
     # the second request carries the assistant's tool call and the tool's result
     assert chats[1].body["messages"][-2]["tool_calls"][0]["function"]["name"] == "search_documents"
     assert chats[1].body["messages"][-1]["role"] == "tool"
-    # the query was embedded with the configured model and dimensions (hybrid search)
-    [embedding_call] = use_openai.calls(EMBEDDINGS)
-    assert embedding_call.body["input"] == ["warranty duration"]
-    assert embedding_call.body["dimensions"] == DIMENSIONS
+    # the question (searched before the model was called) and the model's query were
+    # embedded with the configured model and dimensions (hybrid search)
+    embedding_calls = use_openai.calls(EMBEDDINGS)
+    assert [c.body["input"] for c in embedding_calls] == [
+        ["How long is the warranty?"],
+        ["warranty duration"],
+    ]
+    assert {c.body["dimensions"] for c in embedding_calls} == {DIMENSIONS}
 
     # And token usage and LLM latency went out as metrics
     emitted = [
@@ -140,7 +144,7 @@ def test_a_429_is_retried_and_then_succeeds(
     use_openai.fail(CHAT, 429, times=1)
     use_openai.chat_replies.append(answer_message("The documents do not contain this."))
 
-    result, _ = ask(call_agent, "What is the capital of Australia?")
+    result, _ = ask(call_agent, "When is support available?")
 
     assert result.status == 200
     assert result.body["answer"] == "The documents do not contain this."
@@ -253,10 +257,10 @@ def test_a_slow_model_is_cut_off_before_the_function_runs_out(
     configure_agent: ConfigureAgent,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Given a function with 4.5 s left, a client allowed 20 s x 4 tries, and a model that
-    # takes 6 s
+    # Given a function with 5.5 s left (the question is searched first), a client allowed
+    # 20 s x 4 tries, and a model that takes 6 s
     configure_agent(LLM_TIMEOUT_SECONDS="20", LLM_MAX_RETRIES="3")
-    monkeypatch.setattr(FakeLambdaContext, "get_remaining_time_in_millis", lambda _: 4500)
+    monkeypatch.setattr(FakeLambdaContext, "get_remaining_time_in_millis", lambda _: 5500)
     library.add(USER_A, "terms.txt", TERMS)
     use_openai.delay(CHAT, 6, times=None)
 

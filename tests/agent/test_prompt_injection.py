@@ -47,7 +47,8 @@ def test_injected_instructions_cannot_reach_another_users_documents(
     seen = json.dumps(results)
     assert theirs not in seen
     assert "Nightingale" not in seen
-    listing, search, read_theirs, read_missing = results[1:]
+    # (results[0] is the question's own search, run before the model was called)
+    listing, search, read_theirs, read_missing = results[-4:]
     assert listing == {"documents": [{"document_id": mine, "name": "report.txt", "pages": 1}]}
     assert all(p["document_id"] == mine for p in search["passages"])
     assert read_theirs == {"error": "not found"}

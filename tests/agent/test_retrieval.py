@@ -9,14 +9,18 @@ from typing import Any
 import boto3
 import pytest
 
+from handlers.core.derived.cache import DocumentCache
+from handlers.core.derived.lexical import LexicalIndex
+from handlers.core.derived.passage import Passage
+from handlers.core.derived.passages_file import PassagesFileError, read_legacy_chunks
+from handlers.core.derived.source import S3DocumentSource
+from handlers.core.derived.vectors import Matrix
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import chunks_key, embeddings_key
-from handlers.core.llm.embeddings import Embedder, Matrix, OfflineEmbedder, make_embedder
-from handlers.core.retrieval.bm25 import LexicalIndex, bm25_scores
-from handlers.core.retrieval.document_source import DocumentCache, S3DocumentSource
+from handlers.core.layout import bm25_key, embeddings_key, passages_key
+from handlers.core.llm.embeddings import Embedder, OfflineEmbedder, make_embedder
+from handlers.core.retrieval.bm25 import bm25_scores
 from handlers.core.retrieval.fusion import reciprocal_rank_fusion
 from handlers.core.retrieval.index import HybridIndex
-from handlers.core.retrieval.passages import Chunk, parse_chunks
 from handlers.core.settings import LlmSettings
 from tests.agent.conftest import BUCKET, DIMENSIONS, REGION, USER_A, USER_B, Library
 from tests.agent.fake_openai import FakeOpenAI
@@ -79,19 +83,20 @@ def test_reciprocal_rank_fusion_rewards_agreement() -> None:
     assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
 
 
-def test_chunk_files_in_either_shape_parse() -> None:
-    assert parse_chunks([{"text": "a", "page": 2}]) == [Chunk(0, 2, "a")]
-    assert parse_chunks({"chunks": [{"chunkIndex": 4, "pageNumber": 1, "text": "b"}]}) == [
-        Chunk(4, 1, "b")
-    ]
-    with pytest.raises(ValueError, match="chunk"):
-        parse_chunks([{"page": 1}])
+def test_format_1_chunk_files_in_either_shape_parse() -> None:
+    assert read_legacy_chunks("d", b'[{"text": "a", "page": 2}]') == [Passage("d", "", 0, 2, "a")]
+    assert read_legacy_chunks(
+        "d", b'{"chunks": [{"chunkIndex": 4, "pageNumber": 1, "text": "b"}]}'
+    ) == [Passage("d", "", 4, 1, "b")]
+    with pytest.raises(PassagesFileError, match="chunk"):
+        read_legacy_chunks("d", b'[{"page": 1}]')
 
 
 def test_reads_what_the_ingest_worker_writes(library: Library) -> None:
     # Given derived files written by the ingest side's own writer and chunker
-    from handlers.core.chunking import chunk_pages
-    from handlers.core.documents.derived import write_derived
+    from handlers.core.chunking import chunk_parts
+    from handlers.core.derived.parts import build_parts
+    from handlers.core.derived.writer import write_derived
     from handlers.core.documents.files import DocumentFiles
     from handlers.core.extraction.pages import Page
 
@@ -100,13 +105,15 @@ def test_reads_what_the_ingest_worker_writes(library: Library) -> None:
         Page(number=1, text="Setup takes five minutes."),
         Page(number=2, text="Reset the router by holding the button."),
     ]
-    chunks = chunk_pages(pages, size=6, overlap=2)
+    parts = build_parts(pages, paged=True)
+    chunks = chunk_parts(document_id, parts, size=6, overlap=2)
     embedder = OfflineEmbedder(DIMENSIONS)
     s3 = boto3.client("s3", region_name=REGION)
     write_derived(
         DocumentFiles(s3, BUCKET),
         USER_A,
         document_id,
+        parts,
         chunks,
         embedder.embed([c.text for c in chunks]),
     )
@@ -115,14 +122,15 @@ def test_reads_what_the_ingest_worker_writes(library: Library) -> None:
     index = HybridIndex(S3DocumentSource(s3, BUCKET, DocumentCache()), embedder)
     hits = index.search(records(library, USER_A, [document_id]), "reset router button", top_k=1)
 
-    # Then it finds the right chunk with its page
-    assert hits[0].page == 2
+    # Then it finds the right passage with its page, part and offsets in the part
+    assert (hits[0].page, hits[0].part) == (2, 2)
+    assert hits[0].text == pages[1].text[hits[0].start : hits[0].end]
     assert "Reset the router" in hits[0].text
     assert hits[0].dense_score > 0
 
 
 def test_warm_cache_reuses_loaded_documents_until_their_etag_changes(library: Library) -> None:
-    # Given a document ingested before bm25.npz existed, and a retriever with a fresh cache
+    # Given a document, and a retriever with a fresh cache
     document_id = library.add(USER_A, "terms.txt", ["alpha beta", "gamma delta"])
     s3 = CountingS3()
     embedder = OfflineEmbedder(DIMENSIONS)
@@ -136,15 +144,14 @@ def test_warm_cache_reuses_loaded_documents_until_their_etag_changes(library: Li
     s3.calls.clear()
     index.search(docs, "gamma", top_k=1)
 
-    # Then the cold search looked for bm25.npz and read both files (GETs carry the ETags),
-    # and the warm one only checked the ETags of the two files it was read from
+    # Then the cold search read the statistics and the matrix, then the text of the passage
+    # returned (GETs carry the ETags), and the warm one only checked the ETags of the two
+    # files it was loaded from
     assert cold == ["get", "get", "get"]
     assert s3.calls == ["head", "head"]
 
     # When the document is re-ingested with other text, the next search sees it
-    library.write_derived(
-        USER_A, document_id, [Chunk(0, 1, "epsilon"), Chunk(1, 1, "zeta")], embedder
-    )
+    library.write(USER_A, document_id, [(1, "epsilon"), (1, "zeta")], embedder)
     s3.calls.clear()
     assert index.search(docs, "zeta", top_k=1)[0].text == "zeta"
     assert s3.calls.count("get") == 3
@@ -167,8 +174,8 @@ def test_missing_derived_files_skip_the_document(library: Library) -> None:
     kept = library.add(USER_A, "kept.txt", ["the warranty lasts two years"])
     gone = library.add(USER_A, "gone.txt", ["the warranty lasts three years"])
     s3 = boto3.client("s3", region_name=REGION)
-    s3.delete_object(Bucket=BUCKET, Key=chunks_key(USER_A, gone))
-    s3.delete_object(Bucket=BUCKET, Key=embeddings_key(USER_A, gone))
+    for key in (bm25_key, passages_key, embeddings_key):
+        s3.delete_object(Bucket=BUCKET, Key=key(USER_A, gone))
     index = HybridIndex(S3DocumentSource(s3, BUCKET, DocumentCache()), OfflineEmbedder(DIMENSIONS))
     hits = index.search(records(library, USER_A, [kept, gone]), "warranty", top_k=5)
     assert {hit.document_id for hit in hits} == {kept}
@@ -189,7 +196,7 @@ def test_documents_embedded_otherwise_are_searched_with_bm25_only(library: Libra
     hits = index.search(records(library, USER_A, [document_id]), "warranty", top_k=2)
 
     # Then it is found by its words, the query is not embedded and the matrix not read
-    # (the GETs: bm25.npz, missing for this older document, and chunks.json)
+    # (the GETs: bm25.npz, and passages.json for the text of the passage returned)
     assert hits[0].chunk_index == 1
     assert hits[0].dense_score == 0.0
     assert spy.calls == 0
@@ -203,7 +210,7 @@ def test_only_documents_passed_in_are_read(library: Library) -> None:
     index = HybridIndex(S3DocumentSource(s3, BUCKET, DocumentCache()), OfflineEmbedder(DIMENSIONS))
     hits = index.search(library.documents.list_ready(USER_A), "invoices secrets", top_k=5)
     assert {hit.document_id for hit in hits} == {mine}
-    assert len(s3.calls) == 3  # one document: GETs of bm25.npz (missing), chunks, matrix
+    assert len(s3.calls) == 3  # one document: GETs of bm25.npz, the matrix, the text
 
 
 def recall_at_5(
@@ -296,3 +303,61 @@ def test_other_s3_errors_still_fail_loudly() -> None:
     source = S3DocumentSource(ThrottledS3(), BUCKET, DocumentCache())
     with pytest.raises(ClientError):
         source._get("derived/u/d/chunks.json")
+
+
+def test_table_of_contents_passages_rank_below_body_text(library: Library) -> None:
+    # Given a document whose contents page repeats every title, and whose page 3 answers
+    from handlers.core.derived.passage import Part
+    from handlers.core.derived.writer import write_derived
+
+    document_id = library.add(USER_A, "manual.pdf", ["placeholder"])
+    contents = "\n".join(
+        f"{title} ..... {page}"
+        for title, page in [
+            ("Reset the router", 3),
+            ("Router reset button", 3),
+            ("Resetting the router to factory settings", 3),
+            ("Router lights", 4),
+            ("Router warranty", 5),
+        ]
+    )
+    parts = [
+        Part(1, contents, page=1, navigation=True),
+        Part(2, "Unpack the box and place it near a window.", page=2),
+        Part(3, "To reset it, hold the button for ten seconds.", page=3),
+    ]
+    passages = [
+        Passage(
+            document_id,
+            "",
+            i,
+            p.page,
+            p.text,
+            part=p.number,
+            start=0,
+            end=len(p.text),
+            navigation=p.navigation,
+        )
+        for i, p in enumerate(parts)
+    ]
+    embedder = OfflineEmbedder(DIMENSIONS)
+    write_derived(
+        library.files,
+        USER_A,
+        document_id,
+        parts,
+        passages,
+        embedder.embed([p.text for p in passages]),
+    )
+    index = HybridIndex(
+        S3DocumentSource(boto3.client("s3", region_name=REGION), BUCKET, DocumentCache()),
+        embedder,
+    )
+
+    # When the question shares more words with the contents page than with the answer
+    hits = index.search(records(library, USER_A, [document_id]), "reset router button", top_k=3)
+
+    # Then the body page still comes first, and the contents page after every body hit
+    assert hits[0].page == 3
+    assert [hit.navigation for hit in hits] == sorted(hit.navigation for hit in hits)
+    assert hits[-1].page == 1

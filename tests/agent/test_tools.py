@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from handlers.core.derived.passage import Passage
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
-from handlers.core.llm.tools import AgentTools, excerpt
-from handlers.core.retrieval.passages import Passage
+from handlers.core.llm.tools import AgentTools
+from handlers.core.retrieval.bm25 import LexicalIndex, TermStatistics, term_statistics
 
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
@@ -29,7 +31,14 @@ def record(document_id: str) -> DocumentRecord:
 
 
 def passage(document_id: str, index: int, score: float = 1.0) -> Passage:
-    return Passage(document_id, f"{document_id}.txt", index, 1, f"text {index}", score)
+    return Passage(
+        document_id=document_id,
+        chunk_index=index,
+        page=1,
+        text=f"text {index}",
+        document_name=f"{document_id}.txt",
+        score=score,
+    )
 
 
 class StubIndex:
@@ -46,6 +55,14 @@ class StubIndex:
     def read(self, document: DocumentRecord, chunk_index: int) -> Passage | None:
         return passage(document.document_id, chunk_index) if chunk_index < 3 else None
 
+    def term_statistics(
+        self, documents: Sequence[DocumentRecord], terms: Collection[str]
+    ) -> TermStatistics:
+        texts = [h.text for h in self.hits if h.document_id in {d.document_id for d in documents}]
+        return term_statistics(terms, [LexicalIndex.build(texts)])
+
+    semantic = False
+
 
 def test_passages_are_numbered_once_and_answers_renumbered() -> None:
     tools = AgentTools(
@@ -58,7 +75,22 @@ def test_passages_are_numbered_once_and_answers_renumbered() -> None:
 
     text, cited = tools.cited("B says so [3], A agrees [2][3]; see [9].")
     assert text == "B says so [1], A agrees [2][1]; see."
-    assert [(p.document_id, p.chunk_index) for p in cited] == [("b", 0), ("a", 1)]
+    assert [(c.passage.document_id, c.passage.chunk_index) for c in cited] == [("b", 0), ("a", 1)]
+    assert [c.span for c in cited] == [None, None]  # no quotes: whole passages
+
+
+def test_quoted_marks_are_cited_with_their_span_and_unfounded_ones_dropped() -> None:
+    hits = [
+        replace(passage("a", 0), text="Alpha beta gamma delta."),
+        replace(passage("a", 1), text="Epsilon zeta eta theta."),
+    ]
+    tools = AgentTools(StubIndex(hits), [record("a")])
+    tools.call("search_documents", '{"query": "x"}')
+
+    text, cited = tools.cited("First [1], second [2].", {1: "BETA  gamma", 2: "zeta omega"})
+
+    assert text == "First [1], second."
+    assert [(c.passage.chunk_index, c.span) for c in cited] == [(0, (6, 16))]
 
 
 def test_bad_tool_calls_are_reported_to_the_model_not_raised() -> None:
@@ -81,9 +113,3 @@ def test_top_k_is_clamped_and_scope_is_fixed() -> None:
     result = json.loads(tools.call("search_documents", '{"query": "x", "top_k": 500}'))
     assert len(result["passages"]) == 10
     assert index.searched == [["a"]]
-
-
-def test_excerpt_collapses_whitespace_and_truncates() -> None:
-    assert excerpt("a\n\n  b") == "a b"
-    assert excerpt("word " * 500).endswith("…")
-    assert len(excerpt("word " * 500)) <= 600

@@ -41,6 +41,7 @@ def mark_ready(user_id: str, document_id: str) -> None:
         characters=5000,
         embedding_model="offline-hash-v1",
         embedding_dimensions=64,
+        derived_format=2,
         now=datetime.now(UTC),
     )
 

@@ -32,7 +32,7 @@ from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import route_caller
 
 EXTRACTORS = ("pypdfium2", "docx", "selectolax", "lxml")
-BM25_MODULES = ("handlers.core.retrieval.bm25", "handlers.core.retrieval.bm25_file")
+BM25_MODULES = ("handlers.core.derived.lexical", "handlers.core.derived.lexical_file")
 
 
 def test_api_function_does_not_import_heavy_libraries():
@@ -44,8 +44,10 @@ def test_api_function_does_not_import_heavy_libraries():
 def test_ingest_function_defers_extractors_and_the_model_client():
     loaded = modules_after_import("handlers.ingest")
 
-    assert "handlers.core.documents.derived" in loaded
+    assert "handlers.core.derived.writer" in loaded
     assert set(BM25_MODULES) <= loaded
+    # It writes statistics; scoring them is the agent's job
+    assert "handlers.core.retrieval.bm25" not in loaded
     assert not [name for name in ("openai", *EXTRACTORS) if name in loaded]
 
 
@@ -53,7 +55,8 @@ def test_agent_function_defers_the_model_client_and_retrieval():
     # Listing, reading and deleting conversations need neither: the first question loads them.
     loaded = modules_after_import("handlers.agent")
 
-    assert not [name for name in ("openai", "numpy", *EXTRACTORS, *BM25_MODULES) if name in loaded]
+    heavy = ("openai", "numpy", "handlers.core.retrieval.bm25", *EXTRACTORS, *BM25_MODULES)
+    assert not [name for name in heavy if name in loaded]
 
 
 def test_under_snapstart_the_agent_snapshots_the_questions_retrieval(

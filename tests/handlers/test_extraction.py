@@ -10,8 +10,9 @@ import pytest
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
-from handlers.core.chunking import chunk_pages
-from handlers.core.extraction import ExtractionError, ExtractionLimits, Page, extract_pages
+from handlers.core.chunking import chunk_parts
+from handlers.core.derived.passage import Part, Passage
+from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
 from handlers.core.extraction.sniff import sniff
 from tests.handlers import samples
 
@@ -186,46 +187,71 @@ def test_unknown_kind_is_unsupported():
 # --- chunking ------------------------------------------------------------------------------
 
 
-def test_chunks_overlap_and_cover_every_word():
+def chunk(parts: list[Part], **sizes: int) -> list[Passage]:
+    return chunk_parts("doc", parts, **sizes)
+
+
+def test_passages_overlap_inside_a_part_and_cover_every_word():
     words = [f"w{i}" for i in range(2000)]
-    pages = [Page(1, " ".join(words))]
+    parts = [Part(1, " ".join(words), page=1)]
 
-    chunks = chunk_pages(pages, size=800, overlap=200)
+    passages = chunk(parts, size=800, overlap=200)
 
-    assert [chunk.words for chunk in chunks] == [800, 800, 800]
-    assert chunks[0].text.split()[600:] == chunks[1].text.split()[:200]
-    covered = {word for chunk in chunks for word in chunk.text.split()}
+    assert [passage.words for passage in passages] == [800, 800, 800]
+    assert passages[0].text.split()[600:] == passages[1].text.split()[:200]
+    covered = {word for passage in passages for word in passage.text.split()}
     assert covered == set(words)
-    assert chunks[-1].text.split()[-1] == "w1999"
+    assert passages[-1].text.split()[-1] == "w1999"
 
 
-def test_chunk_page_is_where_most_of_its_words_are():
-    pages = [
-        Page(1, " ".join(["a"] * 100)),
-        Page(2, ""),  # a blank page keeps its number out of every chunk
-        Page(3, " ".join(["b"] * 300)),
+def test_a_passage_never_crosses_a_page():
+    # The old chunker put these 400 words in one chunk citing page 3 (most of its words)
+    parts = [
+        Part(1, " ".join(["a"] * 100), page=1),
+        Part(2, "", page=2),  # a blank page has no passage but keeps its number
+        Part(3, " ".join(["b"] * 300), page=3),
     ]
 
-    (chunk,) = chunk_pages(pages, size=800, overlap=200)
+    passages = chunk(parts, size=800, overlap=200)
 
-    assert (chunk.page, chunk.page_start, chunk.page_end) == (3, 1, 3)
-
-
-def test_chunk_text_keeps_line_breaks():
-    (chunk,) = chunk_pages([Page(1, "Title\n\nFirst line\nsecond line")])
-
-    assert chunk.text == "Title\n\nFirst line\nsecond line"
+    assert [(p.page, p.part, set(p.text.split())) for p in passages] == [
+        (1, 1, {"a"}),
+        (3, 3, {"b"}),
+    ]
 
 
-def test_no_words_no_chunks():
-    assert chunk_pages([]) == []
-    assert chunk_pages([Page(1, "")]) == []
+def test_a_short_tail_joins_the_passage_before_it():
+    parts = [Part(1, " ".join(f"w{i}" for i in range(210)), page=1)]
+
+    (passage,) = chunk(parts, size=200, overlap=40)
+
+    assert passage.words == 210
+
+
+def test_passage_offsets_point_into_their_part():
+    text = "  Title\n\nFirst line\nsecond line  " + " word" * 500
+    parts = [Part(1, "intro", page=1), Part(2, text, page=2, section="A > B")]
+
+    passages = chunk(parts)
+
+    for passage in passages:
+        assert passage.part is not None
+        part = parts[passage.part - 1]
+        assert part.text[passage.start : passage.end] == passage.text
+        assert passage.section == part.section
+    assert passages[1].text.startswith("Title\n\nFirst line\nsecond line")
+    assert [p.chunk_index for p in passages] == list(range(len(passages)))
+
+
+def test_no_words_no_passages():
+    assert chunk([]) == []
+    assert chunk([Part(1, "")]) == []
 
 
 @pytest.mark.parametrize(("size", "overlap"), [(0, 0), (10, 10), (10, -1)])
-def test_chunk_sizes_are_checked(size, overlap):
+def test_passage_sizes_are_checked(size, overlap):
     with pytest.raises(ValueError, match="size"):
-        chunk_pages([Page(1, "a b c")], size=size, overlap=overlap)
+        chunk([Part(1, "a b c")], size=size, overlap=overlap)
 
 
 def _limits(**overrides: int) -> ExtractionLimits:

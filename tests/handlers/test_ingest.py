@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -11,10 +10,12 @@ import numpy as np
 import pytest
 
 from handlers import ingest
-from handlers.core.documents.derived import read_chunks, read_embeddings
+from handlers.core.chunking import OVERLAP_WORDS, PASSAGE_WORDS
+from handlers.core.derived import FORMAT_VERSION
+from handlers.core.derived.writer import read_embeddings, read_stored_text
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.ingest_document import NOT_CONFIGURED_REASON, RETRIES_EXHAUSTED_REASON
-from handlers.core.layout import MAX_RECEIVE_COUNT, chunks_key, derived_prefix
+from handlers.core.layout import MAX_RECEIVE_COUNT, derived_prefix, passages_key
 from handlers.core.llm.errors import LlmNotConfiguredError, LlmUnavailableError
 from tests.handlers import samples
 from tests.handlers.conftest import MAX_UPLOAD_BYTES
@@ -77,6 +78,11 @@ def document(call_api):
     return get
 
 
+def texts(files, item) -> list[str]:
+    """The passages' text, in order."""
+    return [p.text for p in read_stored_text(files, item.user_id, item.document_id).passages]
+
+
 @pytest.fixture
 def files(aws):
     import boto3
@@ -88,8 +94,8 @@ def files(aws):
 
 
 def test_multi_page_pdf_keeps_page_numbers(upload, deliver, document, files):
-    # Given a 6-page PDF whose words name their page, ~1,800 words in all
-    item = upload("handbook.pdf", samples.PDF, samples.text_pdf(pages=6, words_per_page=300))
+    # Given a 6-page PDF whose words name their page, 3,000 words in all
+    item = upload("handbook.pdf", samples.PDF, samples.text_pdf(pages=6, words_per_page=500))
 
     # When the worker processes the upload
     response = deliver(item)
@@ -100,20 +106,26 @@ def test_multi_page_pdf_keeps_page_numbers(upload, deliver, document, files):
     assert doc["status"] == "READY"
     assert doc["failureReason"] is None
     assert doc["pages"] == 6
-    assert doc["characters"] > 6 * 300 * 6
-    # And each chunk cites the page most of its words come from, within the pages it spans
-    chunks = read_chunks(files, item.user_id, item.document_id)
-    assert doc["chunks"] == len(chunks) == 3  # 1,800 words: windows of 800 every 600
-    for chunk in chunks:
-        pages = Counter(int(word[1 : word.index("w")]) for word in chunk["text"].split())
-        assert chunk["page"] == pages.most_common(1)[0][0]
-        assert (chunk["pageStart"], chunk["pageEnd"]) == (min(pages), max(pages))
-        assert chunk["words"] == sum(pages.values())
-    assert [chunk["index"] for chunk in chunks] == [0, 1, 2]
-    assert chunks[0]["text"].startswith("p1w0000")
-    assert chunks[-1]["text"].endswith("p6w0299")
-    # ~200 words of overlap between neighbours
-    assert chunks[0]["text"].split()[-200:] == chunks[1]["text"].split()[:200]
+    assert doc["characters"] > 6 * 500 * 6
+    # And every passage lies on one page, whose number and text offsets it carries
+    stored = read_stored_text(files, item.user_id, item.document_id)
+    assert doc["chunks"] == len(stored.passages)
+    assert [part.page for part in stored.parts] == [1, 2, 3, 4, 5, 6]
+    for passage in stored.passages:
+        pages = {int(word[1 : word.index("w")]) for word in passage.text.split()}
+        assert pages == {passage.page} == {passage.part}
+        assert passage.part is not None
+        part = stored.parts[passage.part - 1]
+        assert part.text[passage.start : passage.end] == passage.text
+        assert len(passage.text.split()) <= PASSAGE_WORDS
+    # 500 words a page: two passages each, overlapping inside the page only
+    assert [p.chunk_index for p in stored.passages] == list(range(12))
+    first, second, third = stored.passages[:3]
+    assert first.text.startswith("p1w0000")
+    assert second.text.endswith("p1w0499")
+    assert first.text.split()[-OVERLAP_WORDS:] == second.text.split()[:OVERLAP_WORDS]
+    assert third.text.startswith("p2w0000")
+    assert stored.passages[-1].text.endswith("p6w0499")
 
 
 def test_embeddings_are_stored_row_aligned_with_their_model(upload, deliver, files, table):
@@ -122,13 +134,13 @@ def test_embeddings_are_stored_row_aligned_with_their_model(upload, deliver, fil
     deliver(item)
 
     matrix = read_embeddings(files, item.user_id, item.document_id)
-    chunks = read_chunks(files, item.user_id, item.document_id)
     assert matrix.dtype == np.float32
-    assert matrix.shape == (len(chunks), 64)
+    assert matrix.shape == (len(texts(files, item)), 64)
     assert np.allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-5)
     stored = table.scan()["Items"][0]
     assert stored["embeddingModel"] == "offline-hash-v1"
     assert int(stored["embeddingDimensions"]) == 64
+    assert int(stored["derivedFormat"]) == FORMAT_VERSION
 
 
 def test_docx_pages_follow_page_breaks(upload, deliver, document, files):
@@ -141,11 +153,13 @@ def test_docx_pages_follow_page_breaks(upload, deliver, document, files):
     deliver(item)
 
     doc = document(item)
-    assert (doc["status"], doc["pages"], doc["chunks"]) == ("READY", 2, 1)
-    text = read_chunks(files, item.user_id, item.document_id)[0]["text"]
-    assert "firstpage opening words" in text
-    assert "tablecellleft" in text
-    assert "tablecellright" in text
+    assert (doc["status"], doc["pages"], doc["chunks"]) == ("READY", 2, 2)
+    first, second = read_stored_text(files, item.user_id, item.document_id).passages
+    assert first.text == "firstpage opening words"
+    assert (first.page, second.page) == (1, 2)
+    assert "secondpage closing words" in second.text
+    assert "tablecellleft" in second.text  # the table is on the last page
+    assert "tablecellright" in second.text
 
 
 def test_html_keeps_visible_text_only(upload, deliver, document, files):
@@ -154,7 +168,7 @@ def test_html_keeps_visible_text_only(upload, deliver, document, files):
     deliver(item)
 
     assert document(item)["status"] == "READY"
-    text = read_chunks(files, item.user_id, item.document_id)[0]["text"]
+    text = "\n".join(texts(files, item))
     assert "The museum opens at nine." in text
     assert "Bring water" in text
     assert "scriptcontent" not in text
@@ -167,7 +181,7 @@ def test_markdown_is_read_as_text(upload, deliver, document, files):
     deliver(item)
 
     assert document(item)["status"] == "READY"
-    text = read_chunks(files, item.user_id, item.document_id)[0]["text"]
+    text = "\n".join(texts(files, item))
     assert "# Release notes" in text
     assert "Fixed `upload` bug" in text
 
@@ -180,8 +194,7 @@ def test_non_latin_utf8_text_survives_intact(upload, deliver, document, files):
     doc = document(item)
     assert doc["status"] == "READY"
     assert doc["characters"] == len(samples.NON_LATIN_TEXT.strip())
-    text = read_chunks(files, item.user_id, item.document_id)[0]["text"]
-    assert text == samples.NON_LATIN_TEXT.strip()
+    assert texts(files, item) == [samples.NON_LATIN_TEXT.strip()]
 
 
 # --- the bad-input corpus ------------------------------------------------------------------
@@ -217,7 +230,7 @@ def test_bad_input_fails_with_a_readable_reason(
     assert doc["status"] == "FAILED"
     assert reason.lower() in doc["failureReason"].lower()
     assert doc["chunks"] is None
-    assert files.size_of(chunks_key(item.user_id, item.document_id)) is None
+    assert files.size_of(passages_key(item.user_id, item.document_id)) is None
 
 
 def test_huge_declared_size_fails_before_reading(upload, deliver, document, files, monkeypatch):
@@ -290,7 +303,7 @@ def test_duplicate_delivery_does_nothing_twice(upload, deliver, document, s3_cli
     versions_after = s3_client.list_object_versions(
         Bucket=BUCKET, Prefix=derived_prefix(item.user_id, item.document_id)
     )["Versions"]
-    # chunks.json, embeddings.npy and bm25.npz, each written once
+    # passages.json, embeddings.npy and bm25.npz, each written once
     assert len(versions_after) == len(versions_before) == 3
 
 

@@ -17,10 +17,10 @@ from aws_lambda_powertools import Logger
 from handlers import agent, api, ingest
 from handlers.core import ingest_document
 from handlers.core.conversations import service as conversations_service
+from handlers.core.derived import source as document_source
 from handlers.core.documents import service as documents_service
 from handlers.core.llm import chat
 from handlers.core.llm.errors import LlmUnavailableError
-from handlers.core.retrieval import document_source
 from tests.handlers.document_flow import ask, deliver, upload
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import CallRoute

@@ -81,6 +81,9 @@ def offline_flow(context: FakeLambdaContext, monkeypatch: pytest.MonkeyPatch) ->
     with agent_caller(context, monkeypatch) as call_agent:
         message = ask(call_agent, "How long is the warranty?")
         assert message["citations"], message
+        # Open the cited page, as the site's citation view does.
+        part = message["citations"][0]["part"]
+        assert call_agent("GET", f"/documents/{item.document_id}/parts/{part}").status == 200
         conversations = call_agent("GET", "/conversations").body["items"]
         conversation_id = conversations[0]["conversationId"]
         assert call_agent("GET", f"/conversations/{conversation_id}").status == 200

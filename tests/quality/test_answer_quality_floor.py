@@ -20,12 +20,12 @@ from benchmarks.quality.scoring import Summary
 # At least (rates of the 11 answerable questions, or of the 3 unanswerable ones for
 # correct_refusals): each one question below the level measured (docs/benchmarks.md).
 FLOORS: dict[Mode, dict[str, float]] = {
-    "offline": {"top1": 0.27, "top3": 0.45, "near": 0.54, "fact": 0.18, "correct_refusals": 0.0},
+    "offline": {"top1": 0.54, "top3": 0.9, "near": 0.9, "fact": 0.54, "correct_refusals": 0.66},
     "openai": {"top1": 0.36, "top3": 0.45, "near": 0.54, "fact": 0.18, "correct_refusals": 0.66},
 }
 # At most: one question above the level measured.
 CEILINGS: dict[Mode, dict[str, float]] = {
-    "offline": {"false_refusals": 0.10},  # 0 of 11 measured
+    "offline": {"false_refusals": 0.10},  # 0 of 11 measured (with the relevance gate)
     "openai": {"false_refusals": 0.20},  # 1 of 11 measured
 }
 

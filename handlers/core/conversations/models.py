@@ -33,11 +33,31 @@ class Conversation(CamelModel):
 
 
 class Citation(CamelModel):
+    """Where an answer's evidence is. The part fields are null for citations stored before
+    documents had parts, and for documents not yet re-indexed."""
+
     document_id: str
     document_name: str
     page: int | None = Field(default=None, description="1-based page, when the format has pages.")
     excerpt: str
     score: float = Field(description="Fused retrieval score (reciprocal rank fusion).")
+    part: int | None = Field(
+        default=None,
+        description=(
+            "1-based index of the page (PDF) or heading section (HTML, Markdown, text, Word)"
+            " holding the quote: GET /documents/{documentId}/parts/{part}."
+        ),
+    )
+    page_label: str | None = Field(
+        default=None, description="The page label printed in the PDF, where it has one."
+    )
+    section: str | None = Field(
+        default=None, description='The heading path of the section, e.g. "Install \u203a Linux".'
+    )
+    start: int | None = Field(
+        default=None, description="Offset of the quote in the part's text: text[start:end]."
+    )
+    end: int | None = Field(default=None, description="End offset (exclusive) of the quote.")
 
 
 class Usage(CamelModel):

@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 
 from handlers.core import metric_names as names
 from handlers.core.clock import utc_now
+from handlers.core.conversations.citations import citation_for
 from handlers.core.conversations.models import (
     DEFAULT_TITLE,
     LATEST_MESSAGES,
@@ -41,7 +42,7 @@ from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
-from handlers.core.llm.tools import AgentTools, excerpt
+from handlers.core.llm.tools import AgentTools
 from handlers.core.quotas import DailyQuota, QuotaExceededError
 
 if TYPE_CHECKING:
@@ -166,17 +167,8 @@ def ask_question(
     tokens = draft.prompt_tokens + draft.completion_tokens
     ctx.quota.add_tokens(user_id, tokens, ctx.clock())
     _record_usage(draft)
-    answer, passages = tools.cited(draft.text)
-    citations = [
-        Citation(
-            document_id=p.document_id,
-            document_name=p.document_name,
-            page=p.page,
-            excerpt=excerpt(p.text),
-            score=p.score,
-        )
-        for p in passages
-    ]
+    answer, cited = tools.cited(draft.text, draft.quotes)
+    citations = [citation_for(c.passage, c.span) for c in cited]
     final = DraftAnswer(
         text=answer,
         model=draft.model,

@@ -106,6 +106,10 @@ class DocumentFiles:
     def put(self, key: str, body: bytes, *, content_type: str) -> None:
         self._s3.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
 
+    def delete(self, key: str) -> None:
+        """Delete the current version of one object (nothing happens when there is none)."""
+        self._s3.delete_object(Bucket=self._bucket, Key=key)
+
     def get(self, key: str) -> tuple[bytes, str]:
         """The object's bytes and ETag."""
         response = self._s3.get_object(Bucket=self._bucket, Key=key)

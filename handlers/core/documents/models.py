@@ -56,6 +56,9 @@ class DocumentRecord(Document):
     raw_key: str
     embedding_model: str | None = None
     embedding_dimensions: int | None = None
+    # The version of the derived files' layout (`handlers.core.derived.FORMAT_VERSION`);
+    # None for documents ingested before it was recorded (format 1).
+    derived_format: int | None = None
 
     def public(self) -> Document:
         return Document.model_validate(self.model_dump(include=set(Document.model_fields)))
@@ -95,3 +98,17 @@ class DocumentDetails(CamelModel):
     download_url: str | None = Field(
         default=None, description="Short-lived URL of the original file; only when READY."
     )
+
+
+class DocumentPart(CamelModel):
+    """One page (PDF) or heading section (other formats) of a document's extracted text:
+    what a citation's `part` names, and where its `start`/`end` offsets point."""
+
+    document_id: str
+    part: int = Field(description="1-based index of the part in the document.")
+    page: int | None = Field(default=None, description="The page, for formats with pages.")
+    page_label: str | None = Field(
+        default=None, description="The page label printed in the PDF, where it has one."
+    )
+    section: str | None = Field(default=None, description="The heading path of the section.")
+    text: str = Field(description="The part's text, as the document was indexed.")

@@ -112,10 +112,14 @@ class DocumentTable:
         characters: int,
         embedding_model: str,
         embedding_dimensions: int,
+        derived_format: int,
         now: datetime,
         size: int | None = None,
+        reindexed: bool = False,
     ) -> bool:
-        """PENDING → READY; False when the item is gone or no longer PENDING.
+        """PENDING → READY (READY → READY when `reindexed`: its derived files were
+        rewritten in `derived_format`); False when the item is gone or was not in the
+        expected status.
 
         `size`: the stored object's real size, replacing the one declared at upload.
         """
@@ -129,9 +133,11 @@ class DocumentTable:
                 "characters": characters,
                 "embeddingModel": embedding_model,
                 "embeddingDimensions": embedding_dimensions,
+                "derivedFormat": derived_format,
                 "updatedAt": to_iso(now),
                 **_real_size(size),
             },
+            expected=DocumentStatus.READY if reindexed else DocumentStatus.PENDING,
         )
 
     def mark_failed(
@@ -160,11 +166,18 @@ class DocumentTable:
             Key={PARTITION_KEY: user_pk(user_id), SORT_KEY: document_sk(document_id)}
         )
 
-    def _finish(self, user_id: str, document_id: str, values: dict[str, Any]) -> bool:
+    def _finish(
+        self,
+        user_id: str,
+        document_id: str,
+        values: dict[str, Any],
+        *,
+        expected: DocumentStatus = DocumentStatus.PENDING,
+    ) -> bool:
         names = {f"#{i}": name for i, name in enumerate(values)}
         update = ", ".join(f"#{i} = :{i}" for i in range(len(values)))
         attribute_values = {f":{i}": value for i, value in enumerate(values.values())}
-        attribute_values[":pending"] = DocumentStatus.PENDING.value
+        attribute_values[":pending"] = expected.value
         names["#status_now"] = "status"
         try:
             self._table.update_item(

@@ -5,21 +5,29 @@ directory declares (free), then by inflating every part with a running cap
 Pages: Word records where it last broke pages (`w:lastRenderedPageBreak`); a file never
 laid out by Word (generated ones) only has hard page breaks (`w:br w:type="page"`). The
 first kind is used when present, else the second, so a break is never counted twice.
+A paragraph styled as a heading ("Heading 1"…"Heading 9", "Title") starts a new part
+named by its heading path, so a part is a section of a page.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import ExtractionLimits, Page, clean_text
+from handlers.core.extraction.sections import HeadingPath
 from handlers.core.extraction.zip_inflate import check_inflated_size
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _T, _TAB, _BR, _CR = f"{_W}p", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
 _RENDERED_BREAK = f"{_W}lastRenderedPageBreak"
 _TYPE = f"{_W}type"
+_PARAGRAPH_STYLE = f"{_W}pPr/{_W}pStyle"
+_VAL = f"{_W}val"
+# Style ids of headings: "Heading1".."Heading9" (and "Title", level 0 above them all).
+_HEADING_STYLE = re.compile(r"^(?:heading\s*([1-9])|title)$", re.IGNORECASE)
 
 
 def check_zip(data: bytes, limits: ExtractionLimits) -> None:
@@ -56,23 +64,45 @@ def docx_pages(data: bytes, limits: ExtractionLimits) -> list[Page]:
             "corrupt", "The Word document could not be read: it is damaged."
         ) from exc
     use_rendered = next(body.iter(_RENDERED_BREAK), None) is not None
-    pages: list[list[str]] = [[]]
+    # Each part: [page number, heading path, text pieces].
+    parts: list[tuple[int, str | None, list[str]]] = [(1, None, [])]
+    headings = HeadingPath()
     page_break = _RENDERED_BREAK if use_rendered else _BR
     for element in body.iter(_P, _T, _TAB, _BR, _CR, _RENDERED_BREAK):
         tag = element.tag
         kind = element.get(_TYPE)
+        page, section, pieces = parts[-1]
         if tag == _T:
-            pages[-1].append(element.text or "")
+            pieces.append(element.text or "")
         elif tag == _P:
-            pages[-1].append("\n")
+            level = _heading_level(element)
+            if level is not None:
+                title = "".join(t.text or "" for t in element.iter(_T))
+                section = headings.enter(level, title)
+                if "".join(pieces).strip():
+                    parts.append((page, section, []))
+                else:  # nothing yet under the previous heading on this page: rename it
+                    parts[-1] = (page, section, pieces)
+            parts[-1][2].append("\n")
         elif tag == _TAB:
-            pages[-1].append("\t")
+            pieces.append("\t")
         elif tag == page_break and (use_rendered or kind == "page"):
-            pages.append([])
+            parts.append((page + 1, section, []))
         elif tag in (_BR, _CR) and kind in (None, "textWrapping"):
-            pages[-1].append("\n")
-        if len(pages) > limits.max_pages:
+            pieces.append("\n")
+        if parts[-1][0] > limits.max_pages:
             raise ExtractionError(
                 "too_many_pages", f"The document has more than {limits.max_pages} pages."
             )
-    return [Page(number=i + 1, text=clean_text("".join(parts))) for i, parts in enumerate(pages)]
+    return [
+        Page(number=page, text=clean_text("".join(pieces)), section=section)
+        for page, section, pieces in parts
+    ]
+
+
+def _heading_level(paragraph: object) -> int | None:
+    style = paragraph.find(_PARAGRAPH_STYLE)  # type: ignore[attr-defined]
+    match = _HEADING_STYLE.match(style.get(_VAL, "")) if style is not None else None
+    if match is None:
+        return None
+    return int(match.group(1)) if match.group(1) else 0

@@ -1,9 +1,11 @@
-"""UTF-8 text and Markdown. A form feed (`\\f`) starts a new page, as text exports do."""
+"""UTF-8 text and Markdown. A form feed (`\\f`) starts a new page, as text exports do;
+headings (Markdown's, which plain text often uses too) start a new section."""
 
 from __future__ import annotations
 
 from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import Page, clean_text
+from handlers.core.extraction.sections import markdown_sections
 
 _PAGE_BREAK = "\f"
 
@@ -29,9 +31,15 @@ def check_page_count(text: str, max_pages: int) -> None:
 
 
 def text_pages(data: bytes, max_pages: int | None = None) -> list[Page]:
+    """A part per section of each page (a page without headings is one part)."""
     text = decode_text(data)
     if max_pages is not None:
         check_page_count(text, max_pages)
-    return [
-        Page(number=i + 1, text=clean_text(part)) for i, part in enumerate(text.split(_PAGE_BREAK))
-    ]
+    parts: list[Page] = []
+    for number, page in enumerate(text.split(_PAGE_BREAK), start=1):
+        sections = markdown_sections(page) or [(None, "")]
+        parts.extend(
+            Page(number=number, text=clean_text(body), section=section)
+            for section, body in sections
+        )
+    return parts

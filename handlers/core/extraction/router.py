@@ -10,7 +10,8 @@ from handlers.core.tracing import tracer
 
 @tracer.capture_method(capture_response=False)
 def extract_pages(data: bytes, kind: str, limits: ExtractionLimits) -> list[Page]:
-    """Every page, in order (blank ones too); raises ExtractionError for a bad file.
+    """Every page or section, in order (blank pages too); raises ExtractionError for a bad
+    file.
 
     `kind` is the short name of the declared type (`layout.SUPPORTED_CONTENT_TYPES`).
     """
@@ -36,10 +37,12 @@ def extract_pages(data: bytes, kind: str, limits: ExtractionLimits) -> list[Page
         from handlers.core.extraction.plain_text import text_pages
 
         pages = text_pages(data, limits.max_pages)
-    if len(pages) > limits.max_pages:
+    # Sections are parts too, but only pages count against the limit.
+    page_count = len({page.number for page in pages})
+    if page_count > limits.max_pages:
         raise ExtractionError(
             "too_many_pages",
-            f"The document has {len(pages)} pages; the limit is {limits.max_pages}.",
+            f"The document has {page_count} pages; the limit is {limits.max_pages}.",
         )
     if not any(page.text for page in pages):
         raise ExtractionError(

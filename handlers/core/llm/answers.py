@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from handlers.core.llm.deadline import Deadline
@@ -20,14 +20,30 @@ class Exchange:
     answer: str
 
 
+# What both providers answer when the relevance gate finds no evidence (no citations).
+NOT_IN_DOCUMENTS = (
+    "I could not find this in your documents: no passage covers what the question asks "
+    "about, so they do not appear to contain the answer."
+)
+
+
 @dataclass(frozen=True)
 class DraftAnswer:
+    """An answer with [n] marks naming the passages the tools numbered.
+
+    `quotes` maps a passage number to the text the answer quotes from it; when given, a
+    mark is cited only if its passage has a quote found in that passage's text (the
+    citation's excerpt is then that text), and other marks are dropped. Without quotes
+    (a model that did not return them) each mark cites its whole passage.
+    """
+
     text: str
     model: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
     llm_calls: int = 0
     llm_latency_ms: float = 0.0
+    quotes: Mapping[int, str] | None = field(default=None, compare=False)
 
 
 class Answerer(Protocol):

@@ -1,13 +1,23 @@
 """The OpenAI tool-calling loop.
 
-Each round sends the conversation so far with the tool specs; tool calls are run by
-`AgentTools` (bound to the caller) and their results appended as `tool` messages. After
-`max_rounds` rounds with tool calls, one last request without tools forces an answer, so
-a question costs at most `max_rounds + 1` chat requests.
+Before any request, the relevance gate searches for the question: without evidence in
+the documents the answer is "not in your documents" and the model is never called. With
+evidence, those passages (numbered, with their `ref`) open the conversation as the result
+of a `search_documents` call, so the model can answer in one round. Each round sends the
+conversation so far with the tool specs; tool calls are run by `AgentTools` (bound to the
+caller) and their results appended as `tool` messages. After `max_rounds` rounds with tool
+calls, one last request without tools forces an answer, so a question costs at most
+`max_rounds + 1` chat requests.
+
+The model answers in JSON (`ANSWER_FORMAT`): the text with [ref] marks, and for each ref
+cited a quote copied from that passage. A quote not found in its passage drops that
+citation (`AgentTools.cited`). A reply that is not that JSON is taken as plain text whose
+marks cite whole passages.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from functools import partial
@@ -15,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.llm.answers import DraftAnswer, Exchange
+from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
 from handlers.core.llm.client import call_openai
 from handlers.core.llm.deadline import MIN_CALL_SECONDS, Deadline
 from handlers.core.llm.errors import LlmUnavailableError
-from handlers.core.llm.prompts import FINAL_ROUND_NOTE, SYSTEM_PROMPT
-from handlers.core.llm.tools import TOOL_SPECS, AgentTools
+from handlers.core.llm.prompts import ANSWER_FORMAT, FINAL_ROUND_NOTE, SYSTEM_PROMPT
+from handlers.core.llm.tools import TOOL_SPECS, AgentTools, Search
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
@@ -32,6 +42,7 @@ logger = Logger(child=True)
 HISTORY_EXCHANGES = 4
 MAX_COMPLETION_TOKENS = 1200
 NO_ANSWER = "The model returned no answer."
+GATE_CALL_ID = "call_gate_search"
 
 
 class OpenAIAnswerer:
@@ -51,11 +62,16 @@ class OpenAIAnswerer:
         history: Sequence[Exchange] = (),
         deadline: Deadline | None = None,
     ) -> DraftAnswer:
+        search = _gate(question, tools, history)
+        if not search.evidence.found:
+            logger.info("no evidence", coverage=search.evidence.coverage)
+            return DraftAnswer(text=NOT_IN_DOCUMENTS, model=self._model)
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
         for exchange in list(history)[-HISTORY_EXCHANGES:]:
             messages.append({"role": "user", "content": exchange.question})
             messages.append({"role": "assistant", "content": exchange.answer})
         messages.append({"role": "user", "content": question})
+        messages.extend(_search_exchange(tools, search))
 
         usage = _Usage()
         for round_number in range(self._max_rounds + 1):
@@ -66,7 +82,7 @@ class OpenAIAnswerer:
             message = completion.choices[0].message
             tool_calls = [call for call in message.tool_calls or [] if call.type == "function"]
             if final or not tool_calls:
-                return usage.draft(message.content or NO_ANSWER, self._model)
+                return usage.draft(message.content or "", self._model)
             messages.append(message.model_dump(exclude_none=True, exclude_unset=True))
             for call in tool_calls:
                 logger.info("tool call", tool=call.function.name, round=round_number)
@@ -89,7 +105,11 @@ class OpenAIAnswerer:
         deadline: Deadline | None,
     ) -> ChatCompletion:
         # The last round keeps the tool specs (the history holds tool calls) but forbids them.
-        options = {"tools": TOOL_SPECS, "tool_choice": "auto" if with_tools else "none"}
+        options = {
+            "tools": TOOL_SPECS,
+            "tool_choice": "auto" if with_tools else "none",
+            "response_format": ANSWER_FORMAT,
+        }
         client = self._within(deadline)
         started = time.perf_counter()
         completion: ChatCompletion = call_openai(
@@ -134,7 +154,8 @@ class _Usage:
             self.prompt_tokens += completion.usage.prompt_tokens
             self.completion_tokens += completion.usage.completion_tokens
 
-    def draft(self, text: str, model: str) -> DraftAnswer:
+    def draft(self, content: str, model: str) -> DraftAnswer:
+        text, quotes = parse_answer(content)
         return DraftAnswer(
             text=text.strip() or NO_ANSWER,
             model=model,
@@ -142,4 +163,49 @@ class _Usage:
             completion_tokens=self.completion_tokens,
             llm_calls=self.calls,
             llm_latency_ms=self.latency_ms,
+            quotes=quotes,
         )
+
+
+def parse_answer(content: str) -> tuple[str, dict[int, str] | None]:
+    """The answer text and its quotes by ref, from `ANSWER_FORMAT` JSON; plain text
+    (no quotes: its marks cite whole passages) when the reply is not that JSON."""
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content, None
+    if not isinstance(data, dict) or not isinstance(data.get("answer"), str):
+        return content, None
+    quotes: dict[int, str] = {}
+    for item in data.get("citations") or []:
+        if not isinstance(item, dict):
+            continue
+        ref, quote = item.get("ref"), item.get("quote")
+        if isinstance(ref, int) and isinstance(quote, str) and ref not in quotes:
+            quotes[ref] = quote
+    return data["answer"], quotes
+
+
+def _gate(question: str, tools: AgentTools, history: Sequence[Exchange]) -> Search:
+    search = tools.gated_search(question)
+    if search.evidence.found or not history:
+        return search
+    # A follow-up ("and on Windows?") names its subject in the question before it.
+    return tools.gated_search(f"{history[-1].question} {question}")
+
+
+def _search_exchange(tools: AgentTools, search: Search) -> list[dict[str, Any]]:
+    """The gate's search as a tool call and its result, as if the model had made it."""
+    call = {
+        "id": GATE_CALL_ID,
+        "type": "function",
+        "function": {"name": "search_documents", "arguments": json.dumps({"query": search.query})},
+    }
+    return [
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {
+            "role": "tool",
+            "tool_call_id": GATE_CALL_ID,
+            "content": json.dumps(tools.results(search.hits), ensure_ascii=False),
+        },
+    ]

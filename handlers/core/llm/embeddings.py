@@ -19,16 +19,14 @@ from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
-import numpy.typing as npt
 
+from handlers.core.derived.vectors import Matrix, normalise_rows
 from handlers.core.llm.client import call_openai, make_openai_client
 from handlers.core.settings import LlmSettings
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
     from openai import OpenAI
-
-Matrix = npt.NDArray[np.float32]
 
 OFFLINE_MODEL_ID = "offline-hash-v1"
 # OpenAI accepts up to 2048 inputs per request; smaller batches keep each request (and a
@@ -58,14 +56,6 @@ class Embedder(Protocol):
 def tokenize(text: str) -> list[str]:
     """Lowercased word tokens (letters and digits); shared with BM25."""
     return _TOKEN.findall(text.lower())
-
-
-def normalise_rows(matrix: npt.NDArray[np.floating]) -> Matrix:
-    out = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    normalised: Matrix = (out / norms).astype(np.float32, copy=False)
-    return normalised
 
 
 @lru_cache(maxsize=200_000)

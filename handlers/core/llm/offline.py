@@ -1,91 +1,53 @@
 """The offline answerer: extractive, no model, no network.
 
-It searches the caller's documents like the agent's first tool call would, then quotes
-the sentences of the best passages that share the most words with the question, with the
-same [n] citation marks. It says that it is offline; it never pretends to be a model.
+It searches the caller's documents like the agent's first tool call would and lets the
+relevance gate decide whether the passages are evidence at all ("not in your documents"
+otherwise, with no citations). Then, inside each passage, it picks the sentence holding
+most of the question's key-term weight — not the passage's opening — with the sentence
+after it (an answer tends to follow the words that name its subject: a FAQ's question,
+a term being defined), and quotes each once, in the order retrieval ranked the passages,
+leaving out passages whose best sentence is far weaker than the best one. Every quote is
+a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
+(the message's model is `offline`), so the text does not repeat it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from handlers.core.llm.answers import DraftAnswer, Exchange
+from handlers.core.derived.passage import Passage
+from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
-from handlers.core.llm.embeddings import tokenize
+from handlers.core.llm.quotes import MIN_QUOTE_CHARS
 from handlers.core.llm.tools import AgentTools
-from handlers.core.retrieval.passages import Passage
+from handlers.core.text.sentences import sentence_spans
+from handlers.core.text.terms import asks_for_quantity, terms
 from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
-SEARCH_TOP_K = 5
-QUOTED_SENTENCES = 3
-MAX_SENTENCE_CHARS = 400
+QUOTED_PASSAGES = 3
+# A quote grows by the sentences after its best one only while it stays this short.
+MAX_QUOTE_CHARS = 600
+QUOTE_SENTENCES = 3
+# A further quote must cover at least this share of what the best quote covers.
+MIN_RELATIVE_COVERAGE = 0.5
 
-OFFLINE_PREFIX = "Offline mode (no language model is configured): "
-NOT_FOUND = (
-    OFFLINE_PREFIX + "I could not find passages in your documents that match this question, "
-    "so the documents do not appear to contain the answer."
-)
+ANSWER_INTRO = "From your documents:"
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n{2,}")
-# Words too common to say anything about relevance.
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "de",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "la",
-        "le",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "that",
-        "the",
-        "their",
-        "there",
-        "these",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
+_MARK_LIKE = re.compile(r"\[(\d{1,3})\]")
+# The term a span holds when it has a digit (never a term of `terms()`: it has a space).
+NUMBER = "# number"
+
+
+@dataclass(frozen=True)
+class Quote:
+    number: int  # the passage's reference number
+    rank: int  # the passage's position in the search results
+    start: int  # the span in the passage's text
+    end: int
+    coverage: float  # share of the question's key-term weight the span holds
 
 
 class OfflineAnswerer:
@@ -101,45 +63,76 @@ class OfflineAnswerer:
         history: Sequence[Exchange] = (),
         deadline: Deadline | None = None,
     ) -> DraftAnswer:
-        hits = [(n, p) for n, p in tools.search(question, SEARCH_TOP_K) if p.lexical_score > 0]
-        terms = {token for token in tokenize(question) if token not in _STOPWORDS}
-        quotes = _best_sentences(hits, terms)
+        search = tools.gated_search(question)
+        if not search.evidence.found:
+            return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
+        weights = dict(search.weights)
+        if asks_for_quantity(question) and weights:
+            # "How many days?": a number is one more thing the answer must hold.
+            weights[NUMBER] = sum(weights.values()) / len(weights)
+        quotes = best_quotes(search.hits, weights)
         if not quotes:
-            return DraftAnswer(text=NOT_FOUND, model=OFFLINE_MODEL)
-        lines = [f'> "{sentence}" [{number}]' for number, sentence in quotes]
-        text = OFFLINE_PREFIX + "the best-matching passages say:\n\n" + "\n".join(lines)
-        return DraftAnswer(text=text, model=OFFLINE_MODEL)
+            return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
+        passages = dict(search.hits)
+        lines = []
+        for quote in quotes:
+            shown = " ".join(passages[quote.number].text[quote.start : quote.end].split())
+            # Text like "[3]" inside a quote is the document's, not a citation mark.
+            shown = _MARK_LIKE.sub(r"(\1)", shown)
+            lines.append(f"\u201c{shown}\u201d [{quote.number}]")
+        return DraftAnswer(
+            text=ANSWER_INTRO + "\n\n" + "\n\n".join(lines),
+            model=OFFLINE_MODEL,
+            quotes={q.number: passages[q.number].text[q.start : q.end] for q in quotes},
+        )
 
 
-def _best_sentences(hits: Sequence[tuple[int, Passage]], terms: set[str]) -> list[tuple[int, str]]:
-    scored: list[tuple[float, int, int, str]] = []
+def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:
+    """The best span of each passage, in retrieval order, at most `QUOTED_PASSAGES`, none
+    covering much less of the question than the best one."""
+    total = sum(weights.values())
+    if total <= 0:
+        return []
+    found = []
     for rank, (number, passage) in enumerate(hits):
-        for position, sentence in enumerate(_sentences(passage.text)):
-            words = set(tokenize(sentence))
-            overlap = len(words & terms)
-            if overlap == 0:
-                continue
-            # More question words first; among equals, the better passage and earlier text.
-            scored.append((overlap - 0.01 * rank, -position, number, sentence))
-    scored.sort(key=lambda item: (-item[0], -item[1]))
-    seen: set[str] = set()
-    quotes: list[tuple[int, str]] = []
-    for _, _, number, sentence in scored:
-        if sentence in seen:
-            continue
-        seen.add(sentence)
-        quotes.append((number, sentence))
-        if len(quotes) == QUOTED_SENTENCES:
-            break
-    return quotes
+        if passage.navigation:
+            continue  # a table of contents names the subject; it does not say anything
+        quote = _best_span(number, rank, passage.text, weights, total)
+        if quote is not None:
+            found.append(quote)
+    if not found:
+        return []
+    floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
+    return [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
 
 
-def _sentences(text: str) -> list[str]:
-    sentences = []
-    for part in _SENTENCE_END.split(text):
-        sentence = " ".join(part.split())
-        if len(sentence) > MAX_SENTENCE_CHARS:
-            sentence = sentence[: MAX_SENTENCE_CHARS - 1].rstrip() + "…"
-        if sentence:
-            sentences.append(sentence)
-    return sentences
+def _best_span(
+    number: int, rank: int, text: str, weights: Mapping[str, float], total: float
+) -> Quote | None:
+    spans = [(a, b) for a, b in sentence_spans(text) if _long_enough(text[a:b])]
+    if not spans:
+        return None
+    coverages = [_coverage(text[a:b], weights, total) for a, b in spans]
+    best = max(range(len(spans)), key=lambda i: (coverages[i], -i))
+    if coverages[best] <= 0:
+        return None
+    last = best
+    while (
+        last + 1 < len(spans)
+        and last + 1 - best < QUOTE_SENTENCES
+        and spans[last + 1][1] - spans[best][0] <= MAX_QUOTE_CHARS
+    ):
+        last += 1
+    start, end = spans[best][0], spans[last][1]
+    return Quote(number, rank, start, end, round(_coverage(text[start:end], weights, total), 4))
+
+
+def _coverage(span: str, weights: Mapping[str, float], total: float) -> float:
+    present = set(terms(span)) & weights.keys()
+    if NUMBER in weights and any(c.isdigit() for c in span):
+        present.add(NUMBER)
+    return sum(weights[term] for term in present) / total
+
+
+def _long_enough(sentence: str) -> bool:
+    return sum(c.isalnum() for c in sentence) >= MIN_QUOTE_CHARS

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
+from handlers.core.llm.quotes import locate
 from handlers.core.llm.tool_arguments import (
     DEFAULT_TOP_K,
     MAX_CHUNK_INDEX,
@@ -26,13 +28,18 @@ from handlers.core.llm.tool_arguments import (
     ToolArgumentError,
     parse_tool_arguments,
 )
+from handlers.core.retrieval.gate import Candidate, Evidence, gate_terms, term_weights, weigh
 from handlers.core.tracing import tracer
 
 if TYPE_CHECKING:
+    from handlers.core.derived.passage import Passage
     from handlers.core.retrieval.index import VectorIndex
-    from handlers.core.retrieval.passages import Passage
 
-EXCERPT_CHARS = 600
+# How many passages a question's own search returns, numbered: the relevance gate weighs
+# them and the answerers answer from them. Ten, not five: evidence is lexical and the
+# fused ranking may place BM25's best passages a few ranks down (measured on the
+# answer-quality set: more labelled pages cited, fewer false refusals).
+GATE_TOP_K = 10
 
 TOOL_SPECS: list[dict[str, Any]] = [
     {
@@ -92,6 +99,27 @@ TOOL_SPECS: list[dict[str, Any]] = [
 _MARKER = re.compile(r"(\s*)\[(\d{1,3})\]")
 
 
+@dataclass(frozen=True)
+class Cited:
+    """A passage an answer cites, and the (start, end) of its quote in the passage's text
+    when the answer quoted it (`handlers.core.conversations.citations` makes the citation).
+    """
+
+    passage: Passage
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Search:
+    """The passages retrieved for a question and the gate's verdict on them."""
+
+    query: str
+    hits: list[tuple[int, Passage]]
+    evidence: Evidence
+    # The weight of each of the question's key terms (`gate.term_weights`).
+    weights: dict[str, float]
+
+
 class AgentTools:
     def __init__(self, index: VectorIndex, documents: Sequence[DocumentRecord]) -> None:
         self._index = index
@@ -124,8 +152,26 @@ class AgentTools:
         passages = self._index.search(self.documents, query[:MAX_QUERY_CHARS], top_k=top_k)
         return [(self._number(passage), passage) for passage in passages]
 
+    @tracer.capture_method(capture_response=False)
+    def gated_search(self, question: str, top_k: int = GATE_TOP_K) -> Search:
+        """Search for the question and decide whether the passages are evidence for it."""
+        hits = self.search(question, top_k)
+        question_terms = gate_terms(question)
+        statistics = self._index.term_statistics(self.documents, question_terms)
+        evidence = weigh(
+            question_terms,
+            statistics,
+            [Candidate(p.text, p.dense_score, p.navigation) for _, p in hits],
+            semantic=self._index.semantic,
+        )
+        weights = term_weights(question_terms, statistics)
+        return Search(query=question, hits=hits, evidence=evidence, weights=weights)
+
     def search_documents(self, query: str, top_k: int = DEFAULT_TOP_K) -> dict[str, Any]:
-        hits = self.search(query, top_k)
+        return self.results(self.search(query, top_k))
+
+    def results(self, hits: Sequence[tuple[int, Passage]]) -> dict[str, Any]:
+        """A search's passages as the model sees them: numbered by `ref`."""
         if not hits:
             return {"passages": [], "note": "No passage matches this query."}
         return {"passages": [_passage_json(n, passage) for n, passage in hits]}
@@ -145,18 +191,32 @@ class AgentTools:
             ]
         }
 
-    def cited(self, answer: str) -> tuple[str, list[Passage]]:
-        """The answer with its [n] marks renumbered 1.. in order, and the passages cited.
+    def cited(
+        self, answer: str, quotes: Mapping[int, str] | None = None
+    ) -> tuple[str, list[Cited]]:
+        """The answer with its [n] marks renumbered 1.. in order, and what they cite.
 
         Marks naming no retrieved passage are removed, so every citation is a passage a
         tool actually returned; an answer citing nothing (e.g. "the documents do not
-        contain this") has no citations.
+        contain this") has no citations. With `quotes` (passage number → quoted text), a
+        mark whose quote is missing or not in its passage is removed too, and each citation
+        carries the span of its quote.
         """
         order: list[int] = []
+        spans: dict[int, tuple[int, int] | None] = {}
         for match in _MARKER.finditer(answer):
             number = int(match.group(2))
-            if 1 <= number <= len(self._passages) and number not in order:
-                order.append(number)
+            if not 1 <= number <= len(self._passages) or number in spans:
+                continue
+            span = None
+            if quotes is not None:
+                quote = quotes.get(number)
+                span = locate(self._passages[number - 1].text, quote) if quote else None
+                if span is None:
+                    spans[number] = None
+                    continue  # an unsupported citation: the quote is not in the passage
+            spans[number] = span
+            order.append(number)
         if not order:
             return _MARKER.sub("", answer).strip(), []
         renumber = {old: new for new, old in enumerate(order, start=1)}
@@ -165,7 +225,12 @@ class AgentTools:
             new = renumber.get(int(match.group(2)))
             return f"{match.group(1)}[{new}]" if new is not None else ""
 
-        return _MARKER.sub(replace, answer).strip(), [self._passages[n - 1] for n in order]
+        cited = []
+        for number in order:
+            span = spans[number]
+            passage = self._passages[number - 1]
+            cited.append(Cited(passage, span))
+        return _MARKER.sub(replace, answer).strip(), cited
 
     def _number(self, passage: Passage) -> int:
         key = (passage.document_id, passage.chunk_index)
@@ -176,11 +241,6 @@ class AgentTools:
         elif passage.score > self._passages[number - 1].score:
             self._passages[number - 1] = passage
         return number
-
-
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _passage_json(number: int, passage: Passage) -> dict[str, Any]:

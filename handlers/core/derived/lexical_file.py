@@ -1,16 +1,22 @@
-"""`bm25.npz`: a document's BM25 postings, built by the ingest worker, read by retrieval.
+"""`bm25.npz`: a document's lexical statistics, built by the ingest worker, read by retrieval.
 
-With it a cold search reads precomputed statistics instead of tokenising every chunk.
+With it a cold search reads precomputed statistics instead of tokenising every passage.
 An uncompressed `numpy.savez` archive (no pickle) holding:
 
-- `format`: int32, shape (1,) — `FORMAT_VERSION`;
-- `term_ids`: int64 (terms,) — sorted hashed term ids (`bm25.term_id`);
+- `format`: int32, shape (1,) — the derived format version (`FORMAT_VERSION`); a file of
+  another version (format 1's was built by the old tokenizer) is not read;
+- `terms_version`: int32, shape (1,) — the tokenizer's `TERMS_VERSION`
+  (`handlers.core.text.terms`). Postings of another version cannot match today's query
+  terms: the reader rejects them and retrieval rebuilds them from the passage text;
+- `term_ids`: int64 (terms,) — sorted hashed term ids (`lexical.term_id`);
 - `offsets`: int64 (terms + 1,) — CSR offsets into the postings;
-- `positions`: uint16/uint32 (postings,) — chunk positions, ascending within a term;
-- `frequencies`: uint16/uint32 (postings,) — the term's count in that chunk;
-- `lengths`: uint32 (chunks,) — each chunk's token count;
-- `chunks_digest`: uint8 (16,) — blake2b of the `chunks.json` bytes it was built from, so
-  chunk text read later (only for returned passages) is known to be the same text.
+- `positions`: uint16/uint32 (postings,) — passage positions, ascending within a term;
+- `frequencies`: uint16/uint32 (postings,) — the term's count in that passage;
+- `lengths`: uint32 (passages,) — each passage's token count;
+- `navigation`: uint8 (passages,) — 1 for a passage of a table of contents or an index,
+  which retrieval ranks below body text without reading the text;
+- `chunks_digest`: uint8 (16,) — blake2b of the `passages.json` bytes it was built from,
+  so text read later (only for returned passages) is known to be the same text.
 
 Unsigned arrays use the smallest width that holds their values.
 """
@@ -25,9 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from handlers.core.retrieval.bm25 import LexicalIndex
+from handlers.core.derived import FORMAT_VERSION
+from handlers.core.derived.lexical import LexicalIndex
+from handlers.core.text.terms import TERMS_VERSION
 
-FORMAT_VERSION = 1
+Flags = npt.NDArray[np.bool_]
 DIGEST_BYTES = 16
 
 
@@ -39,24 +47,30 @@ class LexicalFileError(ValueError):
 class LexicalFile:
     index: LexicalIndex
     chunks_digest: bytes
+    navigation: Flags
 
 
 def chunks_digest(chunks_body: bytes) -> bytes:
     return hashlib.blake2b(chunks_body, digest_size=DIGEST_BYTES).digest()
 
 
-def lexical_file_bytes(index: LexicalIndex, *, chunks_body: bytes) -> bytes:
-    """The file for postings built from the chunks serialised as `chunks_body`."""
+def lexical_file_bytes(
+    index: LexicalIndex, *, chunks_body: bytes, navigation: Flags | None = None
+) -> bytes:
+    """The file for postings built from the passages serialised as `chunks_body`."""
+    flags = np.zeros(index.size, dtype=bool) if navigation is None else navigation
     buffer = io.BytesIO()
     np.savez(
         buffer,
         allow_pickle=False,
         format=np.asarray([FORMAT_VERSION], dtype=np.int32),
+        terms_version=np.asarray([TERMS_VERSION], dtype=np.int32),
         term_ids=index.term_ids.astype(np.int64),
         offsets=index.offsets.astype(np.int64),
         positions=_compact(index.positions),
         frequencies=_compact(index.frequencies),
         lengths=index.lengths.astype(np.uint32),
+        navigation=flags.astype(np.uint8),
         chunks_digest=np.frombuffer(chunks_digest(chunks_body), dtype=np.uint8),
     )
     return buffer.getvalue()
@@ -71,6 +85,7 @@ def read_lexical_file(data: bytes) -> LexicalFile:
         raise LexicalFileError("not an npz archive") from exc
     try:
         version = arrays["format"]
+        terms_version = arrays.get("terms_version", np.asarray([1], dtype=np.int32))
         index = LexicalIndex(
             term_ids=arrays["term_ids"].astype(np.int64, copy=False),
             offsets=arrays["offsets"].astype(np.int64, copy=False),
@@ -79,12 +94,17 @@ def read_lexical_file(data: bytes) -> LexicalFile:
             lengths=arrays["lengths"].astype(np.float32),
         )
         digest = arrays["chunks_digest"].astype(np.uint8, copy=False).tobytes()
+        navigation = arrays["navigation"].astype(bool)
     except KeyError as exc:
         raise LexicalFileError(f"missing array {exc}") from exc
     if version.shape != (1,) or int(version[0]) != FORMAT_VERSION:
         raise LexicalFileError("unknown format version")
+    if terms_version.shape != (1,) or int(terms_version[0]) != TERMS_VERSION:
+        raise LexicalFileError("postings from another tokenizer version")
     _check(index, digest)
-    return LexicalFile(index=index, chunks_digest=digest)
+    if navigation.shape != (index.size,):
+        raise LexicalFileError("navigation flags do not match the passages")
+    return LexicalFile(index=index, chunks_digest=digest, navigation=navigation)
 
 
 def _compact(values: npt.NDArray[np.generic]) -> npt.NDArray[np.unsignedinteger]:

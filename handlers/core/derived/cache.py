@@ -13,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from handlers.core.retrieval.loaded import LoadedDocument
+from handlers.core.derived.loaded import LoadedDocument
 
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 

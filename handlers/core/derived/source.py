@@ -1,10 +1,12 @@
 """Loading a user's derived files from S3, cached across warm invocations.
 
-A search needs each document's BM25 postings and embedding matrix; chunk text only for
-the chunks it returns. So a document is loaded from `bm25.npz` (postings precomputed by
-the ingest worker) and `embeddings.npy`, and its `chunks.json` is read later, only if one
-of its chunks is returned (`texts`). A document ingested before `bm25.npz` existed is
-loaded from `chunks.json` instead, tokenised here (the same tokenizer as ingest).
+A search needs each document's lexical statistics and embedding matrix; passage text only
+for the passages it returns. So a document is loaded from `bm25.npz` (statistics
+precomputed by the ingest worker) and `embeddings.npy`, and its `passages.json` is read
+later, only if one of its passages is returned (`texts`). A document without a readable
+`bm25.npz` of this format — one stored in format 1, whose postings came from the old
+tokenizer, or one written before `bm25.npz` existed — is loaded from its text instead
+(`passages.json`, else format 1's `chunks.json`) and tokenised here, as ingest would.
 
 The cache key is the document id plus the ETags of the files it was read from (a cold
 load makes GETs only: their responses carry the ETags), so a re-ingested document is
@@ -18,8 +20,6 @@ never read. The cache is bounded by bytes (least recently used first).
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,14 +29,25 @@ import numpy as np
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from handlers.core.derived.cache import CacheKey, DocumentCache
+from handlers.core.derived.lexical import LexicalIndex
+from handlers.core.derived.lexical_file import (
+    Flags,
+    LexicalFileError,
+    chunks_digest,
+    read_lexical_file,
+)
+from handlers.core.derived.loaded import LoadedDocument, PassageText
+from handlers.core.derived.passage import Passage
+from handlers.core.derived.passages_file import (
+    PassagesFileError,
+    read_legacy_chunks,
+    read_passages_file,
+)
+from handlers.core.derived.s3_objects import get_object, is_missing
+from handlers.core.derived.vectors import Matrix, normalise_rows, read_matrix
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import bm25_key, chunks_key, embeddings_key
-from handlers.core.llm.embeddings import Matrix, normalise_rows
-from handlers.core.retrieval.bm25 import LexicalIndex
-from handlers.core.retrieval.bm25_file import LexicalFileError, chunks_digest, read_lexical_file
-from handlers.core.retrieval.document_cache import CacheKey, DocumentCache
-from handlers.core.retrieval.loaded import ChunkText, LoadedDocument
-from handlers.core.retrieval.passages import Chunk, parse_chunks
+from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
 
 __all__ = [
     "DocumentCache",
@@ -50,9 +61,10 @@ logger = Logger(child=True)
 DEFAULT_REVALIDATE_AFTER_SECONDS = 30.0
 LOAD_CONCURRENCY = 8
 
-# Where a document's postings come from (the second item of its cache key).
+# Where a document's statistics come from (the second item of its cache key).
 FROM_POSTINGS = "bm25"
-FROM_TEXT = "text"
+FROM_PASSAGES = "passages"
+FROM_CHUNKS = "chunks"  # format 1
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,7 +83,7 @@ class MissingDerivedFilesError(Exception):
 
 
 class ChangedDerivedFilesError(Exception):
-    """`chunks.json` is not the text the cached postings were built from."""
+    """The text file is not the text the cached statistics were built from."""
 
 
 class S3DocumentSource:
@@ -101,14 +113,14 @@ class S3DocumentSource:
             results[i] = loaded
         return [loaded for loaded in results if loaded is not None]
 
-    def texts(self, documents: Sequence[LoadedDocument]) -> list[list[Chunk] | None]:
-        """Each document's chunks (read now if not yet); None when they cannot be read."""
+    def texts(self, documents: Sequence[LoadedDocument]) -> list[list[Passage] | None]:
+        """Each document's passages (read now if not yet); None when they cannot be read."""
         results = [doc.text.loaded for doc in documents]
-        pending = [i for i, chunks in enumerate(results) if chunks is None]
-        for i, chunks in zip(
+        pending = [i for i, passages in enumerate(results) if passages is None]
+        for i, passages in zip(
             pending, _map(lambda i: self._text(documents[i]), pending), strict=True
         ):
-            results[i] = chunks
+            results[i] = passages
         return results
 
     def _recent(self, record: DocumentRecord, space: EmbeddingSpace) -> LoadedDocument | None:
@@ -148,28 +160,26 @@ class S3DocumentSource:
     def _read(
         self, record: DocumentRecord, space_tag: str, space: EmbeddingSpace | None
     ) -> tuple[CacheKey, LoadedDocument]:
-        """GETs only (their responses carry the ETags): the postings, else the text."""
+        """GETs only (their responses carry the ETags): the statistics, else the text."""
         user_id, document_id = record.user_id, record.document_id
         lexical: LexicalIndex | None = None
+        navigation: Flags | None = None
         digest: bytes | None = None
-        text = ChunkText()
+        text = PassageText()
         source, etag = FROM_POSTINGS, ""
         found = self._get(bm25_key(user_id, document_id))
-        if found is None:
-            source = FROM_TEXT  # ingested before bm25.npz existed
-        else:
-            etag = found[1]
+        if found is not None:
             try:
                 stored = read_lexical_file(found[0])
-                lexical, digest = stored.index, stored.chunks_digest
+                lexical, digest, navigation = stored.index, stored.chunks_digest, stored.navigation
+                etag = found[1]
             except LexicalFileError:
-                logger.warning("unreadable bm25 file; using chunk text", document_id=document_id)
+                logger.info("bm25 file of another format; using the text", document_id=document_id)
         if lexical is None:
-            body, chunks_etag = self._require(chunks_key(user_id, document_id))
-            chunks = parse_chunks(json.loads(body))
-            lexical = LexicalIndex.build([chunk.text for chunk in chunks])
-            text = ChunkText(chunks)
-            etag = etag or chunks_etag
+            source, etag, passages = self._read_text(user_id, document_id)
+            lexical = LexicalIndex.build([passage.indexed_text for passage in passages])
+            navigation = _flags(passages)
+            text = PassageText(passages)
         embeddings: Matrix | None = None
         matrix_etag = "-"
         if space is not None:
@@ -183,91 +193,91 @@ class S3DocumentSource:
             user_id=user_id,
             lexical=lexical,
             embeddings=embeddings,
+            navigation=navigation,
             cache_key=key,
             text=text,
             chunks_digest=digest,
         )
         return key, loaded
 
+    def _read_text(self, user_id: str, document_id: str) -> tuple[str, str, list[Passage]]:
+        """(source, ETag, passages) from `passages.json`, else format 1's `chunks.json`."""
+        found = self._get(passages_key(user_id, document_id))
+        try:
+            if found is not None:
+                return FROM_PASSAGES, found[1], _passages(document_id, found[0])
+            body, etag = self._require(chunks_key(user_id, document_id))
+            return FROM_CHUNKS, etag, read_legacy_chunks(document_id, body)
+        except PassagesFileError as exc:
+            logger.warning("unreadable passages file", document_id=document_id)
+            raise MissingDerivedFilesError(document_id) from exc
+
     def _matrix(
         self, record: DocumentRecord, raw: bytes, space: EmbeddingSpace, rows: int
     ) -> Matrix | None:
-        matrix = np.load(io.BytesIO(raw), allow_pickle=False)
-        if matrix.ndim == 2 and matrix.shape == (rows, space.dimensions):
+        try:
+            matrix = read_matrix(raw)
+        except ValueError:
+            matrix = None
+        if matrix is not None and matrix.ndim == 2 and matrix.shape == (rows, space.dimensions):
             return normalise_rows(matrix)
         logger.warning(
-            "embedding matrix does not match its chunks; using BM25 only",
+            "embedding matrix does not match its passages; using BM25 only",
             document_id=record.document_id,
         )
         return None
 
-    def _text(self, document: LoadedDocument) -> list[Chunk] | None:
+    def _text(self, document: LoadedDocument) -> list[Passage] | None:
         try:
-            chunks = document.text.get(
-                lambda: self._fetch_chunks(
+            passages = document.text.get(
+                lambda: self._fetch_passages(
                     document.user_id, document.document_id, document.chunks_digest
                 )
             )
         except (MissingDerivedFilesError, ChangedDerivedFilesError) as exc:
             # Deleted or re-ingested since it was loaded: the next search reloads it.
             logger.warning(
-                "chunk text unavailable",
+                "passage text unavailable",
                 document_id=document.document_id,
                 reason=type(exc).__name__,
             )
             self._cache.discard(document.cache_key)
             return None
-        if len(chunks) != document.lexical.size:
-            logger.warning("chunk count does not match", document_id=document.document_id)
+        if len(passages) != document.lexical.size:
+            logger.warning("passage count does not match", document_id=document.document_id)
             self._cache.discard(document.cache_key)
             return None
         self._cache.resize(document.cache_key)
-        return chunks
+        return passages
 
-    def _fetch_chunks(self, user_id: str, document_id: str, digest: bytes | None) -> list[Chunk]:
-        body, _ = self._require(chunks_key(user_id, document_id))
+    def _fetch_passages(
+        self, user_id: str, document_id: str, digest: bytes | None
+    ) -> list[Passage]:
+        body, _ = self._require(passages_key(user_id, document_id))
         if digest is not None and chunks_digest(body) != digest:
             raise ChangedDerivedFilesError(document_id)
-        return parse_chunks(json.loads(body))
+        try:
+            return _passages(document_id, body)
+        except PassagesFileError as exc:
+            raise ChangedDerivedFilesError(document_id) from exc
 
     def _etag(self, key: str) -> str | None:
         try:
             return str(self._s3.head_object(Bucket=self._bucket, Key=key)["ETag"])
         except ClientError as exc:
-            if _is_missing(exc):
+            if is_missing(exc):
                 return None
             raise
 
     def _get(self, key: str) -> tuple[bytes, str] | None:
         """The object's bytes and ETag; None when it does not exist."""
-        try:
-            response = self._s3.get_object(Bucket=self._bucket, Key=key)
-        except ClientError as exc:
-            if _is_missing(exc):
-                return None
-            raise
-        return response["Body"].read(), str(response["ETag"])
+        return get_object(self._s3, self._bucket, key)
 
     def _require(self, key: str) -> tuple[bytes, str]:
         found = self._get(key)
         if found is None:
             raise MissingDerivedFilesError(key)
         return found
-
-
-_MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
-# S3 answers 403, not 404, for a missing key to a caller without s3:ListBucket, and the
-# agent has none on purpose (it must not list other users' keys). Its role may read every
-# derived file, so a 403 means "not there" (or a broken key policy: logged as a warning).
-_DENIED_CODES = frozenset({"403", "AccessDenied"})
-
-
-def _is_missing(exc: ClientError) -> bool:
-    code = exc.response.get("Error", {}).get("Code")
-    if code in _DENIED_CODES:
-        logger.warning("derived file unreadable, treated as missing", code=code)
-        return True
-    return code in _MISSING_CODES
 
 
 def _space_tag(record: DocumentRecord, space: EmbeddingSpace) -> str:
@@ -281,7 +291,17 @@ def _space_tag(record: DocumentRecord, space: EmbeddingSpace) -> str:
 def _source_key(source: str, user_id: str, document_id: str) -> str:
     if source == FROM_POSTINGS:
         return bm25_key(user_id, document_id)
+    if source == FROM_PASSAGES:
+        return passages_key(user_id, document_id)
     return chunks_key(user_id, document_id)
+
+
+def _passages(document_id: str, body: bytes) -> list[Passage]:
+    return read_passages_file(document_id, body).passages
+
+
+def _flags(passages: Sequence[Passage]) -> Flags:
+    return np.asarray([passage.navigation for passage in passages], dtype=bool)
 
 
 def _map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
