@@ -9,7 +9,7 @@ BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality \
-	fuzz loadtest reindex
+	fuzz loadtest reindex cold-start
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
@@ -22,6 +22,7 @@ help:
 	@echo "make loadtest         Locust, headless, against the local stack on 127.0.0.1 (bounded)"
 	@echo "make site             build the web site (frontend/out, a static Next.js export)"
 	@echo "make quality          answer quality on real documents (benchmarks/answer_quality.py)"
+	@echo "make cold-start       cold starts beside a bare boto3 and a LangChain handler (benchmarks/cold_start.py)"
 	@echo "make preflight STACK=dev|prod the account and tool checks before a first deploy, with fixes"
 	@echo "make preview STACK=dev|prod   pulumi preview (needs the Pulumi CLI and AWS credentials)"
 	@echo "make policy STACK=dev|prod    pulumi preview with the guardrails policy pack (policy/)"
@@ -70,6 +71,14 @@ test-hostile: venv
 QUALITY_ARGS ?= --questions
 quality: venv
 	$(PY) -m benchmarks.answer_quality $(QUALITY_ARGS)
+
+# Cold starts, side by side with a bare boto3 + Logger handler and a LangChain answer handler:
+# docs/benchmarks.md. Measured with a Python 3.13 (Lambda's) when the build finds one.
+COLD_START_ARGS ?= --features --importtime 3
+cold-start: venv
+	@python313="$$($(PY) -c 'from components.packaging.bytecode import find_compiler; \
+	found = find_compiler(); print(found.executable if found else "")')"; \
+	$(PY) -m benchmarks.cold_start $${python313:+--python $$python313} $(COLD_START_ARGS)
 
 # The same tests under Python 3.13, the Lambda runtime's version, in .venv313. Optional (not
 # every machine has a 3.13): it looks for one as the build does for bytecode

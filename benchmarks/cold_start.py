@@ -1,82 +1,94 @@
-"""Cold start per function: dependency-set size and the handler's import + init time.
+"""Cold start per function: dependency-set size, import + init, and each route's first request.
 
     .venv/bin/python -m benchmarks.cold_start [--runs 7] [--function api ...] [--python PATH]
+        [--no-routes] [--no-peers] [--no-source] [--features] [--importtime N]
 
 Sizes are the arm64 layers `make build` deploys (unzipped, what Lambda's 250 MB limit
 counts). Timings need an interpreter that can load the wheels, and this machine is
 x86_64: the same requirement set is installed for the measuring interpreter (`--python`,
-default this one; pass a Python 3.13 to measure the runtime's version) into
-`.build/bench/<cache tag>/`, and each run is a fresh `python -S` process whose path is laid
-out like Lambda's: the extracted code archive (only the modules the handler imports), the
-function's dependency set, then boto3 as the runtime provides it — no venv site-packages,
-so a missing dependency fails here as it would there.
+default this one; pass a Python 3.13 to measure the runtime's version), and each run is a
+fresh process laid out like Lambda's (`benchmarks/lambda_like.py`).
 
 Two modes: "source only" (no bytecode for the code and the layer: every cold start
 compiles them, as on Lambda when the build had no Python 3.13 to precompile with) and
 "with .pyc" (bytecode already there, as the archives ship it when built with 3.13). Import
-= `import handlers.<function>`; init = calling its zero-argument cached factories
-(settings, clients) with a made-up environment and AWS calls pointed at a closed local
-port. Medians of --runs processes; the page cache is warm.
+= `import handlers.<function>`; init = calling the cached factories that build what every
+request uses (`INIT_FACTORIES` in `benchmarks/lambda_like.py`: settings and clients; a
+route's own, such as the agent's document source, is its first request's) with a made-up
+environment and AWS calls pointed at a closed local port. In the same run, side by side: the yardsticks of `benchmarks/cold_start_peers.py`
+(a bare boto3 + Logger handler, a LangChain answer handler), the ratio of every row to
+them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, and after
+a SnapStart init, the restore path), with `--features` what each Powertools / pydantic
+feature adds to the api function (`benchmarks/cold_start_features.py`) and, with
+`--importtime N`, where each function's import time goes (`benchmarks/import_profile.py`).
+`--before CHECKOUT` adds rows for another checkout's code (extracted there by a run of this
+benchmark), measured in the same rounds: a before/after comparison the load cannot skew. Medians of --runs processes, with the
+lowest and highest; the page cache is warm. The machine may be loaded: read the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 import zipfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
-from components.lambda_package import FUNCTIONS, REPO_ROOT, FunctionPackage, ensure_built
+from benchmarks.cold_start_features import features_table
+from benchmarks.cold_start_peers import BARE, LANGCHAIN, Yardstick, yardsticks
+from benchmarks.cold_start_routes import format_table, measure_routes, route_cases, routes_table
+from benchmarks.import_profile import package_costs, top_costs
+from benchmarks.lambda_like import (
+    BENCH_ROOT,
+    Job,
+    Layout,
+    Samples,
+    extract_code,
+    host_dependency_set,
+    init_environment,
+    measure_interleaved,
+    runtime_sdk,
+)
+from components.lambda_package import FUNCTIONS, REPO_ROOT, ensure_built
 from components.packaging.bytecode import BytecodeCompiler, probe
-from components.packaging.dependency_set import install_dependency_set, prune_installed
+from components.packaging.dependency_set import install_dependency_set
 from components.packaging.errors import PackagingError
 
-BENCH_ROOT = REPO_ROOT / ".build" / "bench"
 MB = 1_048_576
-# Runs inside each fresh process: import the handler, then call its lazy factories.
-PROBE = """
-import functools, inspect, json, sys, time
-start = time.perf_counter()
-module = __import__("handlers." + sys.argv[1], fromlist=["lambda_handler"])
-imported = time.perf_counter()
-errors = []
-for name, value in sorted(vars(module).items()):
-    if getattr(value, "__module__", None) != module.__name__ or not hasattr(value, "cache_info"):
-        continue
-    try:
-        if not inspect.signature(value).parameters:
-            value()
-    except Exception as error:
-        errors.append(f"{name}: {type(error).__name__}")
-done = time.perf_counter()
-print(json.dumps({"import": imported - start, "init": done - imported, "errors": errors}))
-"""
-BASELINE_PROBE = """
-import json, time
-start = time.perf_counter()
-import boto3
-imported = time.perf_counter()
-boto3.client("s3")
-print(json.dumps({"import": imported - start, "init": time.perf_counter() - imported, "errors": []}))
-"""
+HANDLER_PROBE = str(Path(__file__).resolve().parent / "probes" / "handler_probe.py")
 
 
 @dataclass(frozen=True)
-class Timing:
-    import_ms: float
-    init_ms: float
-    process_ms: float
-    errors: tuple[str, ...]
+class Function:
+    """A function's built package, extracted for the probes."""
+
+    function: str
+    sizes: list[str]
+    path: tuple[Path, ...]
+    code: Path
+    label: str = ""
+    """The row's name when it is not the function's (another checkout's code)."""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.function
+
+    def job(self, *, bytecode: bool) -> Job:
+        probe = (HANDLER_PROBE, f"handlers.{self.function}")
+        env = init_environment(self.function)
+        return Job(self.name, Layout(self.path, bytecode), probe, env)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    sizes: list[str]
+    cold: Samples | None
+    warm: Samples | None
+    note: str = ""
 
 
 def main() -> int:
@@ -84,194 +96,189 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="processes per measurement (>= 5)")
     parser.add_argument("--function", choices=FUNCTIONS, action="append")
     parser.add_argument("--python", default=sys.executable, help="the interpreter to measure")
+    parser.add_argument("--no-routes", action="store_true", help="skip the first requests")
+    parser.add_argument("--no-peers", action="store_true", help="skip the LangChain yardstick")
+    parser.add_argument("--no-source", action="store_true", help="skip the source-only mode")
+    parser.add_argument("--features", action="store_true", help="what each api feature adds")
+    parser.add_argument("--importtime", type=int, default=0, metavar="N", help="profile N runs")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also measure another checkout's code (its .build/bench/code, from a run there)",
+    )
     args = parser.parse_args()
     runs = max(args.runs, 5)
-    functions = args.function or list(FUNCTIONS)
     python = probe(args.python)
     if python is None:
         raise SystemExit(f"--python {args.python} does not run")
 
-    runtime = _runtime_sdk(python)
-    rows = [_baseline_row(python, runtime, runs)]
-    for function in functions:
-        rows.append(_function_row(python, function, runtime, runs))
-    print(f"Measured with Python {python.version} ({python.executable})")
+    runtime = runtime_sdk(python)
+    _progress("installing the yardsticks")
+    sticks, note = yardsticks(python, runtime, langchain=not args.no_peers)
+    functions: list[Function] = []
+    rows: list[Row] = []
+    for name in args.function or list(FUNCTIONS):
+        _progress(f"building {name}")
+        built = _prepare(python, name, runtime)
+        if isinstance(built, str):
+            rows.append(Row(name, [], None, None, built))
+        else:
+            functions.append(built)
+    earlier = _before_rows(functions, args.before) if args.before else []
+    jobs: list[Function | Yardstick] = [*sticks, *earlier, *functions]
+    cold: dict[str, Samples] = {}
+    if not args.no_source:
+        _progress("import + init, source only")
+        cold = measure_interleaved(python, [j.job(bytecode=False) for j in jobs], runs)
+    _progress("import + init, with .pyc")
+    warm = measure_interleaved(python, [j.job(bytecode=True) for j in jobs], runs)
+    rows = [
+        *(Row(f"({y.name})", [], cold.get(y.name), warm[y.name]) for y in sticks),
+        *(Row(f.name, f.sizes, cold.get(f.name), warm[f.name]) for f in [*earlier, *functions]),
+        *rows,
+    ]
+    print(f"Measured with Python {python.version} ({python.executable}), {runs} runs each")
     print(_table(rows))
+    if note:
+        print(note)
     print()
+    routed = [f for f in functions if f.function != "ingest"]
+    if not args.no_routes and routed:
+        layouts = {f.function: Layout(f.path, bytecode=True) for f in routed}
+        cases = route_cases([f.function for f in routed])
+        timings = measure_routes(python, layouts, cases, runs, _progress)
+        print("First request of each route after init (with .pyc), ms: median (lowest-highest)")
+        print(routes_table(timings))
+        print()
+    api = next((f for f in functions if f.function == "api"), None)
+    if args.features and api is not None:
+        _progress("features")
+        print("The api function's import, feature by feature (with .pyc):")
+        print(features_table(python, Layout(api.path, bytecode=True), runs))
+        print()
+    if args.importtime:
+        _progress("import profiles")
+        print(_import_profiles(python, [*functions, *sticks[:1]], args.importtime))
+        print()
     print(_powertools_report())
     return 0
 
 
-def _function_row(python: BytecodeCompiler, function: str, runtime: Path, runs: int) -> list[str]:
+def _progress(what: str) -> None:
+    print(f"... {what}", file=sys.stderr, flush=True)
+
+
+def _prepare(python: BytecodeCompiler, function: str, runtime: Path) -> Function | str:
     if not (REPO_ROOT / "handlers" / f"{function}.py").is_file():
-        return [function, "-", "-", "-", "missing", "missing", "missing"]
+        return "missing"
     try:
         package = ensure_built(function)
     except PackagingError as error:
-        return [function, f"build failed: {error}".splitlines()[0]]
+        return f"build failed: {error}".splitlines()[0]
     sizes = [
         f"{package.layer_unzipped_bytes / MB:.1f}",
         f"{package.layer_zip_bytes / MB:.1f}",
         f"{package.code_unzipped_bytes / 1024:.0f}",
     ]
-    code = _extract_code(package)
-    deps = _host_dependency_set(python, function)
-    path = [code, deps, runtime]
-    cold = _measure(python, path, [function], runs, bytecode=False)
-    warm = _measure(python, path, [function], runs, bytecode=True)
-    return [function, *sizes, *_timing_cells(cold, warm)]
+    code = extract_code(package)
+    path = (code, host_dependency_set(python, function), runtime)
+    return Function(function, sizes, path, code)
 
 
-def _baseline_row(python: BytecodeCompiler, runtime: Path, runs: int) -> list[str]:
-    cold = _measure(python, [runtime], [], runs, bytecode=False, probe=BASELINE_PROBE)
-    warm = _measure(python, [runtime], [], runs, bytecode=True, probe=BASELINE_PROBE)
-    return ["(boto3 + client)", "-", "-", "-", *_timing_cells(cold, warm)]
+def _before_rows(functions: list[Function], checkout: Path) -> list[Function]:
+    """The same functions with another checkout's handlers (same dependency sets): a
+    before/after comparison inside one run."""
+    rows = []
+    for function in functions:
+        code = checkout / ".build" / "bench" / "code" / function.function
+        if code.is_dir():
+            path = (code, *function.path[1:])
+            rows.append(
+                Function(function.function, [], path, code, f"{function.function} (before)")
+            )
+    return rows
 
 
-def _timing_cells(cold: Timing, warm: Timing) -> list[str]:
-    errors = sorted(set(cold.errors + warm.errors))
+def _total_ms(samples: Samples | None) -> list[float]:
+    return [total for total in _run_totals(samples) if total == total]
+
+
+def _run_totals(samples: Samples | None) -> list[float]:
+    """Import + init of each run, ms, in run order (NaN for a failed run)."""
+    if samples is None:
+        return []
     return [
-        f"{cold.import_ms:.0f} / {cold.import_ms + cold.init_ms:.0f}",
-        f"{warm.import_ms:.0f} / {warm.import_ms + warm.init_ms:.0f}",
-        f"{warm.process_ms:.0f}",
-        "; ".join(errors) or "-",
+        (float(run["import"]) + float(run["init"])) * 1000
+        if "import" in run and "init" in run
+        else float("nan")
+        for run in samples.runs
     ]
 
 
-def _measure(
-    python: BytecodeCompiler,
-    path: list[Path],
-    argv: list[str],
-    runs: int,
-    *,
-    bytecode: bool,
-    probe: str = PROBE,
-) -> Timing:
-    env = _probe_environment(path)
-    if bytecode:
-        # Bytecode for everything, from one cache that a first run writes.
-        env["PYTHONPYCACHEPREFIX"] = str(BENCH_ROOT / python.cache_tag / "pycache")
-        _run_probe(python, env, probe, argv)
-    else:
-        # The stdlib's and the runtime SDK's bytecode is read, as on Lambda; nothing of
-        # the code or the dependency set has any, and none is written.
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-    samples = [_run_probe(python, env, probe, argv) for _ in range(runs)]
-    return Timing(
-        import_ms=statistics.median(s[0]["import"] for s in samples) * 1000,
-        init_ms=statistics.median(s[0]["init"] for s in samples) * 1000,
-        process_ms=statistics.median(s[1] for s in samples) * 1000,
-        errors=tuple(samples[0][0]["errors"]),
+def _cell(samples: Samples | None) -> str:
+    totals = _total_ms(samples)
+    if samples is None or not totals:
+        return "-"
+    return (
+        f"{samples.median_ms('import'):.0f} / {statistics.median(totals):.0f} "
+        f"({min(totals):.0f}-{max(totals):.0f})"
     )
 
 
-def _run_probe(
-    python: BytecodeCompiler, env: dict[str, str], probe: str, argv: list[str]
-) -> tuple[dict[str, Any], float]:
-    # -P and an empty working directory: nothing but `path` (and the stdlib) is importable.
-    workdir = BENCH_ROOT / "workdir"
-    workdir.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    completed = subprocess.run(
-        [python.executable, "-S", "-P", "-c", probe, *argv],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    elapsed = time.perf_counter() - start
-    if completed.returncode != 0:
-        last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"import": float("nan"), "init": float("nan"), "errors": [last]}, elapsed
-    return json.loads(completed.stdout.strip().splitlines()[-1]), elapsed
+def _ratio(samples: Samples | None, yardstick: Row | None) -> str:
+    """Median of the per-round ratios: runs of one round ran back to back (round-robin), so
+    a change of the machine's load between rounds cancels out."""
+    ours, theirs = _run_totals(samples), _run_totals(yardstick.warm if yardstick else None)
+    pairs = zip(ours, theirs, strict=False)  # a yardstick that did not install has no runs
+    ratios = [a / b for a, b in pairs if a == a and b == b]
+    if not ratios:
+        return "-"
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
-def _probe_environment(path: list[Path]) -> dict[str, str]:
-    """Lambda-like variables, every required setting made up, AWS pointed at nowhere."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": os.pathsep.join(str(p) for p in path),
-        "AWS_REGION": "eu-west-1",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
-        "AWS_MAX_ATTEMPTS": "1",
-        "AWS_LAMBDA_FUNCTION_NAME": "bench",
-        "POWERTOOLS_SERVICE_NAME": "bench",
-        "POWERTOOLS_METRICS_NAMESPACE": "bench",
-        # As deployed (active tracing): the Tracer is on and patches botocore. Off, outside
-        # Lambda, the X-Ray SDK would build a sampler client instead (~100 ms Lambda never pays).
-        "LAMBDA_TASK_ROOT": str(path[0]),
-        "LLM_PROVIDER": "offline",
-    }
-    return {**_made_up_settings(), **env}
+def _table(rows: list[Row]) -> str:
+    bare = next((row for row in rows if row.name == f"({BARE})"), None)
+    langchain = next((row for row in rows if row.name == f"({LANGCHAIN})"), None)
+    header = [
+        "function",
+        "deps MB",
+        "layer zip MB",
+        "code KB",
+        "source only: import / +init ms",
+        "with .pyc: import / +init ms",
+        "x bare (.pyc, per round)",
+        "x LangChain (.pyc, per round)",
+        "errors",
+    ]
+    cells = []
+    for row in rows:
+        errors = sorted(
+            set((row.cold.errors() if row.cold else []) + (row.warm.errors() if row.warm else []))
+        )
+        cells.append(
+            [
+                row.name,
+                *(row.sizes or ["-"] * 3),
+                _cell(row.cold),
+                _cell(row.warm),
+                _ratio(row.warm, bare),
+                _ratio(row.warm, langchain),
+                row.note or "; ".join(errors) or "-",
+            ]
+        )
+    return format_table(header, cells)
 
 
-def _made_up_settings() -> dict[str, str]:
-    from handlers.core import settings as models
-
-    values: dict[str, str] = {}
-    for model in (models.ApiSettings, models.IngestSettings, models.AgentSettings):
-        for field in model.model_fields.values():
-            if field.alias and field.is_required():
-                values[field.alias] = "1000" if field.annotation in (int, float) else "bench"
-    return values
-
-
-def _extract_code(package: FunctionPackage) -> Path:
-    target = BENCH_ROOT / "code" / package.function
-    shutil.rmtree(target, ignore_errors=True)
-    with zipfile.ZipFile(package.code_archive) as zf:
-        sources = [name for name in zf.namelist() if "/__pycache__/" not in name]
-        zf.extractall(target, members=sources)
-    return target
-
-
-def _host_dependency_set(python: BytecodeCompiler, function: str) -> Path:
-    """The function's requirements for this machine, reinstalled only when they change."""
-    folder = REPO_ROOT / "handlers" / "requirements"
-    constraints = folder / "constraints.txt"
-    # The copy is installed from elsewhere: point its `-c` at the real file, and let the
-    # constraints' content decide staleness too.
-    text = (folder / f"{function}.txt").read_text()
-    text = text.replace("-c constraints.txt", f"-c {constraints}")
-    text += f"# constraints {hashlib.sha256(constraints.read_bytes()).hexdigest()}\n"
-    return _host_install(python, function, text.encode())
-
-
-def _runtime_sdk(python: BytecodeCompiler) -> Path:
-    """boto3 at the venv's version, with bytecode, as the Lambda runtime provides it."""
-    pins = "".join(f"{name}=={version(name)}\n" for name in ("boto3", "botocore"))
-    target = _host_install(python, "runtime", pins.encode(), keep_sdk=True)
-    subprocess.run([python.executable, "-m", "compileall", "-q", str(target)], check=True)
-    return target
-
-
-def _host_install(
-    python: BytecodeCompiler, name: str, requirements: bytes, *, keep_sdk: bool = False
-) -> Path:
-    target = BENCH_ROOT / python.cache_tag / name / "python"
-    stamp = target.parent / "inputs.sha256"
-    digest = hashlib.sha256(requirements + python.identity.encode()).hexdigest()
-    if stamp.is_file() and stamp.read_text() == digest and target.is_dir():
-        return target
-    shutil.rmtree(target.parent, ignore_errors=True)
-    target.mkdir(parents=True)
-    requirements_file = target.parent / "requirements.txt"
-    requirements_file.write_bytes(requirements)
-    command = [python.executable, "-m", "pip", "install", "--quiet", "--no-compile"]
-    command += ["--only-binary=:all:", "--target", str(target), "-r", str(requirements_file)]
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if completed.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{completed.stderr[-2000:]}")
-    if not keep_sdk:
-        prune_installed(target)
-    stamp.write_text(digest)
-    return target
+def _import_profiles(
+    python: BytecodeCompiler, subjects: list[Function | Yardstick], runs: int
+) -> str:
+    lines = ["Import + init by package (-X importtime, self ms, median of runs):"]
+    for subject in subjects:
+        job = subject.job(bytecode=True)
+        costs = package_costs(python, job.layout, job.probe, runs, job.env)
+        lines.append(f"- {job.name}: {top_costs(costs)}")
+    return "\n".join(lines)
 
 
 def _powertools_report() -> str:
@@ -315,27 +322,6 @@ def _powertools_report() -> str:
 
 def _tree_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-
-
-def _table(rows: list[list[str]]) -> str:
-    header = [
-        "function",
-        "deps MB",
-        "layer zip MB",
-        "code KB",
-        "source only: import / +init ms",
-        "with .pyc: import / +init ms",
-        "process ms (.pyc)",
-        "init errors",
-    ]
-    width = len(header)
-    padded = [row + [""] * (width - len(row)) for row in rows]
-    widths = [max(len(row[i]) for row in (header, *padded)) for i in range(width)]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in (header, *padded)
-    ]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
 from handlers.core.query_parameters import reject_unknown_query_parameters
 from handlers.core.rest_invocation import handle_rest_invocation
 from handlers.core.settings import AgentSettings
+from handlers.core.snapstart import prime_for_snapshot
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 if TYPE_CHECKING:
@@ -270,6 +271,18 @@ def put_feedback(
     conversationId: ConversationId, messageId: MessageId, request: FeedbackRequest
 ) -> Message:
     return feedback.give_feedback(agent_context(), _user_id(), conversationId, messageId, request)
+
+
+def _prime_questions() -> None:
+    # Under SnapStart the question's retrieval (numpy) and clients go into the snapshot;
+    # the provider stays lazy (its key is read from Secrets Manager).
+    from handlers.core.retrieval.index import HybridIndex  # noqa: F401
+
+    agent_context()
+    _document_source()
+
+
+prime_for_snapshot(_prime_questions)
 
 
 # Responses carry questions, answers and excerpts: the trace keeps none of them.

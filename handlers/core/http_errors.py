@@ -20,7 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from handlers.core.errors import AppError
 
@@ -37,12 +37,17 @@ UNSUPPORTED_CONTENT_TYPE_MESSAGE = "Send the body as JSON (Content-Type: applica
 
 
 class ErrorDetail(BaseModel):
+    # Only the OpenAPI document reads these two: no schema is built at import.
+    model_config = ConfigDict(defer_build=True)
+
     code: str
     message: str
 
 
 class ErrorResponse(BaseModel):
     """The body of every 4xx/5xx answer."""
+
+    model_config = ConfigDict(defer_build=True)
 
     error: ErrorDetail
 

@@ -25,7 +25,9 @@ CsvTuple = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
 
 
 class EnvSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    # defer_build: each function builds its own settings' schema at init, not all of them
+    # at import (docs/benchmarks.md).
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:

@@ -24,7 +24,11 @@ class DocumentStatus(StrEnum):
 
 
 class CamelModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    # defer_build: a schema is built by the first request that validates with it, not at
+    # import, so a cold start pays only for its own route's models (docs/benchmarks.md).
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True
+    )
 
 
 class Document(CamelModel):

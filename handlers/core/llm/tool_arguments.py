@@ -43,7 +43,8 @@ def _clamp_top_k(value: object) -> object:
 
 
 class _Arguments(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: only a question's tool calls validate these; other routes build nothing.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SearchArguments(_Arguments):
