@@ -98,13 +98,14 @@ def test_sign_up_upload_ask_cite_delete_sign_out(
     expect(page).to_have_url(re.compile(r"/chat/\?c=\w+$"))
     expect(page.get_by_label("Your question")).to_have_value("")
 
-    # And opening a citation shows the document's name, page and excerpt.
+    # And opening a citation shows the document's name, its section (Markdown has no pages)
+    # and the section's text with the answering sentence highlighted.
     citations.first.click()
     panel = message.get_by_test_id("citation-panel")
     expect(panel.get_by_test_id("citation-document")).to_have_text("handbook.md")
-    expect(panel.get_by_test_id("citation-page")).to_contain_text("page 1")
-    # (the page's text with the quote highlighted, or the excerpt alone for older answers)
-    expect(panel).to_contain_text("nautical miles")
+    expect(panel.get_by_test_id("citation-page")).to_contain_text("Field handbook")
+    expect(panel.get_by_test_id("citation-quote")).to_contain_text("nautical miles")
+    expect(panel.get_by_test_id("citation-text")).to_contain_text("built in 1874")
     screenshot(page, "06-chat-citation")
 
     # When they delete the document (after confirming), it leaves the list.
