@@ -19,21 +19,17 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.core import metric_names
 from handlers.core.clock import utc_now
 from handlers.core.documents.table import DocumentTable
-from handlers.core.invocation_metrics import begin_invocation, publish_metrics, record_count
+from handlers.core.invocation_metrics import record_count
 from handlers.core.layout import parse_raw_key
 from handlers.core.s3_notifications import created_objects
 from handlers.core.settings import StorageSettings
+from handlers.core.sqs_batch import process_sqs_batch
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="dead_letters")
@@ -83,17 +79,9 @@ def fail_dead_lettered(table: DocumentTable, bucket: str, record: SQSRecord) -> 
 @trace_handler(tracer, capture_response=True)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    begin_invocation()
     table, settings = dead_letter_context()
 
     def handle(record: SQSRecord) -> None:
         fail_dead_lettered(table, settings.bucket_name, record)
 
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    try:
-        response = process_partial_response(
-            event=event, record_handler=handle, processor=processor, context=context
-        )
-        return dict(response)
-    finally:
-        publish_metrics()
+    return process_sqs_batch(event, context, handle)

@@ -24,11 +24,6 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Tracer
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -42,8 +37,6 @@ from handlers.core.ingest_document import (
     ingest_object,
 )
 from handlers.core.invocation_metrics import (
-    begin_invocation,
-    publish_metrics,
     record_count,
     record_milliseconds,
 )
@@ -51,6 +44,7 @@ from handlers.core.layout import MAX_RECEIVE_COUNT, parse_raw_key
 from handlers.core.s3_notifications import ObjectCreated
 from handlers.core.s3_notifications import created_objects as notifications_in
 from handlers.core.settings import IngestSettings
+from handlers.core.sqs_batch import process_sqs_batch
 from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="ingest")
@@ -145,7 +139,6 @@ def _handle_upload(
 @trace_handler(tracer, capture_response=True)
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    begin_invocation()
     ctx = ingest_context()
 
     def handle(record: SQSRecord) -> None:
@@ -158,11 +151,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
                 ):
                     _handle_upload(ctx, record, created, child_limits(context))
 
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    try:
-        response = process_partial_response(
-            event=event, record_handler=handle, processor=processor, context=context
-        )
-        return dict(response)
-    finally:
-        publish_metrics()
+    return process_sqs_batch(event, context, handle)
