@@ -8,7 +8,9 @@ refusal): the retrieval and answering ceiling the gate can at best keep.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ import pytest
 
 from benchmarks.embedders.minilm import MiniLM
 from handlers.core.derived.vectors import Matrix
-from handlers.core.llm import embeddings
+from handlers.core.llm import embeddings, tools
 from handlers.core.llm.embeddings import Embedder
 from handlers.core.retrieval import fusion, gate, index
 
@@ -32,6 +34,11 @@ class Variant:
     dense_weight: float
     semantic_gate: bool
     min_cosine: float = gate.SEMANTIC_MIN_COSINE
+    # A second opinion on the lexical gate's refusals only: the model embeds the question
+    # and the first `rescue_top` passages (truncated to `rescue_tokens`) at question time.
+    rescue: Callable[[], MiniLM] | None = None
+    rescue_top: int = 3
+    rescue_tokens: int = 256
 
 
 class CachedModelEmbedder:
@@ -90,4 +97,31 @@ def use_variant(variant: Variant, *, gate_open: bool = False) -> Iterator[None]:
         patch.setattr(gate, "SEMANTIC_MIN_COSINE", variant.min_cosine)
         if gate_open:
             patch.setattr(gate, "MIN_COVERAGE", -1.0)
+        if variant.rescue is not None:
+            patch.setattr(tools.AgentTools, "gated_search", _rescued(variant, variant.rescue()))
         yield
+
+
+RESCUE_SECONDS: list[float] = []  # the time each rescue took, for the report
+
+
+def _rescued(variant: Variant, model: MiniLM) -> Callable[..., tools.Search]:
+    searched = tools.AgentTools.gated_search
+
+    def gated_search(
+        self: tools.AgentTools, question: str, top_k: int = tools.GATE_TOP_K
+    ) -> tools.Search:
+        search = searched(self, question, top_k)
+        if search.evidence.found or not search.hits:
+            return search
+        started = time.perf_counter()
+        texts = [p.text for _, p in search.hits if not p.navigation][: variant.rescue_top]
+        ids = [model.token_ids(t)[: variant.rescue_tokens] for t in [question, *texts]]
+        vectors = model.encode_ids(ids)
+        RESCUE_SECONDS.append(time.perf_counter() - started)
+        if texts and float((vectors[1:] @ vectors[0]).max()) >= variant.min_cosine:
+            evidence = dataclasses.replace(search.evidence, found=True)
+            return dataclasses.replace(search, evidence=evidence)
+        return search
+
+    return gated_search
