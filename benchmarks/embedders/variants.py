@@ -102,7 +102,8 @@ def use_variant(variant: Variant, *, gate_open: bool = False) -> Iterator[None]:
         yield
 
 
-RESCUE_SECONDS: list[float] = []  # the time each rescue took, for the report
+RESCUE_SECONDS: list[float] = []  # the time each re-check took, for the report
+RESCUE_COSINES: dict[str, float] = {}  # question → its best passage's cosine when re-checked
 
 
 def _rescued(variant: Variant, model: MiniLM) -> Callable[..., tools.Search]:
@@ -119,7 +120,9 @@ def _rescued(variant: Variant, model: MiniLM) -> Callable[..., tools.Search]:
         ids = [model.token_ids(t)[: variant.rescue_tokens] for t in [question, *texts]]
         vectors = model.encode_ids(ids)
         RESCUE_SECONDS.append(time.perf_counter() - started)
-        if texts and float((vectors[1:] @ vectors[0]).max()) >= variant.min_cosine:
+        best = float((vectors[1:] @ vectors[0]).max()) if texts else 0.0
+        RESCUE_COSINES[question] = round(best, 3)
+        if best >= variant.min_cosine:
             evidence = dataclasses.replace(search.evidence, found=True)
             return dataclasses.replace(search, evidence=evidence)
         return search
