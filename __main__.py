@@ -15,7 +15,7 @@ from components.observability import MonitoredFunction, Observability, Observabi
 from components.observability.canary import HealthCanary, HealthCanaryArgs, canary_name
 from components.site_files import site_files
 from components.tags import stack_tags
-from handlers.core import layout
+from handlers.core.contracts import layout
 
 config = load_config()
 stack = pulumi.get_stack()

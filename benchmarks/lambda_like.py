@@ -191,7 +191,7 @@ def probe_environment(path: Sequence[Path]) -> dict[str, str]:
 
 
 def made_up_settings() -> dict[str, str]:
-    from handlers.core import settings as models
+    from handlers.core.runtime import settings as models
 
     values: dict[str, str] = {}
     for model in (models.ApiSettings, models.IngestSettings, models.AgentSettings):

@@ -2,7 +2,7 @@
 
 A customer-managed KMS key encrypts all of it: the documents bucket, the ingest queue and
 its dead-letter queue, and the single DynamoDB table. Key names, the bucket layout and the
-queue settings come from `handlers.core.layout`, the module the handlers use too.
+queue settings come from `handlers.core.contracts.layout`, the module the handlers use too.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pulumi_aws as aws
 from components import policies
 from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
-from handlers.core import layout
+from handlers.core.contracts import layout
 
 
 @dataclass(frozen=True)

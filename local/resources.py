@@ -1,7 +1,7 @@
 """Create the product's AWS resources in the embedded AWS, from the shared definitions.
 
 Table keys and TTL, the bucket's notification prefix and events, and the queues' visibility
-and redrive settings come from `handlers.core.layout`, the module the Pulumi components use.
+and redrive settings come from `handlers.core.contracts.layout`, the module the Pulumi components use.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.core import layout
-from handlers.core.password_policy import PASSWORD_POLICY
+from handlers.core.contracts import layout
+from handlers.core.contracts.password_policy import PASSWORD_POLICY
 from local import defaults
 
 

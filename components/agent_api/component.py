@@ -28,7 +28,7 @@ from components.config import (
 from components.lambda_package import FunctionPackage
 from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
-from handlers.core import layout
+from handlers.core.contracts import layout
 
 
 @dataclass(frozen=True)

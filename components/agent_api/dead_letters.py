@@ -27,7 +27,7 @@ from components.agent_api.permissions import (
 )
 from components.config import FunctionSettings
 from components.lambda_package import FunctionPackage
-from handlers.core import layout, metric_names
+from handlers.core.contracts import layout, metric_names
 
 KEY = "dead_letters"
 # A few DynamoDB updates per message: the smallest memory is plenty.

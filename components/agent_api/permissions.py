@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components import policies
-from handlers.core import layout
+from handlers.core.contracts import layout
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
 
+from handlers.core.contracts.layout import chunks_key, embeddings_key, raw_key
 from handlers.core.derived import FORMAT_VERSION, LEGACY_FORMAT_VERSION
 from handlers.core.derived.passage import Part, Passage
 from handlers.core.derived.passages_file import legacy_chunks_bytes
@@ -26,7 +27,6 @@ from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.ids import new_id
-from handlers.core.layout import chunks_key, embeddings_key, raw_key
 from handlers.core.llm.embeddings import Embedder, OfflineEmbedder
 from tests.agent.fake_openai import FakeOpenAI
 from tests.support.aws import BUCKET as BUCKET

@@ -10,12 +10,12 @@ import boto3
 import numpy as np
 import pytest
 
+from handlers.core.contracts.layout import bm25_key, passages_key
 from handlers.core.derived.cache import DocumentCache
 from handlers.core.derived.passage import Part, Passage
 from handlers.core.derived.passages_file import passages_file_bytes
 from handlers.core.derived.source import EmbeddingSpace, S3DocumentSource
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import bm25_key, passages_key
 from handlers.core.llm.embeddings import OfflineEmbedder
 from handlers.core.retrieval.index import HybridIndex
 

@@ -158,7 +158,7 @@ def test_permalink_marks_are_not_part_of_headings() -> None:
 
 
 def test_a_passage_is_indexed_under_its_heading_path_and_quotes_its_text() -> None:
-    from handlers.core.chunking import chunk_parts
+    from handlers.core.ingest.chunking import chunk_parts
 
     body = " ".join(["filler"] * 700) + " errors are allowed"
     parts = build_parts(

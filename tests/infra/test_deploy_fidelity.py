@@ -22,9 +22,9 @@ from components.lambda_package import (
     S3_UPLOAD_THRESHOLD_BYTES,
     FunctionPackage,
 )
-from handlers.core import layout
+from handlers.core.contracts import layout
+from handlers.core.contracts.routes import STAGE_NAME
 from handlers.core.conversations.models import MAX_QUESTION_LENGTH
-from handlers.core.routes import STAGE_NAME
 from policy.doc_agent_guardrails.values import statements
 from tests.infra.program import MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import ACCOUNT_ID, AwsMocks, Registered

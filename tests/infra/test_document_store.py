@@ -6,7 +6,7 @@ import json
 
 from components.agent_api import dead_letters
 from components.config import parse_config
-from handlers.core import layout
+from handlers.core.contracts import layout
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import StackRun, stack_config

@@ -1,5 +1,5 @@
 """A moto account holding the document store as `components/document_store.py` deploys it:
-the single table and the versioned bucket, both from `handlers.core.layout`. Also the
+the single table and the versioned bucket, both from `handlers.core.contracts.layout`. Also the
 environment a function reads inside that account."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from handlers.core.layout import KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from handlers.core.contracts.layout import KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 REGION = "us-east-1"
 TABLE = "doc-agent-test"

@@ -19,11 +19,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
-from handlers.core.conversations.feedback_models import Feedback
-from handlers.core.conversations.models import MAX_CONVERSATION_MESSAGES, Conversation, Message
-from handlers.core.cursors import decode_cursor, encode_cursor
-from handlers.core.errors import ConflictError, NotFoundError
-from handlers.core.layout import (
+from handlers.core.contracts.layout import (
     CONVERSATION_PREFIX,
     PARTITION_KEY,
     SORT_KEY,
@@ -32,6 +28,10 @@ from handlers.core.layout import (
     message_sk_prefix,
     user_pk,
 )
+from handlers.core.conversations.feedback_models import Feedback
+from handlers.core.conversations.models import MAX_CONVERSATION_MESSAGES, Conversation, Message
+from handlers.core.http.cursors import decode_cursor, encode_cursor
+from handlers.core.http.errors import ConflictError, NotFoundError
 
 CONVERSATION_ENTITY = "conversation"
 MESSAGE_ENTITY = "message"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Between the headings of a section path ("Installation", then "Requirements").
-SECTION_SEPARATOR = " \u203a "
+from handlers.core.contracts.layout import SECTION_SEPARATOR as SECTION_SEPARATOR
 
 
 @dataclass(frozen=True)

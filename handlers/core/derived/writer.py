@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from handlers.core.contracts.layout import bm25_key, chunks_key, embeddings_key, passages_key
 from handlers.core.derived.lexical import LexicalIndex
 from handlers.core.derived.lexical_file import lexical_file_bytes
 from handlers.core.derived.passage import Part, Passage
@@ -25,7 +26,6 @@ from handlers.core.derived.passages_file import (
 )
 from handlers.core.derived.vectors import Matrix, matrix_npy, read_matrix
 from handlers.core.documents.files import DocumentFiles
-from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
 
 
 def lexical_bytes(passages: Sequence[Passage], passages_body: bytes) -> bytes:

@@ -15,15 +15,15 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
-from handlers.core.cursors import decode_cursor, encode_cursor
-from handlers.core.documents.models import DocumentRecord, DocumentStatus
-from handlers.core.layout import (
+from handlers.core.contracts.layout import (
     DOCUMENT_PREFIX,
     PARTITION_KEY,
     SORT_KEY,
     document_sk,
     user_pk,
 )
+from handlers.core.documents.models import DocumentRecord, DocumentStatus
+from handlers.core.http.cursors import decode_cursor, encode_cursor
 
 ENTITY = "document"
 

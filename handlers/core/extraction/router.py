@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import ExtractionLimits, Page
 from handlers.core.extraction.sniff import check_type
-from handlers.core.tracing import tracer
+from handlers.core.runtime.tracing import tracer
 
 
 @tracer.capture_method(capture_response=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.core.derived.passage import SECTION_SEPARATOR as SEPARATOR
+from handlers.core.contracts.layout import SECTION_SEPARATOR as SEPARATOR
 
 MAX_HEADING_CHARS = 200
 

@@ -31,7 +31,7 @@ from handlers.core.llm.deadline import MIN_CALL_SECONDS, Deadline
 from handlers.core.llm.errors import LlmUnavailableError
 from handlers.core.llm.prompts import ANSWER_FORMAT, FINAL_ROUND_NOTE, SYSTEM_PROMPT
 from handlers.core.llm.tools import TOOL_SPECS, AgentTools, Search
-from handlers.core.tracing import tracer
+from handlers.core.runtime.tracing import tracer
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from handlers.core.http_errors import error_body
+from handlers.core.http.error_responses import error_body
 
 
 @dataclass(frozen=True)

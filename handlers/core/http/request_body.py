@@ -16,7 +16,10 @@ import binascii
 import json
 from typing import Any
 
-from handlers.core.http_errors import UNSUPPORTED_CONTENT_TYPE_MESSAGE, error_proxy_response
+from handlers.core.http.error_responses import (
+    UNSUPPORTED_CONTENT_TYPE_MESSAGE,
+    error_proxy_response,
+)
 
 JSON_MEDIA_TYPE = "application/json"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})

@@ -3,7 +3,7 @@
 Each function's resolver (`api`, `agent`) describes its own routes; `openapi_document`
 merges them into one document, removes what Powertools adds but the API never answers
 (422: validation errors are 400 with the common error shape), documents on every
-operation the errors API Gateway answers itself (`handlers.core.gateway_errors`) and the
+operation the errors API Gateway answers itself (`handlers.core.http.gateway_errors`) and the
 415 of a body that is not JSON, and declares the Cognito
 authorizer every route sits behind. `scripts/openapi.py` writes it to `docs/openapi.json`
 and a test fails when the committed file is stale.
@@ -17,8 +17,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
-from handlers.core.gateway_errors import GATEWAY_STATUSES
-from handlers.core.http_errors import ERROR_DESCRIPTIONS
+from handlers.core.http.error_responses import ERROR_DESCRIPTIONS
+from handlers.core.http.gateway_errors import GATEWAY_STATUSES
 
 TITLE = "Doc Agent API"
 VERSION = "1.0.0"
@@ -31,7 +31,7 @@ _UNUSED_SCHEMAS = ("HTTPValidationError", "ValidationError", "ResponseValidation
 _ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorResponse"}
 # Besides its own: what API Gateway answers itself on any route, and a function's 500.
 _EVERY_OPERATION_STATUSES = (*GATEWAY_STATUSES, 500)
-# A body in another media type is refused before routing (handlers.core.request_body).
+# A body in another media type is refused before routing (handlers.core.http.request_body).
 _BODY_STATUSES = (415,)
 
 
@@ -72,7 +72,7 @@ def openapi_document(resolvers: Sequence[ApiGatewayResolver]) -> dict[str, Any]:
 
 def _mark_public_routes(paths: dict[str, Any]) -> None:
     """`security: []` on the operations API Gateway serves without the authorizer."""
-    from handlers.core.routes import ROUTES
+    from handlers.core.contracts.routes import ROUTES
 
     for route in ROUTES:
         if route.public:

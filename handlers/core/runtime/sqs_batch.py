@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core.invocation_metrics import begin_invocation, publish_metrics
+from handlers.core.runtime.invocation_metrics import begin_invocation, publish_metrics
 
 
 def process_sqs_batch(

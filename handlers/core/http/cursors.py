@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 
-from handlers.core.errors import InvalidRequestError
+from handlers.core.http.errors import InvalidRequestError
 from handlers.core.ids import is_valid_id
 
 _VERSION = 1

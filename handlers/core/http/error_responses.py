@@ -22,7 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict
 
-from handlers.core.errors import AppError
+from handlers.core.http.errors import AppError
 
 _SERVICE_ERROR_CODES = {
     400: "invalid_request",

@@ -60,6 +60,9 @@ PASSAGES_FILE = "passages.json"
 # Format 1's chunk text: still read for documents ingested before format 2, never written.
 CHUNKS_FILE = "chunks.json"
 EMBEDDINGS_FILE = "embeddings.npy"
+# Between the headings of a stored section path ("Installation", then "Requirements"):
+# extraction joins them, the derived format stores and splits them.
+SECTION_SEPARATOR = " \u203a "
 # BM25 postings precomputed at ingest, so retrieval need not tokenise chunk text.
 BM25_FILE = "bm25.npz"
 

@@ -19,8 +19,8 @@ from enum import StrEnum
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.chunking import chunk_parts
 from handlers.core.clock import utc_now
+from handlers.core.contracts.layout import SUPPORTED_CONTENT_TYPES, parse_raw_key, raw_key
 from handlers.core.derived import FORMAT_VERSION
 from handlers.core.derived.parts import build_parts
 from handlers.core.derived.passage import Part, Passage
@@ -30,11 +30,11 @@ from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
 from handlers.core.extraction.bounded import BoundedExtractionError, ChildLimits, run_bounded
-from handlers.core.layout import SUPPORTED_CONTENT_TYPES, parse_raw_key, raw_key
+from handlers.core.ingest.chunking import chunk_parts
 from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmNotConfiguredError
-from handlers.core.settings import IngestSettings
-from handlers.core.tracing import tracer
+from handlers.core.runtime.settings import IngestSettings
+from handlers.core.runtime.tracing import tracer
 
 logger = Logger(child=True)
 

@@ -15,12 +15,12 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core.auth import find_user_id
-from handlers.core.cors import add_cors_headers
-from handlers.core.http_errors import error_proxy_response
-from handlers.core.invocation_metrics import begin_invocation, publish_metrics
-from handlers.core.request_body import check_request_body
-from handlers.core.routes import is_public
+from handlers.core.contracts.routes import is_public
+from handlers.core.http.auth import find_user_id
+from handlers.core.http.cors import add_cors_headers
+from handlers.core.http.error_responses import error_proxy_response
+from handlers.core.http.request_body import check_request_body
+from handlers.core.runtime.invocation_metrics import begin_invocation, publish_metrics
 
 
 def handle_rest_invocation(

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
-from handlers.core.errors import InvalidRequestError
+from handlers.core.http.errors import InvalidRequestError
 
 _MAX_NAMED = 3
 _MAX_NAME_CHARS = 40

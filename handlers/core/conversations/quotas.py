@@ -15,8 +15,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from handlers.core.errors import TooManyRequestsError
-from handlers.core.layout import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, quota_sk, user_pk
+from handlers.core.contracts.layout import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, quota_sk, user_pk
+from handlers.core.http.errors import TooManyRequestsError
 
 QUOTA_TTL = timedelta(days=2)
 

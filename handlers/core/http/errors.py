@@ -1,6 +1,6 @@
 """Errors the use cases raise, each with the HTTP status and code the API answers with.
 
-Use cases raise these; `handlers.core.http_errors` turns any of them into the one JSON
+Use cases raise these; `handlers.core.http.error_responses` turns any of them into the one JSON
 error shape `{"error": {"code", "message"}}`. Messages are written for the user: they
 are returned as they are, so they never carry stack traces, keys or other users' data.
 """

@@ -1,11 +1,11 @@
-"""The part route's use case: one page or section of one of the caller's documents."""
+"""The part route's use case: the page or section of a document a citation opens."""
 
 from __future__ import annotations
 
 from handlers.core.derived.part_reader import PartReader
 from handlers.core.documents.models import DocumentPart, DocumentStatus
 from handlers.core.documents.table import DocumentTable
-from handlers.core.errors import NotFoundError
+from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from handlers.core.errors import UnauthorizedError
+from handlers.core.http.errors import UnauthorizedError
 
 _MAX_SUB_LENGTH = 128
 
