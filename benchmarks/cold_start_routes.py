@@ -39,8 +39,8 @@ from benchmarks.lambda_like import (
     init_environment,
     measure_interleaved,
 )
-from components.packaging.bytecode import BytecodeCompiler
 from handlers.core.contracts.routes import ROUTES
+from lambda_build.bytecode import BytecodeCompiler
 
 PROBE = str(Path(__file__).resolve().parent / "probes" / "handler_probe.py")
 USER = "bench0000-0000-4000-8000-000000000000"

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
+import boto3
+import pytest
+from moto import mock_aws
+
 from components.agent_api import dead_letters
 from components.config import parse_config
 from handlers.core.contracts import layout
+from local.resources import create_documents_bucket, create_table
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import StackRun, stack_config
@@ -242,3 +247,42 @@ def test_exports_what_later_components_and_users_need(stack: StackRun) -> None:
     assert stack.outputs["documentsBucket"] == _documents_bucket(stack).outputs["bucket"]
     assert stack.outputs["ingestQueueUrl"] == stack.named("store-ingest").outputs["url"]
     assert as_list(stack.outputs["region"]) == ["eu-west-1"]
+
+
+def test_the_local_stack_creates_the_bucket_and_table_as_deployed(
+    stack: StackRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The local stack and the handler tests create the store in moto through local/resources;
+    # what they create must be what this stack declares (issue 16: the local bucket allowed
+    # GET and HEAD, which no deployed browser may do).
+    origins = ("https://app.example.com",)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        create_documents_bucket(s3, "local-documents", origins)
+        create_table(dynamodb, "local-table")
+        (local_rule,) = s3.get_bucket_cors(Bucket="local-documents")["CORSRules"]
+        versioning = s3.get_bucket_versioning(Bucket="local-documents")["Status"]
+        local_table = dynamodb.describe_table(TableName="local-table")["Table"]
+        local_ttl = dynamodb.describe_time_to_live(TableName="local-table")
+
+    cors = _for_bucket(
+        stack, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", _documents_bucket(stack)
+    )
+    (rule,) = cors.inputs["corsRules"]
+    assert local_rule["AllowedOrigins"] == list(origins)
+    assert local_rule["AllowedMethods"] == rule["allowedMethods"]
+    assert local_rule["AllowedHeaders"] == rule["allowedHeaders"]
+    assert local_rule["ExposeHeaders"] == rule["exposeHeaders"]
+    assert local_rule["MaxAgeSeconds"] == rule["maxAgeSeconds"]
+    assert versioning == "Enabled"
+
+    (table,) = stack.of_type(TABLE)
+    keys = {key["KeyType"]: key["AttributeName"] for key in local_table["KeySchema"]}
+    assert keys == {"HASH": table.inputs["hashKey"], "RANGE": table.inputs["rangeKey"]}
+    assert local_table["BillingModeSummary"]["BillingMode"] == table.inputs["billingMode"]
+    described = local_ttl["TimeToLiveDescription"]
+    assert described["AttributeName"] == table.inputs["ttl"]["attributeName"]

@@ -13,7 +13,7 @@ import pytest
 
 from components.config import CustomDomain
 from components.frontend_site import FrontendSite, FrontendSiteArgs, SiteNotBuiltError
-from components.site_releases import RELEASES_PREFIX
+from components.frontend_site.releases import RELEASES_PREFIX
 from components.tags import stack_tags
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import statements

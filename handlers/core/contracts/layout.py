@@ -1,7 +1,7 @@
 """The storage contract shared by the infrastructure and the handlers.
 
 Table keys, the bucket's key layout and the ingest queue's settings live here, and only
-here: `components/document_store.py`, the local stack and the handlers all import them,
+here: `components/document_store/`, the local stack and the handlers all import them,
 so what is deployed and what the code expects cannot drift. Pure Python, no AWS imports:
 the Pulumi program imports it too.
 """

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from components.packaging.errors import DependencyInstallError
+from lambda_build.errors import DependencyInstallError
 
 LAMBDA_PYTHON_VERSION = "3.13"
 LAMBDA_IMPLEMENTATION = "cp"

@@ -22,28 +22,25 @@ import pulumi
 import pulumi_aws as aws
 
 from components.config import CustomDomain
-from components.private_bucket import bucket_policy, objects_arn, private_bucket
-from components.release import release_version
-from components.site_buckets import access_log_bucket
-from components.site_domain import alias_records, validated_certificate
-from components.site_edge import (
+from components.frontend_site.buckets import access_log_bucket
+from components.frontend_site.domain import alias_records, validated_certificate
+from components.frontend_site.edge import (
     CLEAN_URLS_CODE,
     CLEAN_URLS_RUNTIME,
     HSTS_MAX_AGE_SECONDS,
     content_security_policy,
 )
-from components.site_files import (
+from components.frontend_site.files import (
     ENTRY_PAGE,
     NO_STORE,
     RUNTIME_CONFIG_KEY,
     SiteFile,
-    SiteNotBuiltError,
     site_files,
 )
-from components.site_releases import enable_releases, write_manifest
+from components.frontend_site.releases import enable_releases, write_manifest
+from components.private_bucket import bucket_policy, objects_arn, private_bucket
+from components.release import release_version
 from components.tags import component_tags
-
-__all__ = ["FrontendSite", "FrontendSiteArgs", "SiteNotBuiltError"]
 
 ORIGIN_ID = "site-bucket"
 IMMUTABLE_PATH = "/_next/static/*"
@@ -101,7 +98,7 @@ class FrontendSite(pulumi.ComponentResource):
         )
         self.distribution = self._create_distribution(certificate_arn)
         self._create_bucket_policy()
-        # Releases (components/site_releases.py): versioned objects and a manifest per deploy.
+        # Releases (components/frontend_site/releases.py): versioned objects and a manifest per deploy.
         versioning = enable_releases(f"{name}-assets", self.bucket, self._child)
         uploaded = self._upload(files, versioning)
         write_manifest(name, self.bucket, release_version(), uploaded, self._tags, self._child)

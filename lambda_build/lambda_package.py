@@ -4,12 +4,12 @@
 missing or stale: the layer when its requirements file or the target platform changed,
 the code archive when a module the function imports changed (each archive holds only
 the `handlers` modules its handler can import). Both carry Python 3.13 bytecode when a
-3.13 interpreter is at hand (`components/packaging/bytecode.py`). Archives are
+3.13 interpreter is at hand (`lambda_build/bytecode.py`). Archives are
 deterministic, so an unchanged function keeps its `source_code_hash` and Pulumi does not
 redeploy it.
 
 Layout under `.build/{function}/`: `layer.zip` (+ `layer.json`, its manifest) and
-`code.zip` (+ `code.json`). `make build` runs the CLI: `python -m components.lambda_package`.
+`code.zip` (+ `code.json`). `make build` runs the CLI: `python -m lambda_build.lambda_package`.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.packaging.bytecode import (
+from lambda_build.bytecode import (
     SOURCE_ONLY,
     BytecodeCompiler,
     compile_tree,
     machine_compiler,
 )
-from components.packaging.code_archive import function_sources, sources_digest
-from components.packaging.dependency_set import (
+from lambda_build.code_archive import function_sources, sources_digest
+from lambda_build.dependency_set import (
     LAMBDA_IMPLEMENTATION,
     LAMBDA_PLATFORMS,
     LAMBDA_PYTHON_VERSION,
@@ -41,12 +41,12 @@ from components.packaging.dependency_set import (
     layer_entries,
     requirement_files,
 )
-from components.packaging.deterministic_zip import (
+from lambda_build.deterministic_zip import (
     lambda_source_code_hash,
     unzipped_bytes,
     write_deterministic_zip,
 )
-from components.packaging.errors import PackageTooLargeError, PackagingError
+from lambda_build.errors import PackageTooLargeError, PackagingError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = ("api", "agent", "ingest", "dead_letters", "sweeper")
@@ -309,7 +309,7 @@ def format_table(packages: Sequence[FunctionPackage]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m components.lambda_package",
+        prog="python -m lambda_build.lambda_package",
         description="Build each Lambda function's code archive and dependency layer.",
     )
     parser.add_argument("--function", choices=FUNCTIONS, action="append", help="repeatable")

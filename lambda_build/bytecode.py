@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.packaging.errors import PackagingError
+from lambda_build.errors import PackagingError
 
 COMPILER_ENV = "DOC_AGENT_BYTECODE_PYTHON"
 RUNTIME_CACHE_TAG = "cpython-313"

@@ -16,7 +16,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from components.packaging.errors import PackagingError
+from lambda_build.errors import PackagingError
 
 HANDLERS_PACKAGE = "handlers"
 
