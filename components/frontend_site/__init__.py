@@ -1,7 +1,8 @@
 """FrontendSite: the static site on a private bucket behind CloudFront.
 
-`component.py` declares the resources; `files.py` reads the build (frontend/out), `edge.py`
-holds the security headers and the clean-URL function, `buckets.py` the access-log bucket,
+`component.py` declares the resources; `distribution.py` the CloudFront distribution and its
+policies, `files.py` reads the build (frontend/out), `edge.py` holds the CSP and the
+clean-URL function, `buckets.py` the access-log bucket,
 `domain.py` the optional custom domain, `releases.py` the versioned release manifest that
 `ops/rollback.py` reads.
 """

@@ -23,15 +23,9 @@ import pulumi_aws as aws
 
 from components.config import CustomDomain
 from components.frontend_site.buckets import access_log_bucket
+from components.frontend_site.distribution import create_distribution
 from components.frontend_site.domain import alias_records, validated_certificate
-from components.frontend_site.edge import (
-    CLEAN_URLS_CODE,
-    CLEAN_URLS_RUNTIME,
-    HSTS_MAX_AGE_SECONDS,
-    content_security_policy,
-)
 from components.frontend_site.files import (
-    ENTRY_PAGE,
     NO_STORE,
     RUNTIME_CONFIG_KEY,
     SiteFile,
@@ -41,11 +35,6 @@ from components.frontend_site.releases import enable_releases, write_manifest
 from components.private_bucket import bucket_policy, objects_arn, private_bucket
 from components.release import release_version
 from components.tags import component_tags
-
-ORIGIN_ID = "site-bucket"
-IMMUTABLE_PATH = "/_next/static/*"
-ERROR_PAGE = "/404.html"
-ONE_YEAR_SECONDS = 31_536_000
 
 
 @dataclass(frozen=True)
@@ -96,7 +85,16 @@ class FrontendSite(pulumi.ComponentResource):
             if domain
             else None
         )
-        self.distribution = self._create_distribution(certificate_arn)
+        self.distribution = create_distribution(
+            name,
+            bucket=self.bucket,
+            connect_sources=args.connect_sources,
+            certificate_arn=certificate_arn,
+            custom_domain=domain,
+            price_class=args.price_class,
+            tags=self._tags,
+            opts=self._child,
+        )
         self._create_bucket_policy()
         # Releases (components/frontend_site/releases.py): versioned objects and a manifest per deploy.
         versioning = enable_releases(f"{name}-assets", self.bucket, self._child)
@@ -141,135 +139,6 @@ class FrontendSite(pulumi.ComponentResource):
         # need a key-policy grant for CloudFront, for nothing.
         return private_bucket(
             f"{self._name}-assets", tags=self._tags, opts=self._child, force_destroy=True
-        )
-
-    def _create_distribution(
-        self, certificate_arn: pulumi.Output[str] | None
-    ) -> aws.cloudfront.Distribution:
-        args = self._args
-        access = aws.cloudfront.OriginAccessControl(
-            f"{self._name}-oac",
-            description=f"{self._name}: CloudFront reads the site bucket",
-            origin_access_control_origin_type="s3",
-            signing_behavior="always",
-            signing_protocol="sigv4",
-            opts=self._child,
-        )
-        headers = self._create_headers_policy()
-        no_cache = self._create_cache_policy("no-cache", ttl=0)
-        immutable = self._create_cache_policy("immutable", ttl=ONE_YEAR_SECONDS)
-        clean_urls = aws.cloudfront.Function(
-            f"{self._name}-clean-urls",
-            runtime=CLEAN_URLS_RUNTIME,
-            code=CLEAN_URLS_CODE,
-            comment="/route and /route/ -> /route/index.html",
-            publish=True,
-            tags=self._tags,
-            opts=self._child,
-        )
-        behavior = {
-            "target_origin_id": ORIGIN_ID,
-            "viewer_protocol_policy": "redirect-to-https",
-            "allowed_methods": ["GET", "HEAD", "OPTIONS"],
-            "cached_methods": ["GET", "HEAD"],
-            "response_headers_policy_id": headers.id,
-            "compress": True,
-        }
-        if certificate_arn is None:
-            # CloudFront's own *.cloudfront.net certificate only allows the TLSv1 policy;
-            # TLS >= 1.2 for viewers needs a custom domain (its policy is TLSv1.2_2021).
-            certificate: dict[str, Any] = {"cloudfront_default_certificate": True}
-        else:
-            certificate = {
-                "acm_certificate_arn": certificate_arn,
-                "ssl_support_method": "sni-only",
-                "minimum_protocol_version": "TLSv1.2_2021",
-            }
-        domain = args.custom_domain
-        return aws.cloudfront.Distribution(
-            f"{self._name}-cdn",
-            comment=f"{self._name}: Doc Agent site",
-            enabled=True,
-            is_ipv6_enabled=True,
-            http_version="http2and3",
-            price_class=args.price_class,
-            default_root_object=ENTRY_PAGE,
-            aliases=[domain.domain_name] if domain else None,
-            origins=[
-                {
-                    "origin_id": ORIGIN_ID,
-                    "domain_name": self.bucket.bucket_regional_domain_name,
-                    "origin_access_control_id": access.id,
-                }
-            ],
-            # HTML and config.json: never cached, so a deploy shows at once.
-            default_cache_behavior={
-                **behavior,
-                "cache_policy_id": no_cache.id,
-                "function_associations": [
-                    {"event_type": "viewer-request", "function_arn": clean_urls.arn}
-                ],
-            },
-            ordered_cache_behaviors=[
-                {**behavior, "path_pattern": IMMUTABLE_PATH, "cache_policy_id": immutable.id}
-            ],
-            # Without s3:ListBucket, S3 answers 403 for a missing key: both mean "not found".
-            custom_error_responses=[
-                {
-                    "error_code": code,
-                    "response_code": 404,
-                    "response_page_path": ERROR_PAGE,
-                    "error_caching_min_ttl": 10,
-                }
-                for code in (403, 404)
-            ],
-            restrictions={"geo_restriction": {"restriction_type": "none"}},
-            viewer_certificate=certificate,
-            tags=self._tags,
-            opts=self._child,
-        )
-
-    def _create_headers_policy(self) -> aws.cloudfront.ResponseHeadersPolicy:
-        csp = pulumi.Output.from_input(self._args.connect_sources).apply(content_security_policy)
-        return aws.cloudfront.ResponseHeadersPolicy(
-            f"{self._name}-security-headers",
-            comment=f"{self._name}: HSTS, CSP, nosniff, frame-deny, referrer policy",
-            security_headers_config={
-                "strict_transport_security": {
-                    "access_control_max_age_sec": HSTS_MAX_AGE_SECONDS,
-                    "include_subdomains": True,
-                    "preload": True,
-                    "override": True,
-                },
-                "content_security_policy": {"content_security_policy": csp, "override": True},
-                "content_type_options": {"override": True},
-                "frame_options": {"frame_option": "DENY", "override": True},
-                "referrer_policy": {
-                    "referrer_policy": "strict-origin-when-cross-origin",
-                    "override": True,
-                },
-            },
-            opts=self._child,
-        )
-
-    def _create_cache_policy(self, suffix: str, *, ttl: int) -> aws.cloudfront.CachePolicy:
-        # Own policies instead of the managed ones: no lookups, and the TTLs are visible here.
-        # CloudFront refuses compression settings in the key of a policy that never caches.
-        cached = ttl > 0
-        return aws.cloudfront.CachePolicy(
-            f"{self._name}-{suffix}",
-            comment=f"{self._name}: {suffix}",
-            min_ttl=ttl,
-            default_ttl=ttl,
-            max_ttl=ttl,
-            parameters_in_cache_key_and_forwarded_to_origin={
-                "cookies_config": {"cookie_behavior": "none"},
-                "headers_config": {"header_behavior": "none"},
-                "query_strings_config": {"query_string_behavior": "none"},
-                "enable_accept_encoding_brotli": cached,
-                "enable_accept_encoding_gzip": cached,
-            },
-            opts=self._child,
         )
 
     def _create_bucket_policy(self) -> None:
