@@ -90,7 +90,7 @@ def _record_metrics(result: IngestResult) -> None:
         record_count(metric_names.INGEST_PAGES, result.pages)
     elif result.outcome is Outcome.FAILED:
         record_count(metric_names.DOCUMENTS_FAILED)
-        record_count(f"{metric_names.DOCUMENTS_FAILED}_{result.code}")
+        record_count(metric_names.documents_failed_for(str(result.code)))
     if result.outcome is not Outcome.SKIPPED:
         record_milliseconds(metric_names.INGEST_DURATION_MS, result.duration_ms)
 

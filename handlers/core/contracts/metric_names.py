@@ -1,6 +1,6 @@
 """The business metrics the handlers emit (CloudWatch EMF via Powertools Metrics).
 
-Shared with `components/observability.py`, whose alarms and dashboard name these metrics:
+Shared with `components/observability/`, whose alarms and dashboard name these metrics:
 rename one here and both sides follow. The namespace is set per stack through
 `POWERTOOLS_METRICS_NAMESPACE`; every metric carries one dimension, `service`
 (`POWERTOOLS_SERVICE_NAME`: api, ingest or agent). Pure Python: the Pulumi program imports it.
@@ -22,6 +22,7 @@ DOCUMENTS_UPLOADED = "DocumentsUploaded"
 DOCUMENTS_READY = "DocumentsReady"
 DOCUMENTS_FAILED = "DocumentsFailed"  # one more metric per reason: DocumentsFailed_<reason code>
 INGEST_DURATION_MS = "IngestDuration"
+
 INGEST_PAGES = "IngestPages"
 # dead_letters: uploads whose ingest message was dead-lettered (the worker never finished)
 DOCUMENTS_DEAD_LETTERED = "DocumentsDeadLettered"
@@ -45,3 +46,8 @@ MODEL_DIMENSION = "model"
 SWEPT_UPLOADS_NEVER_ARRIVED = "SweptUploadsNeverArrived"
 SWEPT_REQUEUED = "SweptRequeued"  # ingestion stuck: the upload was delivered to ingest again
 SWEPT_STUCK_FAILED = "SweptStuckFailed"  # still stuck after the re-enqueue: FAILED
+
+
+def documents_failed_for(reason_code: str) -> str:
+    """The per-reason failure metric; the dashboard graphs them all by SEARCHing the prefix."""
+    return f"{DOCUMENTS_FAILED}_{reason_code}"

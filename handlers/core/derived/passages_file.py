@@ -151,15 +151,6 @@ def read_legacy_chunks(document_id: str, body: bytes) -> list[Passage]:
     return passages
 
 
-def legacy_chunks_bytes(passages: Sequence[Passage]) -> bytes:
-    """A format-1 `chunks.json` (tests and benchmarks of old documents): `[{index, page,
-    text}]`."""
-    return json.dumps(
-        [{"index": p.chunk_index, "page": p.page, "text": p.text} for p in passages],
-        ensure_ascii=False,
-    ).encode("utf-8")
-
-
 def _load(body: bytes) -> Any:
     try:
         return json.loads(body)

@@ -140,30 +140,16 @@ def ingest_object(
         # looked at.
         return _fail(ctx, record, exc, started, size=size if size is not None else event_size)
 
-    parts, chunks = extracted.parts, extracted.passages
-    embedder = ctx.embedder()
-    matrix = embedder.embed([chunk.indexed_text for chunk in chunks])
-    write_derived(
+    chunks = extracted.passages
+    finished = write_ready(
         ctx.files,
+        ctx.table,
         record.user_id,
         record.document_id,
-        parts,
-        chunks,
-        matrix,
-        replaces_legacy=reindex,
-    )
-    finished = ctx.table.mark_ready(
-        record.user_id,
-        record.document_id,
-        pages=extracted.pages,
-        chunks=len(chunks),
-        characters=sum(len(part.text) for part in parts),
-        embedding_model=embedder.model_id,
-        embedding_dimensions=embedder.dimensions,
-        derived_format=FORMAT_VERSION,
-        now=utc_now(),
+        extracted,
+        ctx.embedder(),
         size=size,
-        reindexed=reindex,
+        reindex=reindex,
     )
     if not finished:
         # Deleted (or finished by a parallel delivery) meanwhile: leave nothing behind.
@@ -185,6 +171,42 @@ def ingest_object(
         pages=extracted.pages,
         chunks=len(chunks),
         duration_ms=duration_ms,
+    )
+
+
+def write_ready(
+    files: DocumentFiles,
+    table: DocumentTable,
+    user_id: str,
+    document_id: str,
+    extracted: ExtractedText,
+    embedder: Embedder,
+    *,
+    size: int | None = None,
+    reindex: bool = False,
+) -> bool:
+    """Embed the passages, write the derived files, then mark the document READY: what
+    ingest does with a document's text (the tests seed their documents through it too).
+    False when the item is gone or no longer in the status it expected.
+
+    `size`: the stored object's real size; `reindex`: the document was READY in an older
+    derived format (its format-1 files are replaced).
+    """
+    parts, chunks = extracted.parts, extracted.passages
+    matrix = embedder.embed([chunk.indexed_text for chunk in chunks])
+    write_derived(files, user_id, document_id, parts, chunks, matrix, replaces_legacy=reindex)
+    return table.mark_ready(
+        user_id,
+        document_id,
+        pages=extracted.pages,
+        chunks=len(chunks),
+        characters=sum(len(part.text) for part in parts),
+        embedding_model=embedder.model_id,
+        embedding_dimensions=embedder.dimensions,
+        derived_format=FORMAT_VERSION,
+        now=utc_now(),
+        size=size,
+        reindexed=reindex,
     )
 
 

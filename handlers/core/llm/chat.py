@@ -116,9 +116,9 @@ class OpenAIAnswerer:
             partial(
                 client.chat.completions.create,
                 model=self._model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 max_completion_tokens=MAX_COMPLETION_TOKENS,
-                **options,  # type: ignore[arg-type]
+                **options,
             )
         )
         usage.add(completion, (time.perf_counter() - started) * 1000)

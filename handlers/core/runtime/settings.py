@@ -1,6 +1,6 @@
 """Each function's settings, parsed once from its environment.
 
-The Pulumi program sets these variables (components/agent_api.py) and the local stack sets
+The Pulumi program sets these variables (components/agent_api/environment.py) and the local stack sets
 them for its in-process handlers; a test builds each model from the environment the
 program declares, so the two cannot drift. Logic receives a settings object and never
 reads `os.environ` itself.
