@@ -4,9 +4,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
-const path = (url: string) => new URL(url, import.meta.url).pathname;
+const path = (url: string) => fileURLToPath(new URL(url, import.meta.url));
 const SCRIPT = path("../scripts/api-types.mjs");
 const CONTRACT = path("../../docs/openapi.json");
 const COMMITTED = path("./api-schema.ts");

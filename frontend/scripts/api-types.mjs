@@ -9,9 +9,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 
-const path = (url) => new URL(url, import.meta.url).pathname;
+const path = (url) => fileURLToPath(new URL(url, import.meta.url));
 const DEFAULT_INPUT = path("../../docs/openapi.json");
 const DEFAULT_OUTPUT = path("../lib/api-schema.ts");
 const REGENERATE = "cd frontend && npm run api-types";
