@@ -180,7 +180,7 @@ class Library:
         if not legacy:
             self.write(user_id, document_id, pages, embedder)
             return document_id
-        self.write_legacy(user_id, document_id, pages, embedder)
+        self.write(user_id, document_id, pages, embedder, legacy=True)
         self.documents.mark_ready(
             user_id,
             document_id,
@@ -200,9 +200,26 @@ class Library:
         document_id: str,
         pages: Sequence[tuple[int, str]],
         embedder: Embedder,
+        *,
+        legacy: bool = False,
     ) -> None:
         """As ingest does it: one part per text given, passages cut by ingest's chunker,
-        embedded and written by ingest's writer, then READY (again, when it already was)."""
+        embedded and written by ingest's writer, then READY (again, when it already was).
+        `legacy`: only the format-1 files, as an older ingest left them (no status change)."""
+        if legacy:
+            chunks = [
+                Passage(document_id, "", i, page, text) for i, (page, text) in enumerate(pages)
+            ]
+            self.s3.put_object(
+                Bucket=BUCKET,
+                Key=chunks_key(user_id, document_id),
+                Body=legacy_chunks_bytes(chunks),
+            )
+            matrix = embedder.embed([c.text for c in chunks])
+            self.s3.put_object(
+                Bucket=BUCKET, Key=embeddings_key(user_id, document_id), Body=matrix_npy(matrix)
+            )
+            return
         parts = [Part(i + 1, text, page=page) for i, (page, text) in enumerate(pages)]
         extracted = ExtractedText(
             pages=max((page for page, _ in pages), default=1),
@@ -213,22 +230,6 @@ class Library:
         ready = record is not None and record.status is DocumentStatus.READY
         write_ready(
             self.files, self.documents, user_id, document_id, extracted, embedder, reindex=ready
-        )
-
-    def write_legacy(
-        self,
-        user_id: str,
-        document_id: str,
-        pages: Sequence[tuple[int, str]],
-        embedder: Embedder,
-    ) -> None:
-        chunks = [Passage(document_id, "", i, page, text) for i, (page, text) in enumerate(pages)]
-        self.s3.put_object(
-            Bucket=BUCKET, Key=chunks_key(user_id, document_id), Body=legacy_chunks_bytes(chunks)
-        )
-        matrix = embedder.embed([c.text for c in chunks])
-        self.s3.put_object(
-            Bucket=BUCKET, Key=embeddings_key(user_id, document_id), Body=matrix_npy(matrix)
         )
 
 

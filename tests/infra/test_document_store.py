@@ -16,17 +16,16 @@ from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import denies_insecure_transport, policy
+from tests.infra.resources import (
+    assert_private_and_owner_enforced,
+    denies_insecure_transport,
+    for_bucket,
+    policy,
+)
 
 BUCKET = "aws:s3/bucket:Bucket"
 QUEUE = "aws:sqs/queue:Queue"
 TABLE = "aws:dynamodb/table:Table"
-
-
-def _for_bucket(run: StackRun, token: str, bucket: Registered) -> Registered:
-    matches = run.by_input(token, "bucket", bucket.outputs["bucket"])
-    assert len(matches) == 1, f"{bucket.name}: {len(matches)} {token}"
-    return matches[0]
 
 
 def _documents_bucket(run: StackRun) -> Registered:
@@ -36,32 +35,19 @@ def _documents_bucket(run: StackRun) -> Registered:
 def test_every_bucket_blocks_public_access(stack: StackRun) -> None:
     assert stack.of_type(BUCKET)
     for bucket in stack.of_type(BUCKET):
-        block = _for_bucket(stack, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
-        assert all(
-            block.inputs[flag]
-            for flag in (
-                "blockPublicAcls",
-                "blockPublicPolicy",
-                "ignorePublicAcls",
-                "restrictPublicBuckets",
-            )
-        ), bucket.name
-        ownership = _for_bucket(
-            stack, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket
-        )
-        assert ownership.inputs["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+        assert_private_and_owner_enforced(stack, bucket)
 
 
 def test_every_bucket_is_encrypted_and_tls_only(stack: StackRun) -> None:
     for bucket in stack.of_type(BUCKET):
-        sse = _for_bucket(
+        sse = for_bucket(
             stack,
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             bucket,
         )
         rule = sse.inputs["rules"][0]
         assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] in ("aws:kms", "AES256")
-        bucket_policy = policy(_for_bucket(stack, "aws:s3/bucketPolicy:BucketPolicy", bucket))
+        bucket_policy = policy(for_bucket(stack, "aws:s3/bucketPolicy:BucketPolicy", bucket))
         assert denies_insecure_transport(bucket_policy, bucket.outputs["arn"]), bucket.name
         assert denies_insecure_transport(bucket_policy, bucket.outputs["arn"] + "/*"), bucket.name
         tls_floor = [
@@ -75,7 +61,7 @@ def test_every_bucket_is_encrypted_and_tls_only(stack: StackRun) -> None:
 def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: StackRun) -> None:
     bucket = _documents_bucket(stack)
     key = stack.named("store-key")
-    sse = _for_bucket(
+    sse = for_bucket(
         stack,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         bucket,
@@ -86,9 +72,9 @@ def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: Sta
         "kmsMasterKeyId": key.outputs["arn"],
     }
     assert rule["bucketKeyEnabled"] is True
-    versioning = _for_bucket(stack, "aws:s3/bucketVersioning:BucketVersioning", bucket)
+    versioning = for_bucket(stack, "aws:s3/bucketVersioning:BucketVersioning", bucket)
     assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled"
-    lifecycle = _for_bucket(
+    lifecycle = for_bucket(
         stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket
     )
     rules = {rule["id"]: rule for rule in lifecycle.inputs["rules"]}
@@ -100,7 +86,7 @@ def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: Sta
 
 
 def test_documents_bucket_cors_allows_only_the_site_origins_to_post(stack: StackRun) -> None:
-    cors = _for_bucket(
+    cors = for_bucket(
         stack, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", _documents_bucket(stack)
     )
     config = parse_config(stack_config(stack.stack))
@@ -113,7 +99,7 @@ def test_documents_bucket_cors_allows_only_the_site_origins_to_post(stack: Stack
 def test_raw_uploads_notify_the_ingest_queue_and_only_this_bucket_may_send(stack: StackRun) -> None:
     bucket = _documents_bucket(stack)
     queue = stack.named("store-ingest")
-    notification = _for_bucket(stack, "aws:s3/bucketNotification:BucketNotification", bucket)
+    notification = for_bucket(stack, "aws:s3/bucketNotification:BucketNotification", bucket)
     (target,) = notification.inputs["queues"]
     assert target["queueArn"] == queue.outputs["arn"]
     assert target["filterPrefix"] == layout.RAW_PREFIX
@@ -269,7 +255,7 @@ def test_the_local_stack_creates_the_bucket_and_table_as_deployed(
         local_table = dynamodb.describe_table(TableName="local-table")["Table"]
         local_ttl = dynamodb.describe_time_to_live(TableName="local-table")
 
-    cors = _for_bucket(
+    cors = for_bucket(
         stack, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", _documents_bucket(stack)
     )
     (rule,) = cors.inputs["corsRules"]
