@@ -126,3 +126,37 @@ def test_an_import_inside_a_function_counts(tmp_path: Path) -> None:
         (core / package / "__init__.py").write_text("")
         (core / package / "mod.py").write_text(body)
     assert find_cycle(package_graph(core)) == ["one", "two", "one"]
+
+
+def _imports_under(folder: Path) -> dict[str, set[str]]:
+    """Each module under `folder` (relative path) → the modules it imports."""
+    root = folder.parent
+    found: dict[str, set[str]] = {}
+    for source in folder.rglob("*.py"):
+        module = ".".join(source.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        package = module if source.name == "__init__.py" else module.rsplit(".", 1)[0]
+        found[str(source.relative_to(root))] = set(imported_modules(source, package))
+    return found
+
+
+# What the Pulumi program may load from the handlers: the contracts, and API Gateway's own
+# answers in the API's error shape (the gateway's response templates).
+COMPONENT_IMPORTS_FROM_HANDLERS = ("handlers.core.contracts", "handlers.core.http.gateway_errors")
+
+
+def test_components_import_only_the_contracts_from_the_handlers() -> None:
+    repo = CORE.parents[1]
+    for source, modules in _imports_under(repo / "components").items():
+        from_handlers = {name for name in modules if name.split(".")[0] == "handlers"}
+        stray = {
+            name for name in from_handlers if not name.startswith(COMPONENT_IMPORTS_FROM_HANDLERS)
+        }
+        assert not stray, f"{source} imports {sorted(stray)}"
+
+
+def test_the_build_tooling_imports_no_component_or_handler() -> None:
+    repo = CORE.parents[1]
+    for source, modules in _imports_under(repo / "lambda_build").items():
+        assert not {name for name in modules if name.split(".")[0] in ("components", "handlers")}, (
+            source
+        )
