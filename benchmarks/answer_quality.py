@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.answer_quality [--fast] [--modes offline,openai]
                                                   [--json FILE] [--questions] [--only KEY]
+                                                  [--split NAME]
 
 The labelled set (`benchmarks/quality/answer_set.yaml`) is documentation from Debian's
 packages (PDF, HTML, Markdown, plain text), fetched with `apt-get download` on first use and cached under
@@ -175,8 +176,21 @@ def main() -> None:
         metavar="PREFIX",
         help="ask only the questions whose key starts so (repeatable); every document is kept",
     )
+    parser.add_argument(
+        "--split",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the documents and questions of this split (repeatable): tune, held-out, "
+        "heldout-2; the other documents are left out of the library",
+    )
     args = parser.parse_args()
     labelled = load_set()
+    if args.split:
+        unknown_splits = set(args.split) - set(labelled.split_names())
+        if unknown_splits:
+            parser.error(f"unknown splits {sorted(unknown_splits)}")
+        labelled = labelled.in_splits(tuple(args.split))
     if args.fast:
         labelled = labelled.fast_subset()
     if args.only:

@@ -87,6 +87,15 @@ class LabelledSet:
             names, key=lambda name: (_SPLIT_ORDER.get(name, len(_SPLIT_ORDER)), names.index(name))
         )
 
+    def in_splits(self, names: tuple[str, ...]) -> LabelledSet:
+        """The documents of those splits and the questions reported in them: a library of
+        just those documents (the others are not there as distractors)."""
+        wanted = set(names)
+        return LabelledSet(
+            {k: d for k, d in self.documents.items() if d.split in wanted},
+            [q for q in self.questions if wanted & set(q.splits)],
+        )
+
     def only(self, prefixes: tuple[str, ...]) -> LabelledSet:
         """The questions whose key starts with a prefix, over all the documents (the others
         stay as distractors, so retrieval faces the same library)."""

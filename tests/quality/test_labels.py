@@ -49,3 +49,15 @@ def test_every_question_is_reported_in_a_split_and_the_second_held_out_set_is_so
     assert formats == {"pdf", "html", "md", "txt"}
     # And nothing of it is in the fast subset `make test` holds floors on
     assert not any(q.fast for q in new)
+
+
+def test_a_split_alone_is_its_documents_and_the_questions_written_for_it() -> None:
+    labelled = load_set()
+    alone = labelled.in_splits(("heldout-2",))
+    assert {spec.split for spec in alone.documents.values()} == {"heldout-2"}
+    assert all("heldout-2" in q.splits for q in alone.questions)
+    assert {q.document for q in alone.questions if q.answerable} <= set(alone.documents)
+    original = labelled.in_splits(("tune", "held-out"))
+    assert len(original.documents) == 7
+    assert sum(q.answerable for q in original.questions) == 53
+    assert sum(not q.answerable for q in original.questions) == 10
