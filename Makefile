@@ -127,8 +127,11 @@ $(FRONTEND)/out/index.html: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
 	cd $(FRONTEND) && npm run --silent size
 	touch $@
 
+# The site's API types (lib/api-schema.ts) are generated from docs/openapi.json: a contract
+# change re-runs these checks, and the first fails while the types are stale (frontend/README.md).
 $(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES) $(FRONTEND)/vitest.config.mts \
-		$(wildcard $(FRONTEND)/test-support/*.ts)
+		$(wildcard $(FRONTEND)/test-support/*.ts) docs/openapi.json $(FRONTEND)/scripts/api-types.mjs
+	cd $(FRONTEND) && npm run --silent api-types -- --check
 	cd $(FRONTEND) && npm run lint
 	cd $(FRONTEND) && npm run typecheck
 	cd $(FRONTEND) && npm test
