@@ -41,7 +41,7 @@ def chunk_parts(
         raise ValueError("need size > 0 and 0 <= overlap < size")
     passages: list[Passage] = []
     for part in parts:
-        for start, end in _windows(part.text, size, overlap):
+        for start, end in _part_windows(part, size, overlap):
             passages.append(
                 Passage(
                     document_id=document_id,
@@ -54,10 +54,22 @@ def chunk_parts(
                     section=part.section,
                     start=start,
                     end=end,
-                    navigation=part.navigation,
+                    navigation=part.navigation_at(start, end),
                 )
             )
     return passages
+
+
+def _part_windows(part: Part, size: int, overlap: int) -> list[tuple[int, int]]:
+    """A part's windows; a list of contents inside it is windowed apart from the text
+    around it, so that no passage is half list, half answer."""
+    if part.contents is None:
+        return _windows(part.text, size, overlap)
+    first, last = part.contents
+    windows: list[tuple[int, int]] = []
+    for low, high in ((0, first), (first, last), (last, len(part.text))):
+        windows += [(low + a, low + b) for a, b in _windows(part.text[low:high], size, overlap)]
+    return windows
 
 
 def _windows(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
