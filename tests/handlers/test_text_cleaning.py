@@ -10,13 +10,13 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from handlers.core.chunking import chunk_parts
 from handlers.core.derived.navigation import is_navigation
 from handlers.core.derived.page_furniture import strip_page_furniture
 from handlers.core.derived.parts import build_parts
 from handlers.core.derived.passages_file import passages_file_bytes, read_passages_file
 from handlers.core.extraction import ExtractionLimits, extract_pages
 from handlers.core.extraction.pages import Page, clean_text
+from handlers.core.ingest.chunking import chunk_parts
 
 LIMITS = ExtractionLimits(max_bytes=10 * 1024 * 1024, max_pages=50)
 
