@@ -154,6 +154,23 @@ def test_old_and_new_documents_are_ranked_on_one_scale(setup: Setup) -> None:
     assert scores(new)[0][1] > 0
 
 
+def test_a_question_naming_a_documents_title_ranks_that_document_first(setup: Setup) -> None:
+    # Given two manuals whose passages say the same thing, neither naming its program
+    same = ["The history file keeps the last 500 commands by default.", "Unrelated text."]
+    shell = setup.ingest("shell-reference.pdf", same)
+    plotter = setup.ingest("gnuplot-manual.pdf", same)
+    docs = setup.records(shell, plotter)
+
+    # When a question names one of them
+    gnuplot = setup.index().search(docs, "How long is gnuplot's command history?", top_k=2)
+    neither = setup.index().search(docs, "How long is the command history?", top_k=2)
+
+    # Then that manual's passage comes first, by the title's weight alone
+    assert [h.document_id for h in gnuplot] == [plotter, shell]
+    assert gnuplot[0].lexical_score > gnuplot[1].lexical_score
+    assert neither[0].lexical_score == neither[1].lexical_score
+
+
 def test_a_format_1_document_falls_back_to_its_chunk_text(setup: Setup) -> None:
     # Given a document stored in format 1
     old = setup.legacy("faq.txt", FAQ)
