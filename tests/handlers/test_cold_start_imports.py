@@ -23,7 +23,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from handlers.core.routes import ROUTES
+from handlers.core.contracts.routes import ROUTES
 from tests.handlers.document_flow import agent_caller, deliver, upload
 from tests.support.aws import REGION, create_document_store
 from tests.support.events import rest_proxy_event
@@ -202,7 +202,7 @@ _SCHEMAS = """
 import json, sys
 module = __import__(sys.argv[1], fromlist=["settings"])
 module.settings()
-from handlers.core import settings
+from handlers.core.runtime import settings
 from handlers.core.documents import models as documents
 print(json.dumps({
     name: getattr(source, name).__pydantic_complete__

@@ -1,0 +1,5 @@
+"""Lambda runtime plumbing every function shares.
+
+Settings parsed from the environment, the tracer, business metrics per invocation, SQS
+batches with partial failures, SnapStart priming.
+"""
