@@ -279,6 +279,7 @@ def put_feedback(
 def _prime_questions() -> None:
     # Under SnapStart the question's retrieval (numpy) and clients go into the snapshot;
     # the provider stays lazy (its key is read from Secrets Manager).
+    from handlers.core.llm.tools import AgentTools  # noqa: F401
     from handlers.core.retrieval.index import HybridIndex  # noqa: F401
 
     agent_context()
