@@ -46,9 +46,9 @@ def defer_package_init(name: str) -> None:
 
     def __getattr__(attribute: str) -> Any:
         nonlocal sources
-        if attribute.startswith("__"):
+        if attribute.startswith("__") and attribute != "__all__":  # `import *` needs the init
             raise AttributeError(attribute)
-        if importlib.util.find_spec(f"{name}.{attribute}") is not None:
+        if attribute.isidentifier() and importlib.util.find_spec(f"{name}.{attribute}"):
             return importlib.import_module(f"{name}.{attribute}")
         if sources is None:
             sources = _name_sources(name, spec.origin)

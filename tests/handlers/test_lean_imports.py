@@ -76,3 +76,12 @@ def test_a_package_already_imported_is_left_as_it_is(shop: str) -> None:
 
     assert sys.modules[shop] is imported
     assert "shop.heavy" in sys.modules
+
+
+def test_a_star_import_gets_every_name_the_init_exports(shop: str) -> None:
+    defer_package_init(shop)
+
+    names: dict[str, object] = {}
+    exec("from shop import *", names)  # noqa: S102 (the statement under test)
+
+    assert {"Event", "RestResolver", "RestResponse", "ADDED_BY_INIT"} <= set(names)
