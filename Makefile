@@ -46,7 +46,7 @@ venv: $(VENV)/.installed
 
 # Rebuilds only what is missing or stale; `pulumi up` runs the same step itself.
 build: venv
-	$(PY) -m components.lambda_package
+	$(PY) -m lambda_build.lambda_package
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -76,7 +76,7 @@ quality: venv
 # docs/benchmarks.md. Measured with a Python 3.13 (Lambda's) when the build finds one.
 COLD_START_ARGS ?= --features --importtime 3
 cold-start: venv
-	@python313="$$($(PY) -c 'from components.packaging.bytecode import find_compiler; \
+	@python313="$$($(PY) -c 'from lambda_build.bytecode import find_compiler; \
 	found = find_compiler(); print(found.executable if found else "")')"; \
 	$(PY) -m benchmarks.cold_start $${python313:+--python $$python313} $(COLD_START_ARGS)
 
@@ -85,7 +85,7 @@ cold-start: venv
 # (DOC_AGENT_BYTECODE_PYTHON, python3.13 on the PATH, pyenv) and says so when there is none.
 VENV313 := .venv313
 test-py313: venv site chromium
-	@python313="$$($(PY) -c 'from components.packaging.bytecode import find_compiler; \
+	@python313="$$($(PY) -c 'from lambda_build.bytecode import find_compiler; \
 	found = find_compiler(); print(found.executable if found else "")')"; \
 	if [ -z "$$python313" ]; then \
 	  echo "no Python 3.13 found: set DOC_AGENT_BYTECODE_PYTHON, or put python3.13 on the PATH"; \
@@ -127,8 +127,11 @@ $(FRONTEND)/out/index.html: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES)
 	cd $(FRONTEND) && npm run --silent size
 	touch $@
 
+# The site's API types (lib/api-schema.ts) are generated from docs/openapi.json: a contract
+# change re-runs these checks, and the first fails while the types are stale (frontend/README.md).
 $(FRONTEND)/.checked: $(FRONTEND)/node_modules/.installed $(SITE_SOURCES) $(FRONTEND)/vitest.config.mts \
-		$(wildcard $(FRONTEND)/test-support/*.ts)
+		$(wildcard $(FRONTEND)/test-support/*.ts) docs/openapi.json $(FRONTEND)/scripts/api-types.mjs
+	cd $(FRONTEND) && npm run --silent api-types -- --check
 	cd $(FRONTEND) && npm run lint
 	cd $(FRONTEND) && npm run typecheck
 	cd $(FRONTEND) && npm test

@@ -8,14 +8,14 @@ import pulumi
 
 from components.agent_api import AgentApi, AgentApiArgs, StoreRefs, dead_letters
 from components.config import load_config, openai_api_key
-from components.document_store import DocumentStore, DocumentStoreArgs
+from components.document_store.component import DocumentStore, DocumentStoreArgs
 from components.frontend_site import FrontendSite, FrontendSiteArgs
-from components.lambda_package import FUNCTIONS, ensure_built
+from components.frontend_site.files import site_files
 from components.observability import MonitoredFunction, Observability, ObservabilityArgs
 from components.observability.canary import HealthCanary, HealthCanaryArgs, canary_name
-from components.site_files import site_files
 from components.tags import stack_tags
-from handlers.core import layout
+from handlers.core.contracts import layout
+from lambda_build.lambda_package import FUNCTIONS, ensure_built
 
 config = load_config()
 stack = pulumi.get_stack()

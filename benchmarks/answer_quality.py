@@ -2,16 +2,18 @@
 
     .venv/bin/python -m benchmarks.answer_quality [--fast] [--modes offline,openai]
                                                   [--json FILE] [--questions] [--only KEY]
+                                                  [--split NAME]
 
 The labelled set (`benchmarks/quality/answer_set.yaml`) is documentation from Debian's
-packages (PDF and HTML), fetched with `apt-get download` on first use and cached under
+packages (PDF, HTML, Markdown, plain text), fetched with `apt-get download` on first use and cached under
 `$DOC_AGENT_QUALITY_CACHE` (default `~/.cache/doc-agent/answer-quality/`). Each mode
 ingests every document through the `ingest` handler and asks every question through the
 `agent` handler, in moto: `offline` with the offline provider, `openai` with the OpenAI
 provider against the tests' fake OpenAI server (a scripted reader as the model). Prints,
 per mode: exact page in the top 1 and top 3 citations, within one page (top 3), the fact
 in the answer, correct refusals of unanswerable questions, false refusals of answerable
-ones, and p50/p95 answer latency. `--fast` runs the subset `make test` holds floors on.
+ones, and p50/p95 answer latency; then the rates per format and per split (the documents
+the offline answerer was tuned on, held out, and a second held-out set). `--fast` runs the subset `make test` holds floors on.
 """
 
 from __future__ import annotations
@@ -73,13 +75,36 @@ def format_table(results: list[ModeResult]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for result in results:
-        for fmt in ("pdf", "html"):
+        for fmt in ("pdf", "html", "md", "txt"):
             outcomes = [o for o in result.outcomes if result.formats.get(o.question.key) == fmt]
             if not outcomes:
                 continue
             s = summarise(outcomes)
             rates = " | ".join(_pct(v) for v in (s.top1, s.top3, s.near, s.fact))
             lines.append(f"| {result.mode} | {fmt} | {s.answerable} | {rates} |")
+    return "\n".join(lines)
+
+
+def split_table(results: list[ModeResult]) -> str:
+    """Each split's rates (its answerable questions, and the unanswerable ones written for
+    it), then the whole set: the tuned-on documents apart from those nothing was tuned on."""
+    lines = [
+        "| mode | split | answerable | unanswerable | top1 | top3 | ±1 | fact | refused ✓ "
+        "| false refusals |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in results:
+        groups = [
+            (name, [o for o in result.outcomes if name in result.splits.get(o.question.key, ())])
+            for name in result.split_names
+        ]
+        for name, outcomes in [*groups, ("all", result.outcomes)]:
+            if not outcomes:
+                continue
+            s = summarise(outcomes)
+            rates = (s.top1, s.top3, s.near, s.fact, s.correct_refusals, s.false_refusals)
+            cells = [result.mode, name, str(s.answerable), str(s.unanswerable)]
+            lines.append("| " + " | ".join(cells + [_pct(v) for v in rates]) + " |")
     return "\n".join(lines)
 
 
@@ -114,6 +139,7 @@ def as_json(results: list[ModeResult]) -> dict[str, object]:
                 {
                     "key": o.question.key,
                     "answerable": o.question.answerable,
+                    "splits": list(o.question.splits),
                     "top1": o.top1,
                     "top3": o.top3,
                     "near": o.near,
@@ -150,8 +176,21 @@ def main() -> None:
         metavar="PREFIX",
         help="ask only the questions whose key starts so (repeatable); every document is kept",
     )
+    parser.add_argument(
+        "--split",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only the documents and questions of this split (repeatable): tune, held-out, "
+        "heldout-2; the other documents are left out of the library",
+    )
     args = parser.parse_args()
     labelled = load_set()
+    if args.split:
+        unknown_splits = set(args.split) - set(labelled.split_names())
+        if unknown_splits:
+            parser.error(f"unknown splits {sorted(unknown_splits)}")
+        labelled = labelled.in_splits(tuple(args.split))
     if args.fast:
         labelled = labelled.fast_subset()
     if args.only:
@@ -183,6 +222,8 @@ def main() -> None:
     print(table(results))
     print()
     print(format_table(results))
+    print()
+    print(split_table(results))
     if args.json:
         args.json.write_text(json.dumps(as_json(results), indent=2, ensure_ascii=False))
 

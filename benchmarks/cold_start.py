@@ -54,10 +54,10 @@ from benchmarks.lambda_like import (
     measure_interleaved,
     runtime_sdk,
 )
-from components.lambda_package import FUNCTIONS, REPO_ROOT, ensure_built
-from components.packaging.bytecode import BytecodeCompiler, probe
-from components.packaging.dependency_set import install_dependency_set
-from components.packaging.errors import PackagingError
+from lambda_build.bytecode import BytecodeCompiler, probe
+from lambda_build.dependency_set import install_dependency_set
+from lambda_build.errors import PackagingError
+from lambda_build.lambda_package import FUNCTIONS, REPO_ROOT, ensure_built
 
 MB = 1_048_576
 HANDLER_PROBE = str(Path(__file__).resolve().parent / "probes" / "handler_probe.py")

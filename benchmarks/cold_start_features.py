@@ -15,7 +15,7 @@ from pathlib import Path
 from benchmarks.cold_start_routes import format_table
 from benchmarks.lambda_like import Job, Layout, measure_interleaved
 from benchmarks.probes.feature_probe import STEPS
-from components.packaging.bytecode import BytecodeCompiler
+from lambda_build.bytecode import BytecodeCompiler
 
 PROBE = str(Path(__file__).resolve().parent / "probes" / "feature_probe.py")
 

@@ -16,7 +16,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.lambda_like import Job, Layout, host_install
-from components.packaging.bytecode import BytecodeCompiler
+from lambda_build.bytecode import BytecodeCompiler
 
 PROBE = str(Path(__file__).resolve().parent / "probes" / "peer_probe.py")
 LANGCHAIN_SET = (

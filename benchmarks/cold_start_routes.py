@@ -4,14 +4,14 @@ The local stack (`local.LocalStack`: moto, the resources from the shared definit
 SQS poller feeding the ingest handler) runs here; a READY document, a conversation and a
 message are created through the handlers in-process. Each measured run is then a fresh
 Lambda-like process (`benchmarks.lambda_like`) that imports the function, initialises it
-and serves one API Gateway event generated from `handlers.core.routes.ROUTES`, with
+and serves one API Gateway event generated from `handlers.core.contracts.routes.ROUTES`, with
 tracing and metrics on as deployed. A DELETE gets a resource of its own each run.
 
 Two modes per route:
 - *cold*: import + init, then the request: what the first user after an idle period waits
   for, besides Lambda's own start-up, when SnapStart is off.
 - *primed*: the same with `AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`, so the handler's
-  init primes what it primes for a SnapStart snapshot (`handlers.core.snapstart`): the
+  init primes what it primes for a SnapStart snapshot (`handlers.core.runtime.snapstart`): the
   request is what a restored container still does (Lambda's restore itself is not
   measurable here).
 The request's time inside botocore's HTTP send (moto answering, connections set up) is
@@ -39,8 +39,8 @@ from benchmarks.lambda_like import (
     init_environment,
     measure_interleaved,
 )
-from components.packaging.bytecode import BytecodeCompiler
-from handlers.core.routes import ROUTES
+from handlers.core.contracts.routes import ROUTES
+from lambda_build.bytecode import BytecodeCompiler
 
 PROBE = str(Path(__file__).resolve().parent / "probes" / "handler_probe.py")
 USER = "bench0000-0000-4000-8000-000000000000"

@@ -38,7 +38,7 @@ _AFTER = """
 import json, sys
 from handlers.core.extraction import ExtractionError, ExtractionLimits
 from handlers.core.extraction.bounded import BoundedExtractionError, ChildLimits, run_bounded
-from handlers.core.ingest_document import parts_and_passages
+from handlers.core.ingest.service import parts_and_passages
 data = open(sys.argv[1], "rb").read()
 limits = ExtractionLimits(max_bytes=50 * 1024 * 1024, max_pages=2000)
 child = ChildLimits.for_function(memory_mb=int(sys.argv[3]), remaining_ms=int(sys.argv[4]) * 1000)
@@ -57,7 +57,7 @@ print(json.dumps(out))
 
 _BEFORE = """
 import json, sys
-from handlers.core.chunking import chunk_pages
+from handlers.core.ingest.chunking import chunk_pages
 from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
 data = open(sys.argv[1], "rb").read()
 limits = ExtractionLimits(max_bytes=50 * 1024 * 1024, max_pages=2000)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from benchmarks.lambda_like import BENCH_ROOT, Layout, probe_environment
-from components.packaging.bytecode import BytecodeCompiler
+from lambda_build.bytecode import BytecodeCompiler
 
 STDLIB = "(stdlib)"
 

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from handlers.core.chunking import chunk_parts  # noqa: E402
 from handlers.core.derived.parts import build_parts  # noqa: E402
 from handlers.core.extraction import ExtractionLimits, extract_pages  # noqa: E402
+from handlers.core.ingest.chunking import chunk_parts  # noqa: E402
 from handlers.core.llm.embeddings import OfflineEmbedder  # noqa: E402
 
 SIZES = (10, 100, 500)

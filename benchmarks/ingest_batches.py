@@ -24,7 +24,7 @@ from moto import mock_aws
 
 from handlers.core.extraction import ExtractionLimits
 from handlers.core.extraction.bounded import ChildLimits, run_bounded
-from handlers.core.ingest_document import parts_and_passages
+from handlers.core.ingest.service import parts_and_passages
 from tests.handlers import samples
 from tests.handlers.document_flow import Uploaded, upload, upload_event
 from tests.security.hostile_files import pdf_inflate_bomb

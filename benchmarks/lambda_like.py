@@ -24,9 +24,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from components.lambda_package import REPO_ROOT, FunctionPackage
-from components.packaging.bytecode import BytecodeCompiler
-from components.packaging.dependency_set import prune_installed
+from lambda_build.bytecode import BytecodeCompiler
+from lambda_build.dependency_set import prune_installed
+from lambda_build.lambda_package import REPO_ROOT, FunctionPackage
 
 BENCH_ROOT = REPO_ROOT / ".build" / "bench"
 # What a function builds for every request (its init); a route's own clients (the agent's
@@ -191,7 +191,7 @@ def probe_environment(path: Sequence[Path]) -> dict[str, str]:
 
 
 def made_up_settings() -> dict[str, str]:
-    from handlers.core import settings as models
+    from handlers.core.runtime import settings as models
 
     values: dict[str, str] = {}
     for model in (models.ApiSettings, models.IngestSettings, models.AgentSettings):

@@ -39,18 +39,19 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 import boto3
 from moto import mock_aws
 
+from handlers.core.contracts.layout import bm25_key, chunks_key, embeddings_key, passages_key
 from handlers.core.derived.cache import DocumentCache
 from handlers.core.derived.passage import Part, Passage
-from handlers.core.derived.passages_file import legacy_chunks_bytes, passages_file_bytes
+from handlers.core.derived.passages_file import passages_file_bytes
 from handlers.core.derived.source import S3DocumentSource
 from handlers.core.derived.writer import lexical_bytes
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.ids import new_id
-from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
 from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, OfflineEmbedder
 from handlers.core.llm.offline import OfflineAnswerer
 from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.index import HybridIndex
+from tests.support.derived_files import legacy_chunks_bytes
 
 BUCKET = "bench"
 USER = "bench-user"

@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 # First: Powertools' event_handler and data_classes packages load only the modules used.
-import handlers.core.lean_imports  # noqa: F401  # isort: skip
+import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -21,7 +21,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core.auth import require_user_id
 from handlers.core.conversations import feedback, service
 from handlers.core.conversations.feedback_models import FeedbackRequest
 from handlers.core.conversations.models import (
@@ -36,15 +35,16 @@ from handlers.core.conversations.models import (
     MessagePage,
 )
 from handlers.core.documents.models import DocumentPart
-from handlers.core.errors import AppError
-from handlers.core.http_errors import register_error_handlers, route_responses
+from handlers.core.http.auth import require_user_id
+from handlers.core.http.error_responses import register_error_handlers, route_responses
+from handlers.core.http.errors import AppError
+from handlers.core.http.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
+from handlers.core.http.query_parameters import reject_unknown_query_parameters
+from handlers.core.http.rest_invocation import handle_rest_invocation
 from handlers.core.llm.deadline import Deadline
-from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
-from handlers.core.query_parameters import reject_unknown_query_parameters
-from handlers.core.rest_invocation import handle_rest_invocation
-from handlers.core.settings import AgentSettings
-from handlers.core.snapstart import prime_for_snapshot
-from handlers.core.tracing import PATCHED_MODULES, trace_handler
+from handlers.core.runtime.settings import AgentSettings
+from handlers.core.runtime.snapstart import prime_for_snapshot
+from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
 
 if TYPE_CHECKING:
     from handlers.core.derived.part_reader import PartReader
@@ -113,9 +113,9 @@ def _provider() -> tuple[Answerer, Embedder]:
 def agent_context() -> service.AgentContext:
     import boto3
 
+    from handlers.core.conversations.quotas import DailyQuota
     from handlers.core.conversations.table import ConversationTable
     from handlers.core.documents.table import DocumentTable
-    from handlers.core.quotas import DailyQuota
 
     config = settings()
     table = boto3.resource("dynamodb").Table(config.table_name)
@@ -254,7 +254,7 @@ def post_message(conversationId: ConversationId, request: AskRequest) -> Message
 )
 def get_document_part(documentId: DocumentId, part: PartNumber) -> DocumentPart:
     # Served here, not by `api`: this function already reads derived files.
-    from handlers.core.documents.parts import get_document_part as get_part
+    from handlers.core.conversations.document_parts import get_document_part as get_part
 
     return get_part(agent_context().documents, _part_reader(), _user_id(), documentId, part)
 

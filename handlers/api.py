@@ -13,7 +13,7 @@ from functools import cache
 from typing import Annotated, Any
 
 # First: Powertools' event_handler and data_classes packages load only the modules used.
-import handlers.core.lean_imports  # noqa: F401  # isort: skip
+import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -21,8 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core import metric_names
-from handlers.core.auth import require_user_id
+from handlers.core.contracts import metric_names
 from handlers.core.documents import service
 from handlers.core.documents.models import (
     CreateDocumentRequest,
@@ -31,16 +30,17 @@ from handlers.core.documents.models import (
     DocumentPage,
 )
 from handlers.core.health import CachedHealth, Health, HealthClients, HealthSettings, check_health
-from handlers.core.http_errors import (
+from handlers.core.http.auth import require_user_id
+from handlers.core.http.error_responses import (
     register_error_handlers,
     route_responses,
 )
-from handlers.core.invocation_metrics import record_count
-from handlers.core.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
-from handlers.core.query_parameters import reject_unknown_query_parameters
-from handlers.core.rest_invocation import handle_rest_invocation
-from handlers.core.settings import ApiSettings
-from handlers.core.tracing import PATCHED_MODULES, trace_handler
+from handlers.core.http.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageLimit
+from handlers.core.http.query_parameters import reject_unknown_query_parameters
+from handlers.core.http.rest_invocation import handle_rest_invocation
+from handlers.core.runtime.invocation_metrics import record_count
+from handlers.core.runtime.settings import ApiSettings
+from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="api")
 tracer = Tracer(service="api", patch_modules=PATCHED_MODULES)
@@ -137,7 +137,7 @@ def delete_document(documentId: DocumentId) -> Response[None]:
     return Response(status_code=204, content_type=None, body=None)
 
 
-# --- GET /health: no authorizer (handlers.core.routes marks it public) ----------------------
+# --- GET /health: no authorizer (handlers.core.contracts.routes marks it public) ----------------------
 @cache
 def health() -> CachedHealth:
     import boto3

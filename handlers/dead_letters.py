@@ -19,21 +19,21 @@ from functools import cache
 from typing import Any
 
 # First: Powertools' event_handler and data_classes packages load only the modules used.
-import handlers.core.lean_imports  # noqa: F401  # isort: skip
+import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core import metric_names
 from handlers.core.clock import utc_now
+from handlers.core.contracts import metric_names
+from handlers.core.contracts.layout import parse_raw_key
 from handlers.core.documents.table import DocumentTable
-from handlers.core.invocation_metrics import record_count
-from handlers.core.layout import parse_raw_key
-from handlers.core.s3_notifications import created_objects
-from handlers.core.settings import StorageSettings
-from handlers.core.sqs_batch import process_sqs_batch
-from handlers.core.tracing import PATCHED_MODULES, trace_handler
+from handlers.core.ingest.s3_notifications import created_objects
+from handlers.core.runtime.invocation_metrics import record_count
+from handlers.core.runtime.settings import StorageSettings
+from handlers.core.runtime.sqs_batch import process_sqs_batch
+from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="dead_letters")
 tracer = Tracer(service="dead_letters", patch_modules=PATCHED_MODULES)

@@ -2,7 +2,7 @@
 
 S3 `ObjectCreated` notifications for `raw/` arrive through the ingest queue, one per
 invocation (`layout.INGEST_BATCH_SIZE`: a hostile upload must delay nobody else's). Each
-record is processed on its own (`handlers.core.ingest_document`), its extraction in a child
+record is processed on its own (`handlers.core.ingest.service`), its extraction in a child
 process whose memory and CPU limits come from this function's memory and the time left
 (`child_limits`); a record whose processing raises is reported in `batchItemFailures`, so
 only it is delivered again (the event source mapping has `ReportBatchItemFailures`), and
@@ -24,31 +24,31 @@ from functools import cache
 from typing import Any
 
 # First: Powertools' event_handler and data_classes packages load only the modules used.
-import handlers.core.lean_imports  # noqa: F401  # isort: skip
+import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core import metric_names
+from handlers.core.contracts import metric_names
+from handlers.core.contracts.layout import MAX_RECEIVE_COUNT, parse_raw_key
 from handlers.core.extraction.bounded import ChildLimits
-from handlers.core.ingest_document import (
+from handlers.core.ingest.s3_notifications import ObjectCreated
+from handlers.core.ingest.s3_notifications import created_objects as notifications_in
+from handlers.core.ingest.service import (
     IngestContext,
     IngestResult,
     Outcome,
     fail_after_retries,
     ingest_object,
 )
-from handlers.core.invocation_metrics import (
+from handlers.core.runtime.invocation_metrics import (
     record_count,
     record_milliseconds,
 )
-from handlers.core.layout import MAX_RECEIVE_COUNT, parse_raw_key
-from handlers.core.s3_notifications import ObjectCreated
-from handlers.core.s3_notifications import created_objects as notifications_in
-from handlers.core.settings import IngestSettings
-from handlers.core.sqs_batch import process_sqs_batch
-from handlers.core.tracing import PATCHED_MODULES, trace_handler
+from handlers.core.runtime.settings import IngestSettings
+from handlers.core.runtime.sqs_batch import process_sqs_batch
+from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="ingest")
 tracer = Tracer(service="ingest", patch_modules=PATCHED_MODULES)
@@ -93,7 +93,7 @@ def _record_metrics(result: IngestResult) -> None:
         record_count(metric_names.INGEST_PAGES, result.pages)
     elif result.outcome is Outcome.FAILED:
         record_count(metric_names.DOCUMENTS_FAILED)
-        record_count(f"{metric_names.DOCUMENTS_FAILED}_{result.code}")
+        record_count(metric_names.documents_failed_for(str(result.code)))
     if result.outcome is not Outcome.SKIPPED:
         record_milliseconds(metric_names.INGEST_DURATION_MS, result.duration_ms)
 

@@ -15,13 +15,13 @@ from typing import Any
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handlers.core import metric_names
 from handlers.core.clock import utc_now
-from handlers.core.invocation_metrics import begin_invocation, publish_metrics, record_count
+from handlers.core.contracts import metric_names
+from handlers.core.runtime.invocation_metrics import begin_invocation, publish_metrics, record_count
+from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
 from handlers.core.sweeper.rules import Action, Deadlines
 from handlers.core.sweeper.service import SweepContext, sweep
 from handlers.core.sweeper.settings import SweeperSettings
-from handlers.core.tracing import PATCHED_MODULES, trace_handler
 
 logger = Logger(service="sweeper")
 tracer = Tracer(service="sweeper", patch_modules=PATCHED_MODULES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from handlers.core.routes import STAGE_NAME
+from handlers.core.contracts.routes import STAGE_NAME
 from local.cognito_proxy import CognitoProxy
 from local.gateway import ApiGateway
 from local.http_types import HttpRequest, HttpResponse

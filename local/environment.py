@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from handlers.core.health import HealthSettings
-from handlers.core.settings import AgentSettings, ApiSettings, IngestSettings
+from handlers.core.runtime.settings import AgentSettings, ApiSettings, IngestSettings
 from handlers.core.sweeper.settings import SweeperSettings
 from local import defaults
 from local.resources import StackResources

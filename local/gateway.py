@@ -4,7 +4,7 @@ Behaves like the deployed REST API: an unknown resource or method is a 403
 (MISSING_AUTHENTICATION_TOKEN), a missing or bad token a 401 (UNAUTHORIZED), a body over
 API Gateway's 10 MB a 413, a function that raises or returns something that is not a proxy
 result a 502 — each in the API's error shape with CORS headers, as the deploy's gateway
-responses (`handlers.core.gateway_errors`) answer. The function's own response passes
+responses (`handlers.core.http.gateway_errors`) answer. The function's own response passes
 through untouched.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import traceback
 
-from handlers.core.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
+from handlers.core.contracts.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
 from local.authorizer import CognitoAuthorizer
 from local.functions import FunctionUnavailableError, LocalFunctions
 from local.gateway_response import MAX_REQUEST_BYTES, gateway_error

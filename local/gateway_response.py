@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.core.gateway_errors import BY_TYPE, gateway_error_body
+from handlers.core.http.gateway_errors import BY_TYPE, gateway_error_body
 from local.http_types import HttpResponse
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024

@@ -8,7 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from handlers.core.http_errors import error_body
+from handlers.core.http.error_responses import error_body
 from local.app import LocalApp
 from local.http_types import HttpRequest, HttpResponse
 

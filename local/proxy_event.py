@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from handlers.core.routes import STAGE_NAME
+from handlers.core.contracts.routes import STAGE_NAME
 from local.gateway_response import gateway_error
 from local.http_types import HttpRequest, HttpResponse
 

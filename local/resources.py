@@ -1,7 +1,11 @@
-"""Create the product's AWS resources in the embedded AWS, from the shared definitions.
+"""Create the product's AWS resources in the embedded AWS, from the deployed definitions.
 
+The one path by which anything creates them in moto: the local stack (`create_resources`)
+and the tests (`tests/support/aws.py`, through `create_table` and `create_documents_bucket`).
 Table keys and TTL, the bucket's notification prefix and events, and the queues' visibility
-and redrive settings come from `handlers.core.layout`, the module the Pulumi components use.
+and redrive settings come from `handlers.core.contracts.layout`; the table's billing and the
+bucket's CORS rule from `components/document_store/definitions.py`: the modules the Pulumi
+components deploy.
 """
 
 from __future__ import annotations
@@ -11,8 +15,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.core import layout
-from handlers.core.password_policy import PASSWORD_POLICY
+from components.document_store.definitions import (
+    DOCUMENTS_BUCKET_CORS,
+    TABLE_BILLING_MODE,
+    table_attribute_definitions,
+    table_key_schema,
+)
+from handlers.core.contracts import layout
+from handlers.core.contracts.password_policy import PASSWORD_POLICY
 from local import defaults
 
 
@@ -39,11 +49,11 @@ def create_resources(
 ) -> StackResources:
     """Everything the three functions use; `session` is a boto3 Session bound to moto."""
     prefix = defaults.NAME_PREFIX
-    table_name = _create_table(session.client("dynamodb"), f"{prefix}-documents")
+    table_name = create_table(session.client("dynamodb"), f"{prefix}-documents")
     dlq_url, queue_url, queue_arn = _create_queues(session.client("sqs"), prefix)
-    bucket_name = _create_bucket(
-        session.client("s3"), f"{prefix}-documents", cors_origins, queue_arn
-    )
+    s3 = session.client("s3")
+    bucket_name = create_documents_bucket(s3, f"{prefix}-documents", cors_origins)
+    _notify_ingest_queue(s3, bucket_name, queue_arn)
     pool_id, client_id = _create_user_pool(session.client("cognito-idp"), prefix)
     secret_arn = None
     if openai_api_key:
@@ -63,18 +73,13 @@ def create_resources(
     )
 
 
-def _create_table(dynamodb: Any, name: str) -> str:
+def create_table(dynamodb: Any, name: str) -> str:
+    """The single table: keys, billing and TTL as DocumentStore deploys them."""
     dynamodb.create_table(
         TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[
-            {"AttributeName": layout.PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": layout.SORT_KEY, "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": attribute, "AttributeType": kind}
-            for attribute, kind in layout.KEY_ATTRIBUTES
-        ],
+        BillingMode=TABLE_BILLING_MODE,
+        KeySchema=table_key_schema(),
+        AttributeDefinitions=table_attribute_definitions(),
     )
     dynamodb.update_time_to_live(
         TableName=name,
@@ -107,23 +112,18 @@ def _queue_arn(sqs: Any, queue_url: str) -> str:
     return str(attributes["Attributes"]["QueueArn"])
 
 
-def _create_bucket(s3: Any, name: str, cors_origins: tuple[str, ...], queue_arn: str) -> str:
+def create_documents_bucket(s3: Any, name: str, cors_origins: tuple[str, ...]) -> str:
+    """The documents bucket, versioned, with the deployed CORS rule for `cors_origins`."""
     s3.create_bucket(Bucket=name)
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_cors(
         Bucket=name,
-        CORSConfiguration={
-            "CORSRules": [
-                {
-                    "AllowedOrigins": list(cors_origins),
-                    "AllowedMethods": ["GET", "POST", "HEAD"],
-                    "AllowedHeaders": ["*"],
-                    "ExposeHeaders": ["ETag"],
-                    "MaxAgeSeconds": 3000,
-                }
-            ]
-        },
+        CORSConfiguration={"CORSRules": [DOCUMENTS_BUCKET_CORS.as_s3_api(cors_origins)]},
     )
+    return name
+
+
+def _notify_ingest_queue(s3: Any, name: str, queue_arn: str) -> None:
     s3.put_bucket_notification_configuration(
         Bucket=name,
         NotificationConfiguration={
@@ -143,7 +143,6 @@ def _create_bucket(s3: Any, name: str, cors_origins: tuple[str, ...], queue_arn:
             ]
         },
     )
-    return name
 
 
 def _create_user_pool(cognito: Any, prefix: str) -> tuple[str, str]:

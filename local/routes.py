@@ -1,4 +1,4 @@
-"""Match a request path against the API's routes (`handlers.core.routes`, which the API
+"""Match a request path against the API's routes (`handlers.core.contracts.routes`, which the API
 Gateway component declares too)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from handlers.core.routes import ROUTES, Route
+from handlers.core.contracts.routes import ROUTES, Route
 
 
 @cache

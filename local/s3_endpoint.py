@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from handlers.core.request_body import media_type
+from handlers.core.http.request_body import media_type
 from local.http_types import HttpRequest, HttpResponse
 from local.s3_post_policy import PostForm, PostRefused, check_post
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 import base64
 import math
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
+from local.background import BackgroundLoop
 from local.functions import FunctionUnavailableError
 
 Invoke = Callable[[dict[str, Any]], Any]
 
 
-class SqsPoller:
+class SqsPoller(BackgroundLoop):
     def __init__(
         self,
         sqs: Any,
@@ -37,6 +37,7 @@ class SqsPoller:
         wait_seconds: int = 1,
     ) -> None:
         """`sqs` is a boto3 SQS client; `invoke` runs the function with one event."""
+        super().__init__("sqs-poller")
         self._sqs = sqs
         self._queue_url = queue_url
         self._queue_arn = queue_arn
@@ -46,18 +47,10 @@ class SqsPoller:
         self._window_seconds = window_seconds
         self._retry_visibility_seconds = retry_visibility_seconds
         self._wait_seconds = wait_seconds
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sqs-poller", daemon=True)
-        self._thread.start()
 
     def stop(self) -> None:
         """Finish the batch in hand, then stop (within one long-poll wait)."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join()
+        super().stop()
 
     def _run(self) -> None:
         while not self._stopping.is_set():

@@ -22,7 +22,7 @@ from typing import Any
 
 import boto3
 
-from handlers.core import layout
+from handlers.core.contracts import layout
 from local import defaults
 from local.app import API_PREFIX, COGNITO_PREFIX, LocalApp, SiteConfig
 from local.authorizer import CognitoAuthorizer

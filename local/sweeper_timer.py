@@ -4,32 +4,23 @@ seconds, as EventBridge Scheduler invokes it deployed (every 15 minutes)."""
 from __future__ import annotations
 
 import sys
-import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
+
+from local.background import BackgroundLoop
 
 Invoke = Callable[[dict[str, Any]], Any]
 # What EventBridge Scheduler sends (the target's input); the sweeper ignores it.
 SCHEDULED_EVENT: dict[str, Any] = {"source": "local.scheduler", "detail-type": "Scheduled Event"}
 
 
-class SweeperTimer:
+class SweeperTimer(BackgroundLoop):
     def __init__(self, invoke: Invoke, interval_seconds: float) -> None:
+        super().__init__("sweeper-timer")
         self._invoke = invoke
         self._interval = interval_seconds
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self.runs = 0
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sweeper-timer", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join()
 
     def _run(self) -> None:
         while not self._stopping.wait(self._interval):

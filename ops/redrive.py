@@ -33,9 +33,15 @@ from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
+from handlers.core.contracts.layout import (
+    PARTITION_KEY,
+    SORT_KEY,
+    document_sk,
+    parse_raw_key,
+    user_pk,
+)
 from handlers.core.documents.models import DocumentStatus
-from handlers.core.ingest_document import NOT_CONFIGURED_REASON, RETRIES_EXHAUSTED_REASON
-from handlers.core.layout import PARTITION_KEY, SORT_KEY, document_sk, parse_raw_key, user_pk
+from handlers.core.ingest.service import NOT_CONFIGURED_REASON, RETRIES_EXHAUSTED_REASON
 from handlers.core.sweeper.rules import PROCESSING_STUCK
 from handlers.core.sweeper.store import IngestQueue, RawObjects
 from handlers.dead_letters import DEAD_LETTER_REASON

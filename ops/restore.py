@@ -30,7 +30,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from handlers.core.layout import (
+from handlers.core.contracts.layout import (
     PARTITION_KEY,
     SORT_KEY,
     derived_prefix,

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from components.site_releases import RELEASES_PREFIX
+from components.frontend_site.releases import RELEASES_PREFIX
 from ops.aws import client
 from ops.outputs import load_outputs
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from handlers.core.openapi_document import openapi_document, render  # noqa: E402
+from scripts.openapi_document import openapi_document, render  # noqa: E402
 
 # Every function with HTTP routes, in the order their paths appear in the document.
 RESOLVERS = ("handlers.api:app", "handlers.agent:app")

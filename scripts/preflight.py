@@ -135,7 +135,7 @@ def render(stack: str, checks: Sequence[Check]) -> str:
 def boto3_clients(service: str, region: str) -> Any:
     import boto3
 
-    return boto3.client(service, region_name=region)  # type: ignore[call-overload]
+    return boto3.client(service, region_name=region)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

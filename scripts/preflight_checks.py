@@ -104,7 +104,7 @@ def check_cli_versions(run: Run, sdk: tuple[int, ...]) -> list[Check]:
 
 
 def check_bytecode_compiler() -> Check:
-    from components.packaging.bytecode import find_compiler
+    from lambda_build.bytecode import find_compiler
 
     found = find_compiler()
     if found is None:

@@ -38,9 +38,9 @@ if str(ROOT) not in sys.path:
 from boto3.dynamodb.conditions import Attr, Key  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
+from handlers.core.contracts.layout import DOCUMENT_PREFIX, PARTITION_KEY, SORT_KEY, user_pk  # noqa: E402
 from handlers.core.derived import FORMAT_VERSION, LEGACY_FORMAT_VERSION  # noqa: E402
 from handlers.core.documents.models import DocumentRecord, DocumentStatus  # noqa: E402
-from handlers.core.layout import DOCUMENT_PREFIX, PARTITION_KEY, SORT_KEY, user_pk  # noqa: E402
 
 SQS_BATCH = 10
 

@@ -36,7 +36,7 @@ def _pydantic() -> None:
 
 
 def _event_handler() -> None:
-    import handlers.core.lean_imports  # noqa: F401  # isort: skip  (as the handlers do: first)
+    import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip  (as the handlers do: first)
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
     APIGatewayRestResolver()

@@ -1,7 +1,9 @@
 """Fetch the set's documents from Debian's archive and cache them.
 
 Each document is one file inside a documentation package (`apt-get download` + `dpkg-deb
--x`, as root or not: nothing is installed). Packages are pinned by version and files by
+-x`, as root or not: nothing is installed); a file the package ships gzipped (`.gz`, as
+Debian ships most text under /usr/share/doc) is the document decompressed, and its pin is
+the decompressed file's. Packages are pinned by version and files by
 SHA-256, so the page and section labels stay valid: when the pinned version is no longer in
 the archive the current one is tried, and a file whose checksum differs stops the run with
 a message saying which label set to redo. The cache directory is `$DOC_AGENT_QUALITY_CACHE`
@@ -10,6 +12,7 @@ or `~/.cache/doc-agent/answer-quality/`.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -106,7 +109,8 @@ def _extract(spec: DocumentSpec, deb: Path) -> bytes:
         file = Path(scratch) / spec.path
         if not file.is_file():
             raise CorpusError(f"{spec.key}: {deb.name} has no /{spec.path}")
-        return file.resolve().read_bytes()
+        data = file.resolve().read_bytes()
+        return gzip.decompress(data) if spec.path.endswith(".gz") else data
 
 
 def _file_version(version: str) -> str:

@@ -1,4 +1,5 @@
-"""An HTML document's heading sections, to score citations of formats without pages.
+"""Heading sections (`Sections`; an HTML document's: `HtmlSections`), to score citations of
+formats without pages (Markdown and text: text_sections.py).
 
 A citation names its section (`section`, a heading path) once the product fills it; until
 then, and for citations without it, the section is found by locating the citation's
@@ -45,23 +46,12 @@ class Section:
     text: str  # normalised
 
 
-class HtmlSections:
-    def __init__(self, data: bytes) -> None:
-        tree = LexborHTMLParser(data.decode("utf-8", errors="replace"))
-        for node in tree.css(_INVISIBLE):
-            node.decompose()
-        headings = []
-        for node in tree.css(_HEADINGS):
-            headings.append(node.text(deep=True, separator=" ", strip=True))
-            node.insert_before(_MARK)
-        root = tree.body or tree.root
-        text = root.text(deep=True, separator=" ", strip=False) if root is not None else ""
-        parts = text.split(_MARK)
-        # Text before the first heading is a nameless section.
-        self.sections = [Section("", normalise_for_match(parts[0]))] + [
-            Section(heading, normalise_for_match(part))
-            for heading, part in zip(headings, parts[1:], strict=True)
-        ]
+class Sections:
+    """A document's heading sections in order; the text before the first heading is a
+    nameless section."""
+
+    def __init__(self, parts: list[tuple[str, str]]) -> None:
+        self.sections = [Section(heading, normalise_for_match(text)) for heading, text in parts]
         self._joined = "".join(section.text for section in self.sections)
         self._starts: list[int] = []
         offset = 0
@@ -70,11 +60,15 @@ class HtmlSections:
             offset += len(section.text)
 
     def index_of_heading(self, heading: str) -> int | None:
+        """The section under that heading; of several so named, the one with the most text
+        (a plain-text table of contents repeats the headings above no text)."""
         wanted = normalise_heading(heading)
-        for index, section in enumerate(self.sections):
-            if normalise_heading(section.heading) == wanted:
-                return index
-        return None
+        found = [
+            index
+            for index, section in enumerate(self.sections)
+            if normalise_heading(section.heading) == wanted
+        ]
+        return max(found, key=lambda index: len(self.sections[index].text), default=None)
 
     def indexes_of_excerpt(self, excerpt: str) -> set[int]:
         """The sections the excerpt's text lies in (empty: not found in the document)."""
@@ -97,3 +91,18 @@ class HtmlSections:
         last = _PATH_SEPARATOR.split(path)[-1]
         index = self.index_of_heading(last)
         return set() if index is None else {index}
+
+
+class HtmlSections(Sections):
+    def __init__(self, data: bytes) -> None:
+        tree = LexborHTMLParser(data.decode("utf-8", errors="replace"))
+        for node in tree.css(_INVISIBLE):
+            node.decompose()
+        headings = []
+        for node in tree.css(_HEADINGS):
+            headings.append(node.text(deep=True, separator=" ", strip=True))
+            node.insert_before(_MARK)
+        root = tree.body or tree.root
+        text = root.text(deep=True, separator=" ", strip=False) if root is not None else ""
+        parts = text.split(_MARK)
+        super().__init__([("", parts[0]), *zip(headings, parts[1:], strict=True)])

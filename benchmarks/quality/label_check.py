@@ -1,16 +1,17 @@
 """Check the labels against the documents: each fact must be where its label says.
 
 A PDF label names the 1-based page index (what a viewer shows as the page); its fact must be
-on one of the labelled pages as pypdfium2 extracts them. An HTML label names a heading; its
-fact must be in that heading's section. Returns the problems, one line each.
+on one of the labelled pages as pypdfium2 extracts them. An HTML, Markdown or text label
+names a heading; its fact must be in that heading's section. Returns the problems, one line each.
 """
 
 from __future__ import annotations
 
 import pypdfium2 as pdfium
 
-from benchmarks.quality.html_sections import HtmlSections, normalise_for_match
+from benchmarks.quality.html_sections import Sections, normalise_for_match
 from benchmarks.quality.labels import LabelledSet, Question
+from benchmarks.quality.sections import document_sections
 
 
 def pdf_page_texts(data: bytes) -> list[str]:
@@ -34,11 +35,11 @@ def label_problems(labelled: LabelledSet, files: dict[str, bytes]) -> list[str]:
         for key, spec in labelled.documents.items()
         if spec.format == "pdf"
     }
-    sections = {
-        key: HtmlSections(files[key])
-        for key, spec in labelled.documents.items()
-        if spec.format == "html"
-    }
+    sections: dict[str, Sections] = {}
+    for key, spec in labelled.documents.items():
+        found = document_sections(spec.format, files[key])
+        if found is not None:
+            sections[key] = found
     problems = []
     for question in labelled.questions:
         if question.document is None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from benchmarks.quality.answers import Mode
 from benchmarks.quality.corpus import fetch_document
-from benchmarks.quality.html_sections import HtmlSections
 from benchmarks.quality.labels import Format, LabelledSet
 from benchmarks.quality.scoring import LoadedDocument, Outcome, Scorer, Summary, summarise
+from benchmarks.quality.sections import document_sections
 from benchmarks.quality.stack import ProductStack
 
 
@@ -22,6 +22,8 @@ class ModeResult:
     chunks: int
     document_keys: dict[str, str]  # documentId → the set's key
     formats: dict[str, Format]  # question key → its document's format (answerable ones)
+    splits: dict[str, tuple[str, ...]]  # question key → the splits it is reported in
+    split_names: list[str]  # in the order to report them
 
 
 def fetch_all(labelled: LabelledSet) -> dict[str, bytes]:
@@ -36,7 +38,7 @@ def run_mode(labelled: LabelledSet, mode: Mode, files: dict[str, bytes]) -> Mode
         for key, spec in labelled.documents.items():
             ingested = stack.ingest(spec, files[key])
             chunks += ingested.chunks or 0
-            sections = HtmlSections(files[key]) if spec.format == "html" else None
+            sections = document_sections(spec.format, files[key])
             loaded.append(LoadedDocument(spec, ingested.document_id, sections))
         ingest_seconds = time.perf_counter() - started
         scorer = Scorer(loaded, labelled.questions)
@@ -47,4 +49,15 @@ def run_mode(labelled: LabelledSet, mode: Mode, files: dict[str, bytes]) -> Mode
         for q in labelled.questions
         if q.document is not None
     }
-    return ModeResult(mode, summarise(outcomes), outcomes, ingest_seconds, chunks, keys, formats)
+    splits = {q.key: q.splits for q in labelled.questions}
+    return ModeResult(
+        mode,
+        summarise(outcomes),
+        outcomes,
+        ingest_seconds,
+        chunks,
+        keys,
+        formats,
+        splits,
+        labelled.split_names(),
+    )

@@ -1,8 +1,8 @@
 """Score answers against the labels, and sum them up into the reported rates.
 
 A citation is *on the page* when it names the labelled document and one of its labelled
-pages (PDF), or the labelled heading section (HTML: by the citation's `section` when it has
-one, else by where its excerpt lies in the document). *Near* allows the page or section
+pages (PDF), or the labelled heading section (HTML, Markdown, text: by the citation's
+`section` when it has one, else by where its excerpt lies in the document). *Near* allows the page or section
 next to it. An answer *refuses* when it cites nothing. The *fact* is found when one of the
 label's alternatives appears in the answer (case-folded, NFKC, whitespace collapsed).
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from benchmarks.quality.answers import Answer, CitationView
-from benchmarks.quality.html_sections import HtmlSections
+from benchmarks.quality.html_sections import Sections
 from benchmarks.quality.labels import DocumentSpec, Question
 
 TOP_K = 3
@@ -28,7 +28,7 @@ _SPACE = re.compile(r"\s+")
 class LoadedDocument:
     spec: DocumentSpec
     document_id: str
-    sections: HtmlSections | None  # HTML only
+    sections: Sections | None  # formats without pages
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from components.config import (
     LlmConfig,
     QuotaSettings,
 )
-from components.lambda_package import FunctionPackage
 from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
-from handlers.core import layout
+from handlers.core.contracts import layout
+from lambda_build.lambda_package import FunctionPackage
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pulumi
 
-from handlers.core.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
+from handlers.core.contracts.routes import CORS_ALLOWED_HEADERS, CORS_MAX_AGE_SECONDS
 
 
 def preflight_template(origins: Sequence[str]) -> str:

@@ -26,8 +26,8 @@ from components.agent_api.permissions import (
     consume_queue,
 )
 from components.config import FunctionSettings
-from components.lambda_package import FunctionPackage
-from handlers.core import layout, metric_names
+from handlers.core.contracts import layout, metric_names
+from lambda_build.lambda_package import FunctionPackage
 
 KEY = "dead_letters"
 # A few DynamoDB updates per message: the smallest memory is plenty.

@@ -1,4 +1,4 @@
-"""Each function's environment variables: what `handlers/core/settings.py` parses.
+"""Each function's environment variables: what `handlers/core/runtime/settings.py` parses.
 
 A test builds every handler's settings model from the environment declared here, so a
 variable renamed on one side fails the build rather than the first cold start.
@@ -13,7 +13,7 @@ import pulumi
 
 from components.config import DocumentSettings, LlmConfig, QuotaSettings
 from components.release import release_version
-from handlers.core import metric_names
+from handlers.core.contracts import metric_names
 
 Environment = dict[str, pulumi.Input[str]]
 

@@ -11,7 +11,7 @@ from pulumi_aws import lambda_
 
 from components import policies
 from components.config import FunctionSettings
-from components.lambda_package import S3_UPLOAD_THRESHOLD_BYTES, FunctionPackage
+from lambda_build.lambda_package import S3_UPLOAD_THRESHOLD_BYTES, FunctionPackage
 
 RUNTIME = "python3.13"
 ARCHITECTURE = "arm64"

@@ -20,7 +20,7 @@ from components.agent_api.gateway_responses import (
     gateway_responses_fingerprint,
 )
 from components.config import ApiConfig
-from handlers.core.routes import ROUTES, STAGE_NAME, Route
+from handlers.core.contracts.routes import ROUTES, STAGE_NAME, Route
 
 # One JSON line per request; the fields an operator filters on.
 ACCESS_LOG_FORMAT = json.dumps(

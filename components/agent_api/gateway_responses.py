@@ -1,7 +1,7 @@
 """API Gateway's own error responses (authorizer, throttling, unknown routes, timeouts)
 in the API's error shape, with CORS headers so the site can read them.
 
-The list and the bodies come from `handlers.core.gateway_errors`, which the local stack's
+The list and the bodies come from `handlers.core.http.gateway_errors`, which the local stack's
 gateway answers with too.
 """
 
@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.agent_api import cors
-from handlers.core.gateway_errors import GATEWAY_ERRORS, gateway_error_template
+from handlers.core.http.gateway_errors import GATEWAY_ERRORS, gateway_error_template
 
 
 def create_gateway_responses(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components import policies
-from handlers.core import layout
+from handlers.core.contracts import layout
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def ingest_policy(
             "Resource": _objects(store.bucket_arn, layout.DERIVED_PREFIX),
         },
         # An upload whose document was deleted is removed, and so are derived files
-        # written while it was being deleted (`ingest_document.ingest_object`).
+        # written while it was being deleted (`handlers.core.ingest.service.ingest_object`).
         *_delete_document_files(store),
         _key(store, "Decrypt", "GenerateDataKey"),
         *_secret(secret_arn),

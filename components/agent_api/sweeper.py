@@ -15,8 +15,8 @@ from components import policies
 from components.agent_api.functions import DeployedFunction, FunctionSpec, deploy_function
 from components.agent_api.permissions import StoreAccess
 from components.config import FunctionSettings
-from components.lambda_package import FunctionPackage
-from handlers.core import layout, metric_names
+from handlers.core.contracts import layout, metric_names
+from lambda_build.lambda_package import FunctionPackage
 
 SWEEP_RATE = "rate(15 minutes)"
 # A sweep is one Scan plus a few conditional writes: small and quick.

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 from pulumi_aws import cognito
 
 from components.config import AuthEmail, AuthSettings
-from handlers.core.password_policy import PASSWORD_POLICY
+from handlers.core.contracts.password_policy import PASSWORD_POLICY
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every alarm names a section of `docs/operations.md` (its `runbook` anchor), which says what
 it means and the first thing to check; a test keeps the two in step. Business metrics are
-named through `handlers.core.metric_names`, the contract with the handlers.
+named through `handlers.core.contracts.metric_names`, the contract with the handlers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 
 from components.observability.args import MonitoredFunction, ObservabilityArgs
-from handlers.core import layout, metric_names
+from handlers.core.contracts import layout, metric_names
 
 FIVE_MINUTES = 300
 ONE_HOUR = 3600

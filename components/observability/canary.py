@@ -16,9 +16,9 @@ import pulumi_aws as aws
 
 from components import policies
 from components.config import CanarySettings
-from components.packaging.deterministic_zip import write_deterministic_zip
 from components.private_bucket import bucket_policy, objects_arn, private_bucket
 from components.tags import component_tags
+from lambda_build.deterministic_zip import write_deterministic_zip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "ops" / "canary.py"

@@ -1,7 +1,7 @@
 """The stack's CloudWatch dashboard, built as plain dicts from resolved resource names.
 
 Sections, top to bottom: alarm states, traffic, latency, errors, the ingest pipeline, and
-LLM usage and spend. Business metrics come from `handlers.core.metric_names`.
+LLM usage and spend. Business metrics come from `handlers.core.contracts.metric_names`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.core import metric_names as names
+from handlers.core.contracts import metric_names as names
 
 GRID_WIDTH = 24
 FIVE_MINUTES = 300

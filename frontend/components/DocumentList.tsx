@@ -1,19 +1,9 @@
-import { formatBytes } from "@/lib/files";
+import { documentDetails } from "@/lib/documents";
 import type { DocumentItem } from "@/lib/types";
 
 import { UploadProgress } from "./UploadList";
 
 const STATUS_LABEL = { PENDING: "Processing", READY: "Ready", FAILED: "Failed" } as const;
-
-function details(doc: DocumentItem): string {
-  const parts = [formatBytes(doc.size)];
-  if (doc.status === "READY") {
-    if (doc.pages !== null) parts.push(`${doc.pages} page${doc.pages === 1 ? "" : "s"}`);
-    if (doc.chunks !== null) parts.push(`${doc.chunks} passage${doc.chunks === 1 ? "" : "s"}`);
-  }
-  parts.push(new Date(doc.createdAt).toLocaleString());
-  return parts.join(" · ");
-}
 
 export function DocumentList({
   documents,
@@ -40,7 +30,7 @@ export function DocumentList({
               <span className="doc-name" data-testid="document-name">
                 {doc.name}
               </span>
-              <span className="hint">{details(doc)}</span>
+              <span className="hint">{documentDetails(doc)}</span>
               {progress !== undefined && <UploadProgress name={doc.name} progress={progress} />}
               {doc.status === "FAILED" && doc.failureReason && (
                 <span className="failure" data-testid="document-failure">

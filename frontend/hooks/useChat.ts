@@ -124,7 +124,7 @@ export function useChat(api: ApiClient) {
       const page = await api.olderMessages(selectedId, olderCursor);
       if (selectedFromUrl() !== selectedId) return;
       setMessages((current) => [...page.items, ...current]);
-      setOlderCursor(page.nextCursor);
+      setOlderCursor(page.nextCursor ?? null);
     } catch (caught) {
       setError(askErrorMessage(caught));
     }

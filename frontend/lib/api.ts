@@ -2,11 +2,18 @@
 // retry on 401, then the session is over.
 
 import type {
+  AskRequest,
   Conversation,
   ConversationDetails,
+  ConversationPage,
+  CreateConversationRequest,
+  CreateDocumentRequest,
   DocumentItem,
+  DocumentPage,
   DocumentPart,
+  FeedbackRequest,
   Message,
+  MessagePage,
   Page,
   Rating,
   UploadTicket,
@@ -105,25 +112,27 @@ export class ApiClient {
   }
 
   /** Follows `nextCursor` so the list is complete (up to `maxPages` pages of 100). */
-  private async all<T>(path: string, maxPages: number): Promise<T[]> {
-    const items: T[] = [];
+  private async all<P extends Page<unknown>>(path: string, maxPages: number): Promise<P["items"]> {
+    const items: P["items"] = [];
     let cursor: string | null = null;
     for (let page = 0; page < maxPages; page += 1) {
       const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-      const reply: Page<T> = await this.request("GET", `${path}?limit=100${query}`);
+      const reply: P = await this.request("GET", `${path}?limit=100${query}`);
       items.push(...reply.items);
-      cursor = reply.nextCursor;
+      // Null or absent (the contract allows both) ends the list.
+      cursor = reply.nextCursor ?? null;
       if (!cursor) break;
     }
     return items;
   }
 
   listDocuments(): Promise<DocumentItem[]> {
-    return this.all("/documents", 10);
+    return this.all<DocumentPage>("/documents", 10);
   }
 
   createDocument(name: string, contentType: string, size: number): Promise<UploadTicket> {
-    return this.request("POST", "/documents", { name, contentType, size });
+    const body: CreateDocumentRequest = { name, contentType, size };
+    return this.request("POST", "/documents", body);
   }
 
   /** A document already gone (deleted in another tab) counts as deleted: the API says 404. */
@@ -140,11 +149,12 @@ export class ApiClient {
   }
 
   listConversations(): Promise<Conversation[]> {
-    return this.all("/conversations", 3);
+    return this.all<ConversationPage>("/conversations", 3);
   }
 
   createConversation(title: string): Promise<Conversation> {
-    return this.request("POST", "/conversations", { title });
+    const body: CreateConversationRequest = { title };
+    return this.request("POST", "/conversations", body);
   }
 
   /** The conversation and its latest messages (oldest first); `olderCursor` pages back. */
@@ -153,7 +163,7 @@ export class ApiClient {
   }
 
   /** Messages before the cursor's (oldest first); `nextCursor` goes further back. */
-  olderMessages(id: string, cursor: string): Promise<Page<Message>> {
+  olderMessages(id: string, cursor: string): Promise<MessagePage> {
     const query = `cursor=${encodeURIComponent(cursor)}&limit=50`;
     return this.request("GET", `/conversations/${encodeURIComponent(id)}/messages?${query}`);
   }
@@ -170,7 +180,8 @@ export class ApiClient {
     comment: string | null,
   ): Promise<Message> {
     const path = `/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(messageId)}/feedback`;
-    return this.request("PUT", path, comment ? { rating, comment } : { rating });
+    const body: FeedbackRequest = comment ? { rating, comment } : { rating };
+    return this.request("PUT", path, body);
   }
 
   /** One page or section of a document's text; null when the API has none to show (404). */
@@ -187,8 +198,11 @@ export class ApiClient {
   }
 
   ask(conversationId: string, question: string): Promise<Message> {
-    return this.request("POST", `/conversations/${encodeURIComponent(conversationId)}/messages`, {
-      question,
-    });
+    const body: AskRequest = { question };
+    return this.request(
+      "POST",
+      `/conversations/${encodeURIComponent(conversationId)}/messages`,
+      body,
+    );
   }
 }

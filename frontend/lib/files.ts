@@ -1,4 +1,4 @@
-// Which files the site accepts: the same list as the API (handlers/core/layout.py
+// Which files the site accepts: the same list as the API (handlers/core/contracts/layout.py
 // SUPPORTED_CONTENT_TYPES), checked before anything is uploaded.
 
 export const CONTENT_TYPES_BY_EXTENSION: Record<string, string> = {

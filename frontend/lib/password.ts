@@ -1,5 +1,5 @@
 // The user pool's password rules, as the sign-up form states and checks them. The pools
-// (deployed and local) take theirs from handlers/core/password_policy.py; a test holds the
+// (deployed and local) take theirs from handlers/core/contracts/password_policy.py; a test holds the
 // two to the same values.
 
 export const PASSWORD_MIN_LENGTH = 12;

@@ -1,90 +1,40 @@
-// The API's JSON shapes (see the API contract in docs/).
+// The API's JSON shapes, as the site names them: each one is the schema of the API's contract
+// (docs/openapi.json) through the generated lib/api-schema.ts, so a change to the API that the
+// site does not follow fails `npm run typecheck`. Regenerate with `npm run api-types`.
+// Optional or nullable in the contract means the site must handle it absent or null.
 
-export type DocumentStatus = "PENDING" | "READY" | "FAILED";
+import type { components } from "./api-schema";
 
-export interface DocumentItem {
-  documentId: string;
-  name: string;
-  contentType: string;
-  size: number;
-  status: DocumentStatus;
-  failureReason: string | null;
-  pages: number | null;
-  chunks: number | null;
-  characters: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
+type Schemas = components["schemas"];
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface UploadTicket {
-  document: DocumentItem;
-  upload: { url: string; fields: Record<string, string>; expiresAt: string };
-}
-
-export interface Conversation {
-  conversationId: string;
-  title: string;
-  documentIds: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Citation {
-  documentId: string;
-  documentName: string;
-  page: number | null;
-  excerpt: string;
-  score: number;
-  /** 1-based page (PDF) or heading section of the document's text; absent on old answers. */
-  part?: number | null;
-  /** The page number printed on the PDF page, when it has one. */
-  pageLabel?: string | null;
-  /** The heading path of the section, for formats without pages. */
-  section?: string | null;
-  /** Offsets of the quote in the part's text: `text.slice(start, end) === excerpt`. */
-  start?: number | null;
-  end?: number | null;
-}
+export type DocumentStatus = Schemas["DocumentStatus"];
+/** A document (the API's `Document`; the DOM already has a `Document`). */
+export type DocumentItem = Schemas["Document"];
+/** `POST /documents`: the new PENDING document and the presigned form to upload its file to. */
+export type UploadTicket = Schemas["CreateDocumentResponse"];
+export type CreateDocumentRequest = Schemas["CreateDocumentRequest"];
+export type DocumentPage = Schemas["DocumentPage"];
 
 /** One page or section of a document's text (`GET /documents/{id}/parts/{part}`). */
-export interface DocumentPart {
-  documentId: string;
-  part: number;
-  page: number | null;
-  pageLabel: string | null;
-  section: string | null;
-  text: string;
-}
+export type DocumentPart = Schemas["DocumentPart"];
 
-export type Rating = "up" | "down";
+export type Conversation = Schemas["Conversation"];
+export type CreateConversationRequest = Schemas["CreateConversationRequest"];
+export type ConversationPage = Schemas["ConversationPage"];
+export type ConversationDetails = Schemas["ConversationDetails"];
 
-export interface Feedback {
-  rating: Rating;
-  comment: string | null;
-  updatedAt: string;
-}
+export type Citation = Schemas["Citation"];
+export type Message = Schemas["Message"];
+export type MessagePage = Schemas["MessagePage"];
+export type AskRequest = Schemas["AskRequest"];
 
-export interface Message {
-  messageId: string;
-  question: string;
-  answer: string;
-  citations: Citation[];
-  usage: { promptTokens: number; completionTokens: number };
-  model: string;
-  createdAt: string;
-  /** The reader's 👍/👎 (absent or null: not rated). */
-  feedback?: Feedback | null;
-}
+export type Rating = Schemas["FeedbackRating"];
+export type Feedback = Schemas["Feedback"];
+export type FeedbackRequest = Schemas["FeedbackRequest"];
 
-export interface ConversationDetails {
-  conversation: Conversation;
-  /** The latest messages, oldest first (at most 50 when the API pages them). */
-  messages: Message[];
-  /** Where the earlier messages start; null or absent: there are none. */
-  olderCursor?: string | null;
+/** What every list route answers (`DocumentPage`, `ConversationPage`, `MessagePage`). */
+export interface Page<T> {
+  items: T[];
+  /** Where the next page starts; null or absent on the last. */
+  nextCursor?: string | null;
 }

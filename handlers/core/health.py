@@ -17,9 +17,9 @@ from typing import Any, Literal
 from aws_lambda_powertools import Logger
 from pydantic import Field
 
+from handlers.core.contracts.layout import PARTITION_KEY, RAW_PREFIX, SORT_KEY
 from handlers.core.documents.models import CamelModel
-from handlers.core.layout import PARTITION_KEY, RAW_PREFIX, SORT_KEY
-from handlers.core.settings import StorageSettings
+from handlers.core.runtime.settings import StorageSettings
 
 logger = Logger(child=True)
 

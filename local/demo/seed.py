@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.core.clock import utc_now
+from handlers.core.contracts.layout import raw_key
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.ids import new_id
-from handlers.core.layout import raw_key
 from local.demo.library import demo_documents
 
 

@@ -35,7 +35,7 @@ SUPPORTED_RUNTIMES = frozenset({"python3.12", "python3.13"})
 API_AUTHORIZATIONS = frozenset({"COGNITO_USER_POOLS", "AWS_IAM", "CUSTOM"})
 PUBLIC_OPERATIONS = frozenset({("GET", "getHealth")})
 """(method, operation name) of the API's deliberately public methods: `GET /health` (no
-data; handlers/core/routes.py marks it public, tests/policy checks the two agree)."""
+data; handlers/core/contracts/routes.py marks it public, tests/policy checks the two agree)."""
 HTTPS_VIEWER_POLICIES = frozenset({"redirect-to-https", "https-only"})
 QUIET_SYSTEM_LOG_LEVELS = frozenset({"WARN", "ERROR"})
 """Lambda's JSON-format platform levels that drop START/REPORT (operators read them)."""

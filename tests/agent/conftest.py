@@ -17,21 +17,22 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters import base as parameters_base
 
-from handlers.core.derived import FORMAT_VERSION, LEGACY_FORMAT_VERSION
+from handlers.core.contracts.layout import chunks_key, embeddings_key, raw_key
+from handlers.core.derived import LEGACY_FORMAT_VERSION
 from handlers.core.derived.passage import Part, Passage
-from handlers.core.derived.passages_file import legacy_chunks_bytes
 from handlers.core.derived.vectors import matrix_npy
-from handlers.core.derived.writer import write_derived
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.ids import new_id
-from handlers.core.layout import chunks_key, embeddings_key, raw_key
+from handlers.core.ingest.chunking import chunk_parts
+from handlers.core.ingest.service import ExtractedText, write_ready
 from handlers.core.llm.embeddings import Embedder, OfflineEmbedder
 from tests.agent.fake_openai import FakeOpenAI
 from tests.support.aws import BUCKET as BUCKET
 from tests.support.aws import REGION as REGION
 from tests.support.aws import mocked_document_store, use_function_env
+from tests.support.derived_files import legacy_chunks_bytes
 from tests.support.events import USER_A as USER_A
 from tests.support.events import USER_B as USER_B
 from tests.support.lambda_context import FakeLambdaContext
@@ -137,9 +138,10 @@ def call_agent(aws: None, lambda_context: FakeLambdaContext) -> CallAgent:
 
 
 class Library:
-    """Seeds documents as the ingest worker leaves them: the item and the derived files of
-    format 2 (one part per passage given, its page as given, or page 1), or with
-    `legacy=True` as format 1 left them (`chunks.json` and `embeddings.npy`)."""
+    """Seeds documents as the ingest worker leaves them, through ingest's own chunker and
+    writer: the item and the derived files of format 2 (one part per text given, its page
+    as given, or page 1), or with `legacy=True` as format 1 left them (`chunks.json` and
+    `embeddings.npy`, which no code writes any more)."""
 
     def __init__(self, table: Any) -> None:
         self.documents = DocumentTable(table)
@@ -175,10 +177,10 @@ class Library:
         if status is DocumentStatus.PENDING:
             return document_id
         pages = [(c[0], c[1]) if isinstance(c, tuple) else (1, c) for c in chunks]
-        if legacy:
-            self.write_legacy(user_id, document_id, pages, embedder)
-        else:
+        if not legacy:
             self.write(user_id, document_id, pages, embedder)
+            return document_id
+        self.write(user_id, document_id, pages, embedder, legacy=True)
         self.documents.mark_ready(
             user_id,
             document_id,
@@ -187,7 +189,7 @@ class Library:
             characters=sum(len(text) for _, text in pages),
             embedding_model=embedder.model_id,
             embedding_dimensions=embedder.dimensions,
-            derived_format=LEGACY_FORMAT_VERSION if legacy else FORMAT_VERSION,
+            derived_format=LEGACY_FORMAT_VERSION,
             now=now,
         )
         return document_id
@@ -198,38 +200,36 @@ class Library:
         document_id: str,
         pages: Sequence[tuple[int, str]],
         embedder: Embedder,
+        *,
+        legacy: bool = False,
     ) -> None:
-        parts = [Part(i + 1, text, page=page) for i, (page, text) in enumerate(pages)]
-        passages = [
-            Passage(
-                document_id,
-                "",
-                i,
-                part.page,
-                part.text,
-                part=part.number,
-                start=0,
-                end=len(part.text),
+        """As ingest does it: one part per text given, passages cut by ingest's chunker,
+        embedded and written by ingest's writer, then READY (again, when it already was).
+        `legacy`: only the format-1 files, as an older ingest left them (no status change)."""
+        if legacy:
+            chunks = [
+                Passage(document_id, "", i, page, text) for i, (page, text) in enumerate(pages)
+            ]
+            self.s3.put_object(
+                Bucket=BUCKET,
+                Key=chunks_key(user_id, document_id),
+                Body=legacy_chunks_bytes(chunks),
             )
-            for i, part in enumerate(parts)
-        ]
-        matrix = embedder.embed([p.text for p in passages])
-        write_derived(self.files, user_id, document_id, parts, passages, matrix)
-
-    def write_legacy(
-        self,
-        user_id: str,
-        document_id: str,
-        pages: Sequence[tuple[int, str]],
-        embedder: Embedder,
-    ) -> None:
-        chunks = [Passage(document_id, "", i, page, text) for i, (page, text) in enumerate(pages)]
-        self.s3.put_object(
-            Bucket=BUCKET, Key=chunks_key(user_id, document_id), Body=legacy_chunks_bytes(chunks)
+            matrix = embedder.embed([c.text for c in chunks])
+            self.s3.put_object(
+                Bucket=BUCKET, Key=embeddings_key(user_id, document_id), Body=matrix_npy(matrix)
+            )
+            return
+        parts = [Part(i + 1, text, page=page) for i, (page, text) in enumerate(pages)]
+        extracted = ExtractedText(
+            pages=max((page for page, _ in pages), default=1),
+            parts=parts,
+            passages=chunk_parts(document_id, parts),
         )
-        matrix = embedder.embed([c.text for c in chunks])
-        self.s3.put_object(
-            Bucket=BUCKET, Key=embeddings_key(user_id, document_id), Body=matrix_npy(matrix)
+        record = self.documents.get(user_id, document_id)
+        ready = record is not None and record.status is DocumentStatus.READY
+        write_ready(
+            self.files, self.documents, user_id, document_id, extracted, embedder, reindex=ready
         )
 
 

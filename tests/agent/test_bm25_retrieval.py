@@ -10,12 +10,12 @@ import boto3
 import numpy as np
 import pytest
 
+from handlers.core.contracts.layout import bm25_key, passages_key
 from handlers.core.derived.cache import DocumentCache
 from handlers.core.derived.passage import Part, Passage
 from handlers.core.derived.passages_file import passages_file_bytes
 from handlers.core.derived.source import EmbeddingSpace, S3DocumentSource
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import bm25_key, passages_key
 from handlers.core.llm.embeddings import OfflineEmbedder
 from handlers.core.retrieval.index import HybridIndex
 
@@ -152,6 +152,23 @@ def test_old_and_new_documents_are_ranked_on_one_scale(setup: Setup) -> None:
     # Then BM25 (statistics summed across the documents) gives identical scores
     assert scores(new) == scores(old) == scores(mixed)
     assert scores(new)[0][1] > 0
+
+
+def test_a_question_naming_a_documents_title_ranks_that_document_first(setup: Setup) -> None:
+    # Given two manuals whose passages say the same thing, neither naming its program
+    same = ["The history file keeps the last 500 commands by default.", "Unrelated text."]
+    shell = setup.ingest("shell-reference.pdf", same)
+    plotter = setup.ingest("gnuplot-manual.pdf", same)
+    docs = setup.records(shell, plotter)
+
+    # When a question names one of them
+    gnuplot = setup.index().search(docs, "How long is gnuplot's command history?", top_k=2)
+    neither = setup.index().search(docs, "How long is the command history?", top_k=2)
+
+    # Then that manual's passage comes first, by the title's weight alone
+    assert [h.document_id for h in gnuplot] == [plotter, shell]
+    assert gnuplot[0].lexical_score > gnuplot[1].lexical_score
+    assert neither[0].lexical_score == neither[1].lexical_score
 
 
 def test_a_format_1_document_falls_back_to_its_chunk_text(setup: Setup) -> None:

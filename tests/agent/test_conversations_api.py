@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.core.contracts.layout import PARTITION_KEY, user_pk
 from handlers.core.documents.models import DocumentStatus
-from handlers.core.layout import PARTITION_KEY, user_pk
 from tests.agent.conftest import CallAgent, Library
 from tests.support.conversations import ask, ask_in, start_conversation
 from tests.support.events import USER_A, USER_B

@@ -10,7 +10,7 @@ from handlers.core.llm.embeddings import (
     make_embedder,
 )
 from handlers.core.llm.errors import LlmNotConfiguredError, LlmUnavailableError
-from handlers.core.settings import LlmSettings
+from handlers.core.runtime.settings import LlmSettings
 from tests.agent.fake_openai import FakeOpenAI, fake_embedding
 
 

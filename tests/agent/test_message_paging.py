@@ -8,20 +8,20 @@ from typing import Any
 
 import pytest
 
+from handlers.core.contracts.layout import PARTITION_KEY, SORT_KEY, conversation_sk, user_pk
 from handlers.core.conversations.models import (
     LATEST_MESSAGES,
     MAX_CONVERSATION_MESSAGES,
     Message,
     Usage,
 )
+from handlers.core.conversations.quotas import DailyQuota
 from handlers.core.conversations.table import (
     MESSAGE_COUNT,
     ConversationFullError,
     ConversationTable,
 )
 from handlers.core.ids import new_id
-from handlers.core.layout import PARTITION_KEY, SORT_KEY, conversation_sk, user_pk
-from handlers.core.quotas import DailyQuota
 from tests.agent.conftest import CallAgent, ConfigureAgent
 from tests.support.conversations import ask_in, start_conversation
 from tests.support.events import USER_A, USER_B

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from handlers.core.conversations.quotas import DailyQuota
 from handlers.core.derived.vectors import Matrix
-from handlers.core.quotas import DailyQuota
 from tests.agent.conftest import API_KEY, DIMENSIONS, CallAgent, ConfigureAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message, fake_embedding, tool_call_message
 from tests.support.conversations import ask

@@ -9,7 +9,7 @@ import pytest
 
 from handlers.core.llm.errors import LlmNotConfiguredError
 from handlers.core.llm.secrets import read_openai_api_key
-from handlers.core.settings import LlmSettings
+from handlers.core.runtime.settings import LlmSettings
 
 KEY = "sk-test-0123456789"
 

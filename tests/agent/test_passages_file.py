@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from handlers.core.chunking import chunk_parts
 from handlers.core.derived.passage import Part
 from handlers.core.derived.passages_file import (
     PassagesFileError,
@@ -14,6 +13,7 @@ from handlers.core.derived.passages_file import (
     read_parts,
     read_passages_file,
 )
+from handlers.core.ingest.chunking import chunk_parts
 
 PARTS = [
     Part(1, "Contents ..... 2", page=1, page_label="i", navigation=True),

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 
-from handlers.core.layout import SORT_KEY, TTL_ATTRIBUTE, quota_sk, user_pk
-from handlers.core.quotas import DailyQuota, QuotaExceededError, seconds_until_midnight
+from handlers.core.contracts.layout import SORT_KEY, TTL_ATTRIBUTE, quota_sk, user_pk
+from handlers.core.conversations.quotas import (
+    DailyQuota,
+    QuotaExceededError,
+    seconds_until_midnight,
+)
 from tests.agent.conftest import CallAgent, ConfigureAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message
 from tests.support.conversations import ask_in, start_conversation

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+from handlers.core.contracts.layout import bm25_key, embeddings_key, passages_key
 from handlers.core.derived.cache import DocumentCache
 from handlers.core.derived.lexical import LexicalIndex
 from handlers.core.derived.passage import Passage
@@ -16,12 +17,11 @@ from handlers.core.derived.passages_file import PassagesFileError, read_legacy_c
 from handlers.core.derived.source import S3DocumentSource
 from handlers.core.derived.vectors import Matrix
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import bm25_key, embeddings_key, passages_key
 from handlers.core.llm.embeddings import Embedder, OfflineEmbedder, make_embedder
 from handlers.core.retrieval.bm25 import bm25_scores
 from handlers.core.retrieval.fusion import reciprocal_rank_fusion
 from handlers.core.retrieval.index import HybridIndex
-from handlers.core.settings import LlmSettings
+from handlers.core.runtime.settings import LlmSettings
 from tests.agent.conftest import BUCKET, DIMENSIONS, REGION, USER_A, USER_B, Library
 from tests.agent.fake_openai import FakeOpenAI
 from tests.agent.labelled_set import DISTRACTORS, DOCUMENTS, QUESTIONS
@@ -94,11 +94,11 @@ def test_format_1_chunk_files_in_either_shape_parse() -> None:
 
 def test_reads_what_the_ingest_worker_writes(library: Library) -> None:
     # Given derived files written by the ingest side's own writer and chunker
-    from handlers.core.chunking import chunk_parts
     from handlers.core.derived.parts import build_parts
     from handlers.core.derived.writer import write_derived
     from handlers.core.documents.files import DocumentFiles
     from handlers.core.extraction.pages import Page
+    from handlers.core.ingest.chunking import chunk_parts
 
     document_id = library.add(USER_A, "manual.txt", ["placeholder"])
     pages = [

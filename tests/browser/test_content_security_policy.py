@@ -11,7 +11,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from components.site_edge import content_security_policy
+from components.frontend_site.edge import content_security_policy
 from tests.browser.pages import drop_file, sign_in
 
 RECORD_VIOLATIONS = """

@@ -1,7 +1,7 @@
 """Every route, from the route table, called by another user with Alice's ids: nothing of
 hers leaks.
 
-The routes come from `handlers.core.routes.ROUTES` and their requests from
+The routes come from `handlers.core.contracts.routes.ROUTES` and their requests from
 `docs/openapi.json` (schemathesis draws valid bodies and queries), so a route added to the
 table is covered here without a new test; a path parameter with no sample below fails,
 saying which one to add.
@@ -18,7 +18,7 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
 
-from handlers.core.routes import ROUTES
+from handlers.core.contracts.routes import ROUTES
 from tests.e2e.conftest import User, new_user
 from tests.e2e.fuzzing import OPENAPI
 

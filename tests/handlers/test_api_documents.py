@@ -12,8 +12,8 @@ import boto3
 import pytest
 import requests
 
+from handlers.core.contracts.layout import chunks_key, embeddings_key, raw_key
 from handlers.core.documents.table import DocumentTable
-from handlers.core.layout import chunks_key, embeddings_key, raw_key
 from tests.handlers.conftest import MAX_UPLOAD_BYTES
 from tests.support.aws import BUCKET, ORIGIN, REGION, TABLE
 from tests.support.events import USER_A, USER_B
@@ -395,7 +395,7 @@ def test_an_upload_is_counted_in_metrics(call_api, capsys):
 
 def test_an_invocation_publishes_only_what_it_recorded(call_api, capsys):
     # Given a metric recorded outside any invocation (a warm container's earlier, crashed one)
-    from handlers.core.invocation_metrics import record_count
+    from handlers.core.runtime.invocation_metrics import record_count
 
     record_count("LeftOver")
     # When the next invocation runs

@@ -242,7 +242,7 @@ def test_form_feeds_are_counted_before_the_text_is_split(monkeypatch):
     real_split = str.split
 
     class Watched(str):
-        def split(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        def split(self, *args, **kwargs):
             splits.append("split")
             return real_split(self, *args, **kwargs)
 

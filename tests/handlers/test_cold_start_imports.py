@@ -23,7 +23,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from handlers.core.routes import ROUTES
+from handlers.core.contracts.routes import ROUTES
 from tests.handlers.document_flow import agent_caller, deliver, upload
 from tests.support.aws import REGION, create_document_store
 from tests.support.events import rest_proxy_event
@@ -36,7 +36,7 @@ BM25_MODULES = ("handlers.core.derived.lexical", "handlers.core.derived.lexical_
 # The question's tools: the retrieval gate, with its stemmer and word lists.
 QUESTION_TOOLS = ("handlers.core.llm.tools", "handlers.core.retrieval.gate", "Stemmer")
 # Of Powertools' event_handler and data_classes packages, only the REST resolver and its
-# event classes (handlers/core/lean_imports.py): not the other resolvers (AppSync's brings
+# event classes (handlers/core/runtime/lean_imports.py): not the other resolvers (AppSync's brings
 # asyncio) nor the other 40 event classes. wrapt 1.x (the X-Ray SDK's) adds no asyncio.
 OTHER_POWERTOOLS = (
     "asyncio",
@@ -217,7 +217,7 @@ _SCHEMAS = """
 import json, sys
 module = __import__(sys.argv[1], fromlist=["settings"])
 module.settings()
-from handlers.core import settings
+from handlers.core.runtime import settings
 from handlers.core.documents import models as documents
 print(json.dumps({
     name: getattr(source, name).__pydantic_complete__

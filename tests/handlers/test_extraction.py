@@ -10,10 +10,10 @@ import pytest
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
-from handlers.core.chunking import chunk_parts
 from handlers.core.derived.passage import Part, Passage
 from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
 from handlers.core.extraction.sniff import sniff
+from handlers.core.ingest.chunking import chunk_parts
 from tests.handlers import samples
 
 LIMITS = ExtractionLimits(max_bytes=10 * 1024 * 1024, max_pages=50)

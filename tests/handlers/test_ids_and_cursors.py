@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from handlers.core.cursors import decode_cursor, encode_cursor
-from handlers.core.errors import InvalidRequestError
+from handlers.core.http.cursors import decode_cursor, encode_cursor
+from handlers.core.http.errors import InvalidRequestError
 from handlers.core.ids import ID_LENGTH, is_valid_id, new_id
 
 

@@ -10,16 +10,16 @@ import numpy as np
 import pytest
 
 from handlers import ingest
-from handlers.core.chunking import OVERLAP_WORDS, PASSAGE_WORDS
+from handlers.core.contracts.layout import MAX_RECEIVE_COUNT, derived_prefix, passages_key
 from handlers.core.derived import FORMAT_VERSION
-from handlers.core.derived.writer import read_embeddings, read_stored_text
 from handlers.core.documents.files import DocumentFiles
-from handlers.core.ingest_document import NOT_CONFIGURED_REASON, RETRIES_EXHAUSTED_REASON
-from handlers.core.layout import MAX_RECEIVE_COUNT, derived_prefix, passages_key
+from handlers.core.ingest.chunking import OVERLAP_WORDS, PASSAGE_WORDS
+from handlers.core.ingest.service import NOT_CONFIGURED_REASON, RETRIES_EXHAUSTED_REASON
 from handlers.core.llm.errors import LlmNotConfiguredError, LlmUnavailableError
 from tests.handlers import samples
 from tests.handlers.conftest import MAX_UPLOAD_BYTES
 from tests.support.aws import BUCKET
+from tests.support.derived_files import read_embeddings, read_stored_text
 from tests.support.events import USER_A, USER_B, s3_notification, sqs_event
 
 

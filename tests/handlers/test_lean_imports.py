@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.core.lean_imports import defer_package_init
+from handlers.core.runtime.lean_imports import defer_package_init
 
 INIT = """
 from .events import Event

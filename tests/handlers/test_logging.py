@@ -15,10 +15,10 @@ import pytest
 from aws_lambda_powertools import Logger
 
 from handlers import agent, api, ingest
-from handlers.core import ingest_document
 from handlers.core.conversations import service as conversations_service
 from handlers.core.derived import source as document_source
 from handlers.core.documents import service as documents_service
+from handlers.core.ingest import service as ingest_document
 from handlers.core.llm import chat
 from handlers.core.llm.errors import LlmUnavailableError
 from tests.handlers.document_flow import ask, deliver, upload

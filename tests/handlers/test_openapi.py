@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from handlers.core.gateway_errors import GATEWAY_STATUSES
-from handlers.core.openapi_document import OpenApiMergeError, openapi_document
+from handlers.core.http.gateway_errors import GATEWAY_STATUSES
+from scripts.openapi_document import OpenApiMergeError, openapi_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "openapi.py"
@@ -101,7 +101,7 @@ def test_every_operation_documents_its_success_response():
 
 
 def test_every_operation_documents_the_gateways_own_errors_in_the_error_shape():
-    # The gateway answers 401/403/429/5xx itself, on any route (handlers.core.gateway_errors)
+    # The gateway answers 401/403/429/5xx itself, on any route (handlers.core.http.gateway_errors)
     document = json.loads(COMMITTED.read_text())
 
     for path, operations in document["paths"].items():

@@ -12,13 +12,7 @@ import boto3
 import pytest
 
 from handlers import ingest
-from handlers.core.derived import FORMAT_VERSION
-from handlers.core.derived.passage import Passage
-from handlers.core.derived.passages_file import legacy_chunks_bytes
-from handlers.core.derived.writer import read_stored_text
-from handlers.core.documents.files import DocumentFiles
-from handlers.core.documents.models import DocumentStatus
-from handlers.core.layout import (
+from handlers.core.contracts.layout import (
     PARTITION_KEY,
     SORT_KEY,
     bm25_key,
@@ -27,9 +21,14 @@ from handlers.core.layout import (
     passages_key,
     user_pk,
 )
+from handlers.core.derived import FORMAT_VERSION
+from handlers.core.derived.passage import Passage
+from handlers.core.documents.files import DocumentFiles
+from handlers.core.documents.models import DocumentStatus
 from scripts.reindex import Target, created_message, reindex
 from tests.handlers import samples
 from tests.support.aws import BUCKET, REGION, TABLE
+from tests.support.derived_files import legacy_chunks_bytes, read_stored_text
 from tests.support.events import USER_A, USER_B, s3_notification, sqs_event
 from tests.support.routes import CallRoute
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from handlers.core.request_body import media_type
+from handlers.core.http.request_body import media_type
 from tests.support.events import rest_proxy_event
 from tests.support.invocations import function_of, invoking
 from tests.support.routes import ApiResult, read_proxy_response

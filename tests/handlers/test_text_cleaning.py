@@ -13,8 +13,10 @@ from fpdf import FPDF
 from handlers.core.derived.navigation import is_navigation
 from handlers.core.derived.page_furniture import strip_page_furniture
 from handlers.core.derived.parts import build_parts
+from handlers.core.derived.passages_file import passages_file_bytes, read_passages_file
 from handlers.core.extraction import ExtractionLimits, extract_pages
-from handlers.core.extraction.pages import clean_text
+from handlers.core.extraction.pages import Page, clean_text
+from handlers.core.ingest.chunking import chunk_parts
 
 LIMITS = ExtractionLimits(max_bytes=10 * 1024 * 1024, max_pages=50)
 
@@ -94,6 +96,50 @@ def test_a_page_of_numbers_that_are_not_pages_is_body_text() -> None:
     assert is_navigation("\n".join(f"Topic {n} ..... {n + 3}" for n in range(8)), page_count=40)
 
 
+# A chapter's first page (Doxygen's FAQ): the chapter's questions with dot leaders, then the
+# first answer, which must stay searchable body text.
+CHAPTER_PAGE = "\n".join(
+    ["Chapter 18", "Frequently Asked Questions"]
+    + [
+        f"18.{n} How do I configure feature {n}? . . . . . . . . . . {87 + n // 4}"
+        for n in range(9)
+    ]
+    + [
+        "18.1 How do I configure feature 0?",
+        "You should use the mainpage command inside a comment block, then run the",
+        "generator again so that the front page shows your own introduction text.",
+    ]
+)
+
+
+def test_a_contents_list_inside_a_page_is_navigation_and_the_answer_below_is_not() -> None:
+    page = Page(number=105, text=CHAPTER_PAGE)
+    filler = [Page(number=n, text=f"Body of page {n}.") for n in range(1, 105)]
+
+    parts = build_parts([*filler, page], paged=True)
+    passages = chunk_parts("doc", parts, size=40, overlap=8)
+    stored = read_passages_file("doc", passages_file_bytes(parts, passages))
+    part, on_page = parts[-1], [p for p in passages if p.part == 105]
+
+    assert not part.navigation
+    assert part.contents is not None
+    assert part.text[: part.contents[1]].endswith("89")
+    assert [p.navigation for p in on_page] == [True] * (len(on_page) - 1) + [False]
+    assert on_page[-1].text.startswith("18.1 How do I configure feature 0?")
+    assert [p.navigation for p in stored.passages] == [p.navigation for p in passages]
+
+
+def test_numbered_lines_without_dot_leaders_inside_a_page_stay_body_text() -> None:
+    lines = [f"sgn{n}(x) any 1 if x > 0, -1 if x < 0, {n}" for n in range(8)]
+    text = "Functions of one argument are listed here with their types.\n" + "\n".join(lines)
+    body = " ".join(["Gnuplot evaluates expressions like these in double precision."] * 3)
+
+    part = build_parts([Page(number=1, text=f"{text}\n{body}")], paged=True)[0]
+
+    assert not part.navigation
+    assert part.contents is None
+
+
 def test_furniture_needs_repetition_and_an_edge() -> None:
     words = ["alpha", "beta", "gamma", "delta"]
     pages = [
@@ -158,7 +204,7 @@ def test_permalink_marks_are_not_part_of_headings() -> None:
 
 
 def test_a_passage_is_indexed_under_its_heading_path_and_quotes_its_text() -> None:
-    from handlers.core.chunking import chunk_parts
+    from handlers.core.ingest.chunking import chunk_parts
 
     body = " ".join(["filler"] * 700) + " errors are allowed"
     parts = build_parts(
@@ -183,6 +229,60 @@ def test_markdown_sections_skip_headings_in_code() -> None:
         "Notes \u203a Requirements",
     ]
     assert "# not a heading" in parts[1].text
+
+
+# A plain-text export (DocBook's, as Debian's FAQ ships it): a table of contents of
+# numbered entries, then numbered headings at the margin over indented text.
+EXPORTED_FAQ = """\
+The Example FAQ
+
+Table of Contents
+
+1. Definitions
+    1.1. What is this FAQ?
+    1.2. What is Example and what
+    does it do?
+2. Installing
+
+Chapter 1. Definitions
+
+1.1. What is this FAQ?
+
+    It answers questions.
+
+1.2. What is Example and what
+does it do?
+
+    Example sorts socks.
+    1. It pairs them.
+
+Chapter 2. Installing
+
+    Run the installer.
+"""
+
+
+def test_plain_text_numbered_headings_open_sections_and_contents_is_navigation() -> None:
+    parts = build_parts(extract_pages(EXPORTED_FAQ.encode(), "txt", LIMITS), paged=False)
+
+    assert [(p.section, p.navigation) for p in parts] == [
+        (None, False),
+        ("Table of Contents", True),
+        ("Chapter 1. Definitions", False),
+        ("Chapter 1. Definitions \u203a 1.1. What is this FAQ?", False),
+        ("Chapter 1. Definitions \u203a 1.2. What is Example and what does it do?", False),
+        ("Chapter 2. Installing", False),
+    ]
+    assert "Example sorts socks." in parts[4].text
+    assert "1. It pairs them." in parts[4].text  # indented: not a heading
+
+
+def test_markdown_numbered_lines_are_a_list_not_headings() -> None:
+    text = "# Steps\n\n1. Download it.\n\n2. Run it.\n"
+
+    parts = build_parts(extract_pages(text.encode(), "md", LIMITS), paged=False)
+
+    assert [p.section for p in parts] == ["Steps"]
 
 
 def test_word_headings_split_sections_within_pages() -> None:

@@ -18,7 +18,7 @@ from aws_xray_sdk.core import xray_recorder  # type: ignore[import-untyped]
 from aws_xray_sdk.core.context import Context  # type: ignore[import-untyped]
 
 from handlers import agent, api, ingest
-from handlers.core import tracing
+from handlers.core.runtime import tracing
 from tests.handlers.document_flow import deliver, upload
 from tests.support.events import USER_A
 from tests.support.lambda_context import FakeLambdaContext
@@ -144,7 +144,7 @@ def test_ingest_traces_extraction_and_embedding_with_the_outcome(
     upload_segment = trace.annotations["## handlers.ingest.ingest_upload"]
     assert upload_segment["outcome"] == "READY"
     # (the bounded child's work is one subsegment of the worker: the child sends none)
-    extraction = trace.annotations["## handlers.core.ingest_document.extract_in_child"]
+    extraction = trace.annotations["## handlers.core.ingest.service.extract_in_child"]
     assert extraction["content_kind"] == "md"
     assert "## handlers.core.llm.embeddings.OfflineEmbedder.embed" in trace.annotations
     # and no user content or object key is recorded

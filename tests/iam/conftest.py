@@ -17,6 +17,21 @@ from tests.support.lambda_context import FakeLambdaContext
 
 ACCOUNT = "123456789012"  # moto's default account
 
+
+def moto_store(secret_arn: str) -> Store:
+    """The ARNs of the document store the tests' moto account holds."""
+    return Store(
+        region=REGION,
+        account=ACCOUNT,
+        bucket=BUCKET,
+        table=TABLE,
+        key_arn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0000-store-key",
+        queue_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest",
+        secret_arn=secret_arn,
+        dlq_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest-dlq",
+    )
+
+
 _FUNCTIONS_ENV = {
     "MAX_UPLOAD_BYTES": str(5 * 1024 * 1024),
     "MAX_PAGES": "600",
@@ -54,14 +69,5 @@ def recorded_run() -> RecordedRun:
             server.stop()
     return RecordedRun(
         recorder,
-        Store(
-            region=REGION,
-            account=ACCOUNT,
-            bucket=BUCKET,
-            table=TABLE,
-            key_arn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0000-store-key",
-            queue_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest",
-            secret_arn=secret_arn,
-            dlq_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest-dlq",
-        ),
+        moto_store(secret_arn),
     )

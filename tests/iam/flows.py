@@ -12,8 +12,8 @@ import boto3
 import pytest
 
 from handlers import dead_letters, ingest
+from handlers.core.contracts.layout import raw_key
 from handlers.core.ids import new_id
-from handlers.core.layout import raw_key
 from tests.agent.conftest import reset_powertools_parameters
 from tests.agent.fake_openai import FakeOpenAI, answer_message, tool_call_message
 from tests.handlers import document_flow

@@ -14,12 +14,11 @@ from components.agent_api import permissions
 from components.agent_api.sweeper import sweeper_policy
 from handlers import api, sweeper
 from handlers.core.clock import utc_now
-from tests.iam.actions import Store
-from tests.iam.conftest import ACCOUNT
+from tests.iam.conftest import moto_store
 from tests.iam.recorder import recording_calls
 from tests.iam.roles import denied_requests
 from tests.infra.program import resolve
-from tests.support.aws import BUCKET, REGION, TABLE, mocked_document_store, use_function_env
+from tests.support.aws import BUCKET, REGION, mocked_document_store, use_function_env
 from tests.support.invocations import invoking
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.routes import route_caller
@@ -76,16 +75,7 @@ def test_the_sweeper_and_health_calls_are_allowed_by_their_roles(
     )
     assert ("secretsmanager", "DescribeSecret") in recorder.operations("api")
 
-    store = Store(
-        region=REGION,
-        account=ACCOUNT,
-        bucket=BUCKET,
-        table=TABLE,
-        key_arn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0000-store-key",
-        queue_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest",
-        dlq_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:doc-agent-ingest-dlq",
-        secret_arn=secret_arn,
-    )
+    store = moto_store(secret_arn)
     access = permissions.StoreAccess(
         table_arn=store.table_arn,
         bucket_arn=store.bucket_arn,

@@ -23,7 +23,7 @@ FAILED_COMPONENT = "a component failed while declaring its resources (simulated)
 
 
 def _failing_build(function: str, **_: object) -> NoReturn:
-    from components.packaging.errors import PackagingError
+    from lambda_build.errors import PackagingError
 
     raise PackagingError(f"function {function!r}: {FAILED_BUILD}")
 
@@ -44,13 +44,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.failing_build:
-        import components.lambda_package
+        import lambda_build.lambda_package
 
-        components.lambda_package.ensure_built = _failing_build  # type: ignore[assignment]
+        lambda_build.lambda_package.ensure_built = _failing_build
     if args.failing_component:
         import components.observability
 
-        components.observability.Observability.__init__ = _failing_component  # type: ignore[method-assign,assignment]
+        components.observability.Observability.__init__ = _failing_component  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="no-site-") as empty:
         if args.no_site:
             os.environ[SITE_DIR_ENV] = str(Path(empty))

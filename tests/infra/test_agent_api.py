@@ -8,10 +8,15 @@ from typing import Any
 import pytest
 
 from components.config import parse_config
-from handlers.core import layout
-from handlers.core.gateway_errors import BY_TYPE, GATEWAY_ERRORS
-from handlers.core.routes import ROUTES, STAGE_NAME
-from handlers.core.settings import AgentSettings, ApiSettings, IngestSettings, StorageSettings
+from handlers.core.contracts import layout
+from handlers.core.contracts.routes import ROUTES, STAGE_NAME
+from handlers.core.http.gateway_errors import BY_TYPE, GATEWAY_ERRORS
+from handlers.core.runtime.settings import (
+    AgentSettings,
+    ApiSettings,
+    IngestSettings,
+    StorageSettings,
+)
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered

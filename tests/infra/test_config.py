@@ -106,8 +106,8 @@ def test_deploy_errors_print_without_a_traceback() -> None:
     # pulumi.RunError is what the Pulumi language host reports as a message, not a stack trace.
     import pulumi
 
-    from components.packaging.errors import PackagingError
-    from components.site_files import SiteNotBuiltError
+    from components.frontend_site.files import SiteNotBuiltError
+    from lambda_build.errors import PackagingError
 
     for error in (ConfigError, PackagingError, SiteNotBuiltError):
         assert issubclass(error, pulumi.RunError), error

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.core.settings import StorageSettings
+from handlers.core.runtime.settings import StorageSettings
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import StackRun
 from tests.infra.resources import policy

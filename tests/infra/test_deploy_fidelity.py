@@ -17,14 +17,14 @@ from components import policies
 from components.agent_api.firewall import BODY_SIZE_RULE, BODY_SIZE_RULE_LIMIT_BYTES
 from components.agent_api.functions import FunctionSpec, LayerNeedsS3Error, deploy_function
 from components.config import ConfigError, FunctionSettings, parse_config
-from components.lambda_package import (
+from handlers.core.contracts import layout
+from handlers.core.contracts.routes import STAGE_NAME
+from handlers.core.conversations.models import MAX_QUESTION_LENGTH
+from lambda_build.lambda_package import (
     REPO_ROOT,
     S3_UPLOAD_THRESHOLD_BYTES,
     FunctionPackage,
 )
-from handlers.core import layout
-from handlers.core.conversations.models import MAX_QUESTION_LENGTH
-from handlers.core.routes import STAGE_NAME
 from policy.doc_agent_guardrails.values import statements
 from tests.infra.program import MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import ACCOUNT_ID, AwsMocks, Registered

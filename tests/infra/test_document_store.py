@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import json
 
+import boto3
+import pytest
+from moto import mock_aws
+
 from components.agent_api import dead_letters
 from components.config import parse_config
-from handlers.core import layout
+from handlers.core.contracts import layout
+from local.resources import create_documents_bucket, create_table
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import denies_insecure_transport, policy
+from tests.infra.resources import (
+    assert_private_and_owner_enforced,
+    denies_insecure_transport,
+    for_bucket,
+    policy,
+)
 
 BUCKET = "aws:s3/bucket:Bucket"
 QUEUE = "aws:sqs/queue:Queue"
 TABLE = "aws:dynamodb/table:Table"
-
-
-def _for_bucket(run: StackRun, token: str, bucket: Registered) -> Registered:
-    matches = run.by_input(token, "bucket", bucket.outputs["bucket"])
-    assert len(matches) == 1, f"{bucket.name}: {len(matches)} {token}"
-    return matches[0]
 
 
 def _documents_bucket(run: StackRun) -> Registered:
@@ -31,32 +35,19 @@ def _documents_bucket(run: StackRun) -> Registered:
 def test_every_bucket_blocks_public_access(stack: StackRun) -> None:
     assert stack.of_type(BUCKET)
     for bucket in stack.of_type(BUCKET):
-        block = _for_bucket(stack, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
-        assert all(
-            block.inputs[flag]
-            for flag in (
-                "blockPublicAcls",
-                "blockPublicPolicy",
-                "ignorePublicAcls",
-                "restrictPublicBuckets",
-            )
-        ), bucket.name
-        ownership = _for_bucket(
-            stack, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket
-        )
-        assert ownership.inputs["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+        assert_private_and_owner_enforced(stack, bucket)
 
 
 def test_every_bucket_is_encrypted_and_tls_only(stack: StackRun) -> None:
     for bucket in stack.of_type(BUCKET):
-        sse = _for_bucket(
+        sse = for_bucket(
             stack,
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             bucket,
         )
         rule = sse.inputs["rules"][0]
         assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] in ("aws:kms", "AES256")
-        bucket_policy = policy(_for_bucket(stack, "aws:s3/bucketPolicy:BucketPolicy", bucket))
+        bucket_policy = policy(for_bucket(stack, "aws:s3/bucketPolicy:BucketPolicy", bucket))
         assert denies_insecure_transport(bucket_policy, bucket.outputs["arn"]), bucket.name
         assert denies_insecure_transport(bucket_policy, bucket.outputs["arn"] + "/*"), bucket.name
         tls_floor = [
@@ -70,7 +61,7 @@ def test_every_bucket_is_encrypted_and_tls_only(stack: StackRun) -> None:
 def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: StackRun) -> None:
     bucket = _documents_bucket(stack)
     key = stack.named("store-key")
-    sse = _for_bucket(
+    sse = for_bucket(
         stack,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         bucket,
@@ -81,9 +72,9 @@ def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: Sta
         "kmsMasterKeyId": key.outputs["arn"],
     }
     assert rule["bucketKeyEnabled"] is True
-    versioning = _for_bucket(stack, "aws:s3/bucketVersioning:BucketVersioning", bucket)
+    versioning = for_bucket(stack, "aws:s3/bucketVersioning:BucketVersioning", bucket)
     assert versioning.inputs["versioningConfiguration"]["status"] == "Enabled"
-    lifecycle = _for_bucket(
+    lifecycle = for_bucket(
         stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket
     )
     rules = {rule["id"]: rule for rule in lifecycle.inputs["rules"]}
@@ -95,7 +86,7 @@ def test_documents_bucket_uses_the_store_key_versioning_and_lifecycle(stack: Sta
 
 
 def test_documents_bucket_cors_allows_only_the_site_origins_to_post(stack: StackRun) -> None:
-    cors = _for_bucket(
+    cors = for_bucket(
         stack, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", _documents_bucket(stack)
     )
     config = parse_config(stack_config(stack.stack))
@@ -108,7 +99,7 @@ def test_documents_bucket_cors_allows_only_the_site_origins_to_post(stack: Stack
 def test_raw_uploads_notify_the_ingest_queue_and_only_this_bucket_may_send(stack: StackRun) -> None:
     bucket = _documents_bucket(stack)
     queue = stack.named("store-ingest")
-    notification = _for_bucket(stack, "aws:s3/bucketNotification:BucketNotification", bucket)
+    notification = for_bucket(stack, "aws:s3/bucketNotification:BucketNotification", bucket)
     (target,) = notification.inputs["queues"]
     assert target["queueArn"] == queue.outputs["arn"]
     assert target["filterPrefix"] == layout.RAW_PREFIX
@@ -242,3 +233,42 @@ def test_exports_what_later_components_and_users_need(stack: StackRun) -> None:
     assert stack.outputs["documentsBucket"] == _documents_bucket(stack).outputs["bucket"]
     assert stack.outputs["ingestQueueUrl"] == stack.named("store-ingest").outputs["url"]
     assert as_list(stack.outputs["region"]) == ["eu-west-1"]
+
+
+def test_the_local_stack_creates_the_bucket_and_table_as_deployed(
+    stack: StackRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The local stack and the handler tests create the store in moto through local/resources;
+    # what they create must be what this stack declares (issue 16: the local bucket allowed
+    # GET and HEAD, which no deployed browser may do).
+    origins = ("https://app.example.com",)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        create_documents_bucket(s3, "local-documents", origins)
+        create_table(dynamodb, "local-table")
+        (local_rule,) = s3.get_bucket_cors(Bucket="local-documents")["CORSRules"]
+        versioning = s3.get_bucket_versioning(Bucket="local-documents")["Status"]
+        local_table = dynamodb.describe_table(TableName="local-table")["Table"]
+        local_ttl = dynamodb.describe_time_to_live(TableName="local-table")
+
+    cors = for_bucket(
+        stack, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", _documents_bucket(stack)
+    )
+    (rule,) = cors.inputs["corsRules"]
+    assert local_rule["AllowedOrigins"] == list(origins)
+    assert local_rule["AllowedMethods"] == rule["allowedMethods"]
+    assert local_rule["AllowedHeaders"] == rule["allowedHeaders"]
+    assert local_rule["ExposeHeaders"] == rule["exposeHeaders"]
+    assert local_rule["MaxAgeSeconds"] == rule["maxAgeSeconds"]
+    assert versioning == "Enabled"
+
+    (table,) = stack.of_type(TABLE)
+    keys = {key["KeyType"]: key["AttributeName"] for key in local_table["KeySchema"]}
+    assert keys == {"HASH": table.inputs["hashKey"], "RANGE": table.inputs["rangeKey"]}
+    assert local_table["BillingModeSummary"]["BillingMode"] == table.inputs["billingMode"]
+    described = local_ttl["TimeToLiveDescription"]
+    assert described["AttributeName"] == table.inputs["ttl"]["attributeName"]

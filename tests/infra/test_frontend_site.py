@@ -13,13 +13,18 @@ import pytest
 
 from components.config import CustomDomain
 from components.frontend_site import FrontendSite, FrontendSiteArgs, SiteNotBuiltError
-from components.site_releases import RELEASES_PREFIX
+from components.frontend_site.releases import RELEASES_PREFIX
 from components.tags import stack_tags
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import statements
 from tests.infra.program import MockedPulumi, StackRun
 from tests.infra.pulumi_mocks import Registered
-from tests.infra.resources import denies_insecure_transport, policy
+from tests.infra.resources import (
+    assert_private_and_owner_enforced,
+    denies_insecure_transport,
+    for_bucket,
+    policy,
+)
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
@@ -100,11 +105,6 @@ def _one(run: StackRun, token: str) -> Registered:
     return found
 
 
-def _for_bucket(run: StackRun, token: str, bucket: Registered) -> Registered:
-    (found,) = run.by_input(token, "bucket", bucket.outputs["bucket"])
-    return found
-
-
 def _id(resource: Registered) -> str:
     # The mocks give CloudFront policies and OACs the id "<physical name>-id".
     return f"{resource.outputs['name']}-id"
@@ -138,7 +138,7 @@ def _depends_on(run: StackRun, resource: Registered) -> set[str]:
 def test_the_bucket_policy_lets_only_this_distribution_read(site: StackRun) -> None:
     # Given the site, when we read its bucket policy
     bucket, distribution = site.named("site-assets"), _one(site, DISTRIBUTION)
-    doc = policy(_for_bucket(site, "aws:s3/bucketPolicy:BucketPolicy", bucket))
+    doc = policy(for_bucket(site, "aws:s3/bucketPolicy:BucketPolicy", bucket))
     # Then one Allow: CloudFront's service, GetObject only, conditioned on this distribution
     (allow,) = [s for s in statements(doc) if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
@@ -153,23 +153,8 @@ def test_every_bucket_is_private_owner_enforced_encrypted_and_tls_only(full_site
     buckets = full_site.of_type(BUCKET)
     assert {b.name for b in buckets} == {"site-assets", "site-access-logs"}
     for bucket in buckets:
-        block = _for_bucket(
-            full_site, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket
-        )
-        assert all(
-            block.inputs[flag]
-            for flag in (
-                "blockPublicAcls",
-                "blockPublicPolicy",
-                "ignorePublicAcls",
-                "restrictPublicBuckets",
-            )
-        ), bucket.name
-        ownership = _for_bucket(
-            full_site, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", bucket
-        )
-        assert ownership.inputs["rule"]["objectOwnership"] == "BucketOwnerEnforced"
-        sse = _for_bucket(
+        assert_private_and_owner_enforced(full_site, bucket)
+        sse = for_bucket(
             full_site,
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             bucket,
@@ -177,7 +162,7 @@ def test_every_bucket_is_private_owner_enforced_encrypted_and_tls_only(full_site
         assert sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {
             "sseAlgorithm": "AES256"
         }
-        doc = policy(_for_bucket(full_site, "aws:s3/bucketPolicy:BucketPolicy", bucket))
+        doc = policy(for_bucket(full_site, "aws:s3/bucketPolicy:BucketPolicy", bucket))
         assert denies_insecure_transport(doc, bucket.outputs["arn"] + "/*"), bucket.name
 
 
@@ -411,13 +396,13 @@ def test_access_logs_are_delivered_to_a_private_bucket(full_site: StackRun) -> N
     for regional in (source, destination, delivery):
         assert regional.provider.startswith(provider.urn + "::"), regional.name
 
-    logs_policy = _for_bucket(full_site, "aws:s3/bucketPolicy:BucketPolicy", logs)
+    logs_policy = for_bucket(full_site, "aws:s3/bucketPolicy:BucketPolicy", logs)
     (allow,) = [s for s in statements(policy(logs_policy)) if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
     assert allow["Action"] == "s3:PutObject"
     assert allow["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
     assert logs_policy.urn in delivery.dependencies
-    lifecycle = _for_bucket(
+    lifecycle = for_bucket(
         full_site, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", logs
     )
     assert lifecycle.inputs["rules"][0]["expiration"] == {"days": 90}

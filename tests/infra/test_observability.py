@@ -10,7 +10,7 @@ import pytest
 
 from components.config import StackConfig, parse_config
 from components.observability.notifications import BUDGET_THRESHOLDS
-from handlers.core import layout, metric_names
+from handlers.core.contracts import layout, metric_names
 from policy.doc_agent_guardrails.taggable import takes_tags
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import ROOT, MockedPulumi, StackRun, stack_config

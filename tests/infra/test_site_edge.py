@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from components.site_edge import CLEAN_URLS_CODE, content_security_policy
-from components.site_files import cache_control, content_type
+from components.frontend_site.edge import CLEAN_URLS_CODE, content_security_policy
+from components.frontend_site.files import cache_control, content_type
 
 
 def _rewrite(uris: list[str]) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from handlers.core import layout
+from handlers.core.contracts import layout
 from local.resources import StackResources
 from local.sqs_poller import SqsPoller
 from tests.local.conftest import REGION

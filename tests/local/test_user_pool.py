@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from handlers.core.password_policy import PASSWORD_POLICY
+from handlers.core.contracts.password_policy import PASSWORD_POLICY
 from local.resources import StackResources
 
 

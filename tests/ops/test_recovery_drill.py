@@ -12,7 +12,13 @@ from typing import Any
 import boto3
 import pytest
 
-from handlers.core.layout import PARTITION_KEY, SORT_KEY, derived_prefix, raw_prefix, user_pk
+from handlers.core.contracts.layout import (
+    PARTITION_KEY,
+    SORT_KEY,
+    derived_prefix,
+    raw_prefix,
+    user_pk,
+)
 from ops import restore
 from tests.e2e import documents
 from tests.handlers.document_flow import Uploaded, ask, deliver

@@ -10,8 +10,8 @@ import boto3
 import pytest
 
 from handlers import ingest
-from handlers.core import ingest_document
-from handlers.core.layout import MAX_RECEIVE_COUNT
+from handlers.core.contracts.layout import MAX_RECEIVE_COUNT
+from handlers.core.ingest import service as ingest_document
 from ops import redrive
 from tests.handlers.document_flow import deliver, upload, upload_event
 from tests.support.aws import BUCKET, REGION, TABLE

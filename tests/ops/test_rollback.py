@@ -15,7 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from components.site_releases import manifest_key
+from components.frontend_site.releases import manifest_key
 from ops import rollback
 from ops.outputs import StackOutputs
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from components.lambda_package import REPO_ROOT, FunctionPackage, ensure_built
-from components.packaging.bytecode import current_interpreter
+from lambda_build.bytecode import current_interpreter
+from lambda_build.lambda_package import REPO_ROOT, FunctionPackage, ensure_built
 
 # The tests compile bytecode with the interpreter running them (any Python will do), so
 # they exercise the same build on every machine, with or without a Python 3.13.

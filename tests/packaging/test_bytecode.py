@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from components.packaging import bytecode
-from components.packaging.bytecode import (
+from lambda_build import bytecode
+from lambda_build.bytecode import (
     COMPILER_ENV,
     BytecodeCompiler,
     compile_tree,
     current_interpreter,
     find_compiler,
 )
-from components.packaging.errors import PackagingError
+from lambda_build.errors import PackagingError
 
 # Bytecode header: magic (4 bytes), flags (4), then the source hash (8) for hash-based pycs.
 HASH_BASED = 0b01

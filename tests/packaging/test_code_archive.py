@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from components.lambda_package import FUNCTIONS, REPO_ROOT
-from components.packaging.code_archive import function_sources
-from components.packaging.deterministic_zip import write_deterministic_zip
-from components.packaging.errors import PackagingError
+from lambda_build.code_archive import function_sources
+from lambda_build.deterministic_zip import write_deterministic_zip
+from lambda_build.errors import PackagingError
+from lambda_build.lambda_package import FUNCTIONS, REPO_ROOT
 from tests.packaging.conftest import COMPILER, Build
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from components import lambda_package
-from components.lambda_package import ensure_built
-from components.packaging.dependency_set import RUNTIME_PROVIDED, prune_installed
-from components.packaging.errors import (
+from lambda_build import lambda_package
+from lambda_build.dependency_set import RUNTIME_PROVIDED, prune_installed
+from lambda_build.errors import (
     DependencyInstallError,
     PackageTooLargeError,
     PackagingError,
 )
+from lambda_build.lambda_package import ensure_built
 from tests.packaging.conftest import COMPILER, Build
 
 EM_AARCH64 = 183

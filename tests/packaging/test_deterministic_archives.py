@@ -7,7 +7,7 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from components.packaging.deterministic_zip import (
+from lambda_build.deterministic_zip import (
     FIXED_DATE_TIME,
     lambda_source_code_hash,
     write_deterministic_zip,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from components import lambda_package
-from components.lambda_package import FunctionPackage, ensure_built, format_table
+from lambda_build import lambda_package
+from lambda_build.lambda_package import FunctionPackage, ensure_built, format_table
 from tests.packaging.conftest import COMPILER, Build
 
 

@@ -228,7 +228,7 @@ def test_only_the_public_health_check_may_go_without_an_authorizer(stack: StackR
         props = mutated(health, **changed)
         assert rules.method_authorized(rules.METHOD, props), changed
     # And the pack and the route table agree on what is public
-    from handlers.core.routes import ROUTES
+    from handlers.core.contracts.routes import ROUTES
 
     public = {(m, r.operation) for r in ROUTES if r.public for m in r.methods}
     assert public == set(rules.PUBLIC_OPERATIONS)

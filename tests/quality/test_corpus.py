@@ -4,6 +4,7 @@ are built locally (dpkg-deb -b), so no archive is needed."""
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 from pathlib import Path
 
@@ -15,8 +16,8 @@ from benchmarks.quality.labels import DocumentSpec
 CONTENT = b"<html><body><h1>Manual</h1><p>Real text.</p></body></html>"
 
 
-def _build_deb(debs: Path, content: bytes) -> None:
-    """`example-doc_1.0-1_all.deb` holding usr/share/doc/example/manual.html."""
+def _build_deb(debs: Path, content: bytes, name: str = "manual.html") -> None:
+    """`example-doc_1.0-1_all.deb` holding usr/share/doc/example/<name>."""
     root = debs.parent / "package-root"
     (root / "DEBIAN").mkdir(parents=True)
     (root / "DEBIAN" / "control").write_text(
@@ -24,7 +25,7 @@ def _build_deb(debs: Path, content: bytes) -> None:
         "Maintainer: Nobody <nobody@example.com>\nDescription: test\n"
     )
     (root / "usr/share/doc/example").mkdir(parents=True)
-    (root / "usr/share/doc/example/manual.html").write_bytes(content)
+    (root / "usr/share/doc/example" / name).write_bytes(content)
     debs.mkdir(parents=True)
     subprocess.run(
         ["dpkg-deb", "-b", str(root), str(debs / "example-doc_1.0-1_all.deb")],
@@ -33,16 +34,17 @@ def _build_deb(debs: Path, content: bytes) -> None:
     )
 
 
-def _spec(sha256: str) -> DocumentSpec:
+def _spec(sha256: str, path: str = "usr/share/doc/example/manual.html") -> DocumentSpec:
     return DocumentSpec(
         key="example",
         title="Example",
         format="html",
         package="example-doc",
         version="1.0-1",
-        path="usr/share/doc/example/manual.html",
+        path=path,
         sha256=sha256,
         licence="MIT",
+        split="tune",
     )
 
 
@@ -57,6 +59,14 @@ def test_a_pinned_file_is_extracted_checked_and_cached(tmp_path: Path) -> None:
     # Then both are the file, the second from the cache
     assert first == second == CONTENT
     assert (tmp_path / "files" / "example.html").read_bytes() == CONTENT
+
+
+def test_a_gzipped_file_is_the_document_decompressed(tmp_path: Path) -> None:
+    # Given a package shipping the document gzipped, as Debian ships most of /usr/share/doc
+    _build_deb(tmp_path / "debs", gzip.compress(CONTENT), "manual.html.gz")
+    spec = _spec(sha256_of(CONTENT), "usr/share/doc/example/manual.html.gz")
+    # When fetched, Then the document is the decompressed file, checked against its pin
+    assert fetch_document(spec, tmp_path) == CONTENT
 
 
 def test_a_file_that_changed_stops_the_run_with_the_reason(tmp_path: Path) -> None:

@@ -29,3 +29,35 @@ def test_every_fact_is_on_its_labelled_page_or_section() -> None:
         if spec.format == "pdf":
             assert len(pdf_page_texts(files[key])) == spec.pages, key
     assert label_problems(labelled, files) == []
+
+
+def test_every_question_is_reported_in_a_split_and_the_second_held_out_set_is_sound() -> None:
+    # Given the full labelled set
+    labelled = load_set()
+    # Then the splits are the tuned-on, held-out and second held-out documents
+    assert labelled.split_names() == ["tune", "held-out", "heldout-2"]
+    # And an answerable question is in its document's split
+    for q in labelled.questions:
+        if q.document is not None:
+            assert q.splits == (labelled.documents[q.document].split,), q.key
+    # And the second held-out set has ≥ 30 answerable and ≥ 6 unanswerable questions,
+    # in the formats the first set lacked (Markdown, plain text) and more PDF and HTML
+    new = [q for q in labelled.questions if "heldout-2" in q.splits]
+    assert sum(q.answerable for q in new) >= 30
+    assert sum(not q.answerable for q in new) >= 6
+    formats = {s.format for s in labelled.documents.values() if s.split == "heldout-2"}
+    assert formats == {"pdf", "html", "md", "txt"}
+    # And nothing of it is in the fast subset `make test` holds floors on
+    assert not any(q.fast for q in new)
+
+
+def test_a_split_alone_is_its_documents_and_the_questions_written_for_it() -> None:
+    labelled = load_set()
+    alone = labelled.in_splits(("heldout-2",))
+    assert {spec.split for spec in alone.documents.values()} == {"heldout-2"}
+    assert all("heldout-2" in q.splits for q in alone.questions)
+    assert {q.document for q in alone.questions if q.answerable} <= set(alone.documents)
+    original = labelled.in_splits(("tune", "held-out"))
+    assert len(original.documents) == 7
+    assert sum(q.answerable for q in original.questions) == 53
+    assert sum(not q.answerable for q in original.questions) == 10

@@ -1,10 +1,11 @@
-"""The benchmark's report: one row a mode, a row per format, and JSON with every answer."""
+"""The benchmark's report: one row a mode, a row per format and per split, and JSON with every
+answer."""
 
 from __future__ import annotations
 
 import json
 
-from benchmarks.answer_quality import as_json, format_table, question_lines, table
+from benchmarks.answer_quality import as_json, format_table, question_lines, split_table, table
 from benchmarks.quality.answers import Answer, CitationView
 from benchmarks.quality.labels import Question
 from benchmarks.quality.run import ModeResult
@@ -12,24 +13,47 @@ from benchmarks.quality.scoring import Outcome, summarise
 
 
 def _result() -> ModeResult:
-    answerable = Question("q-pdf", "Where?", "manual", pages=(3,), facts=("fact",))
-    unanswerable = Question("q-none", "What is the capital of Mars?")
+    answerable = Question(
+        "q-pdf", "Where?", "manual", pages=(3,), facts=("fact",), splits=("tune",)
+    )
+    unanswerable = Question("q-none", "What is the capital of Mars?", splits=("tune", "new"))
+    new = Question("q-new", "How?", "faq", section="Setup", facts=("x",), splits=("new",))
     cited = Answer("the fact [1]", [CitationView("id-1", 3, None, "the fact")], 0.02)
     outcomes = [
         Outcome(answerable, cited, top1=True, top3=True, near=True, fact=True),
         Outcome(
             unanswerable, Answer("Not in your documents.", [], 0.01), False, False, False, False
         ),
+        Outcome(new, Answer("No.", [], 0.01), False, False, False, False),
     ]
     return ModeResult(
-        "offline", summarise(outcomes), outcomes, 1.5, 12, {"id-1": "manual"}, {"q-pdf": "pdf"}
+        "offline",
+        summarise(outcomes),
+        outcomes,
+        1.5,
+        12,
+        {"id-1": "manual"},
+        {"q-pdf": "pdf", "q-new": "txt"},
+        {o.question.key: o.question.splits for o in outcomes},
+        ["tune", "new"],
     )
 
 
 def test_the_tables_show_each_rate_per_mode_and_format() -> None:
     result = _result()
-    assert "| offline | 100% | 100% | 100% | 100% | 100% | 0% |" in table([result])
+    assert "| offline | 50% | 50% | 50% | 50% | 100% | 50% |" in table([result])
     assert "| offline | pdf | 1 | 100% | 100% | 100% | 100% |" in format_table([result])
+    assert "| offline | txt | 1 | 0% | 0% | 0% | 0% |" in format_table([result])
+
+
+def test_the_split_table_reports_each_split_with_its_own_unanswerable_questions() -> None:
+    # Given a tuned-on question answered, a new split's question falsely refused, and an
+    # unanswerable question written for both splits
+    rows = split_table([_result()]).splitlines()
+    # Then each split counts its own questions, and "all" the whole set
+    assert "| offline | tune | 1 | 1 | 100% | 100% | 100% | 100% | 100% | 0% |" in rows
+    assert "| offline | new | 1 | 1 | 0% | 0% | 0% | 0% | 100% | 100% |" in rows
+    assert "| offline | all | 2 | 1 | 50% | 50% | 50% | 50% | 100% | 50% |" in rows
 
 
 def test_each_question_gets_a_line_naming_what_was_cited() -> None:

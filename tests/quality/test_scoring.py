@@ -17,7 +17,7 @@ HTML = b"""<html><head><title>t</title><style>h1{}</style></head><body>
 
 
 def _spec(key: str, fmt: str) -> DocumentSpec:
-    return DocumentSpec(key, key, fmt, "pkg", "1", "p", "0" * 64, "MIT")  # type: ignore[arg-type]
+    return DocumentSpec(key, key, fmt, "pkg", "1", "p", "0" * 64, "MIT", "tune")  # type: ignore[arg-type]
 
 
 def _scorer() -> Scorer:

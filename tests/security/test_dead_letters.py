@@ -24,7 +24,7 @@ import psutil
 import pytest
 from moto.server import ThreadedMotoServer
 
-from handlers.core import layout
+from handlers.core.contracts import layout
 from handlers.dead_letters import DEAD_LETTER_REASON
 from local.sqs_poller import SqsPoller
 from tests.handlers.conftest import _clear_handler_caches

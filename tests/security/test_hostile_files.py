@@ -17,9 +17,9 @@ import boto3
 import pytest
 
 from handlers import ingest
-from handlers.core import ingest_document
 from handlers.core.extraction import bounded
 from handlers.core.extraction.bounded import TOO_COMPLEX_REASON, BoundedExtractionError, ChildRun
+from handlers.core.ingest import service as ingest_document
 from tests.handlers import samples
 from tests.handlers.document_flow import upload, upload_event
 from tests.security.conftest import SCALE, IngestContext

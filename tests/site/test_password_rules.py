@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from handlers.core.password_policy import PASSWORD_POLICY
+from handlers.core.contracts.password_policy import PASSWORD_POLICY
 
 SITE_RULES = Path(__file__).resolve().parents[2] / "frontend" / "lib" / "password.ts"
 

@@ -1,6 +1,7 @@
-"""A moto account holding the document store as `components/document_store.py` deploys it:
-the single table and the versioned bucket, both from `handlers.core.layout`. Also the
-environment a function reads inside that account."""
+"""A moto account holding the document store as `components/document_store/` deploys it:
+the single table and the versioned bucket with its CORS rule, created by the local stack's
+own code (`local/resources.py`) from the deployed definitions. Also the environment a
+function reads inside that account."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from handlers.core.layout import KEY_ATTRIBUTES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from local.resources import create_documents_bucket, create_table
 
 REGION = "us-east-1"
 TABLE = "doc-agent-test"
@@ -48,26 +49,9 @@ def use_function_env(
 
 
 def create_document_store() -> None:
-    """The table (keys and TTL from the layout) and the versioned bucket, in the current moto."""
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=[
-            {"AttributeName": name, "AttributeType": kind} for name, kind in KEY_ATTRIBUTES
-        ],
-        KeySchema=[
-            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    dynamodb.update_time_to_live(
-        TableName=TABLE,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-    )
-    s3 = boto3.client("s3", region_name=REGION)
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    """The table and the versioned bucket, in the current moto, as the local stack makes them."""
+    create_table(boto3.client("dynamodb", region_name=REGION), TABLE)
+    create_documents_bucket(boto3.client("s3", region_name=REGION), BUCKET, (ORIGIN,))
 
 
 @contextmanager

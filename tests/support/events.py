@@ -7,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import quote_plus
 
-from handlers.core.routes import STAGE_NAME
+from handlers.core.contracts.routes import STAGE_NAME
 from local.routes import match_route
 from tests.support.aws import BUCKET, ORIGIN, REGION
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import metric_names as names
+from handlers.core.contracts import metric_names as names
 from handlers.core.conversations.feedback_models import Feedback, FeedbackRating, FeedbackRequest
 from handlers.core.conversations.models import Message
 from handlers.core.conversations.service import AgentContext
-from handlers.core.errors import NotFoundError
+from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id
-from handlers.core.invocation_metrics import record_count, record_count_by
+from handlers.core.runtime.invocation_metrics import record_count, record_count_by
 
 logger = Logger(child=True)
 

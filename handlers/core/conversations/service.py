@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
-from handlers.core import metric_names as names
 from handlers.core.clock import utc_now
+from handlers.core.contracts import metric_names as names
 from handlers.core.conversations.citations import citation_for
 from handlers.core.conversations.models import (
     DEFAULT_TITLE,
@@ -33,16 +33,16 @@ from handlers.core.conversations.models import (
     MessagePage,
     Usage,
 )
+from handlers.core.conversations.quotas import DailyQuota, QuotaExceededError
 from handlers.core.conversations.table import ConversationFullError, ConversationTable
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
-from handlers.core.errors import NotFoundError
+from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
-from handlers.core.invocation_metrics import record_count, record_milliseconds
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
-from handlers.core.quotas import DailyQuota, QuotaExceededError
+from handlers.core.runtime.invocation_metrics import record_count, record_milliseconds
 
 if TYPE_CHECKING:
     from handlers.core.llm.embeddings import Embedder

@@ -15,15 +15,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
-from handlers.core.conversations.feedback_models import Feedback
-from handlers.core.conversations.models import MAX_CONVERSATION_MESSAGES, Conversation, Message
-from handlers.core.cursors import decode_cursor, encode_cursor
-from handlers.core.errors import ConflictError, NotFoundError
-from handlers.core.layout import (
+from handlers.core.contracts.layout import (
     CONVERSATION_PREFIX,
     PARTITION_KEY,
     SORT_KEY,
@@ -32,6 +28,10 @@ from handlers.core.layout import (
     message_sk_prefix,
     user_pk,
 )
+from handlers.core.conversations.feedback_models import Feedback
+from handlers.core.conversations.models import MAX_CONVERSATION_MESSAGES, Conversation, Message
+from handlers.core.http.errors import ConflictError, NotFoundError
+from handlers.core.table_pages import newest_first_page
 
 CONVERSATION_ENTITY = "conversation"
 MESSAGE_ENTITY = "message"
@@ -82,7 +82,7 @@ class ConversationTable:
                 "entity": CONVERSATION_ENTITY,
             }
         )
-        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+        self._table.put_item(Item=item, ConditionExpression=Attr(PARTITION_KEY).not_exists())
 
     def get(self, user_id: str, conversation_id: str) -> Conversation | None:
         response = self._table.get_item(
@@ -96,21 +96,10 @@ class ConversationTable:
         self, user_id: str, *, limit: int, cursor: str | None = None
     ) -> tuple[list[Conversation], str | None]:
         """One page of the user's conversations, newest first, and the next page's cursor."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
-            & Key(SORT_KEY).begins_with(CONVERSATION_PREFIX),
-            "ScanIndexForward": False,
-            "Limit": limit + 1,
-        }
-        if cursor is not None:
-            query["ExclusiveStartKey"] = {
-                PARTITION_KEY: user_pk(user_id),
-                SORT_KEY: conversation_sk(decode_cursor(cursor)),
-            }
-        items = self._table.query(**query).get("Items", [])
-        conversations = [Conversation.model_validate(item) for item in items[:limit]]
-        more = len(items) > limit
-        return conversations, encode_cursor(conversations[-1].conversation_id) if more else None
+        items, next_cursor = newest_first_page(
+            self._table, user_id, CONVERSATION_PREFIX, limit=limit, cursor=cursor
+        )
+        return [Conversation.model_validate(item) for item in items], next_cursor
 
     def recent_messages(self, user_id: str, conversation_id: str, limit: int) -> list[Message]:
         """The last `limit` messages, oldest first."""
@@ -121,22 +110,15 @@ class ConversationTable:
     ) -> tuple[list[Message], str | None]:
         """Up to `limit` messages before the cursor's (the latest without one), oldest
         first, and the cursor of the page before them (None when there is none)."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
-            & Key(SORT_KEY).begins_with(message_sk_prefix(conversation_id)),
-            "ScanIndexForward": False,
-            "Limit": limit + 1,
-            "ConsistentRead": True,
-        }
-        if cursor is not None:
-            query["ExclusiveStartKey"] = {
-                PARTITION_KEY: user_pk(user_id),
-                SORT_KEY: message_sk(conversation_id, decode_cursor(cursor)),
-            }
-        items = self._table.query(**query).get("Items", [])
-        newest_first = [Message.model_validate(item) for item in items[:limit]]
-        more = len(items) > limit
-        older = encode_cursor(newest_first[-1].message_id) if more else None
+        items, older = newest_first_page(
+            self._table,
+            user_id,
+            message_sk_prefix(conversation_id),
+            limit=limit,
+            cursor=cursor,
+            consistent_read=True,
+        )
+        newest_first = [Message.model_validate(item) for item in items]
         return list(reversed(newest_first)), older
 
     def message_count(self, user_id: str, conversation_id: str) -> int:
@@ -180,7 +162,7 @@ class ConversationTable:
                         "Put": {
                             "TableName": self._table.name,
                             "Item": item,
-                            "ConditionExpression": "attribute_not_exists(PK)",
+                            "ConditionExpression": f"attribute_not_exists({PARTITION_KEY})",
                         }
                     },
                     {
@@ -189,7 +171,7 @@ class ConversationTable:
                             "Key": conversation_key,
                             "UpdateExpression": "SET updatedAt = :now ADD #count :one",
                             "ConditionExpression": (
-                                "attribute_exists(PK) AND "
+                                f"attribute_exists({PARTITION_KEY}) AND "
                                 "(attribute_not_exists(#count) OR #count < :max)"
                             ),
                             "ExpressionAttributeNames": {"#count": MESSAGE_COUNT},
@@ -232,7 +214,7 @@ class ConversationTable:
                     SORT_KEY: message_sk(conversation_id, message_id),
                 },
                 UpdateExpression="SET feedback = :feedback",
-                ConditionExpression="attribute_exists(PK)",
+                ConditionExpression=Attr(PARTITION_KEY).exists(),
                 ExpressionAttributeValues={":feedback": value},
             )
         except ClientError as exc:

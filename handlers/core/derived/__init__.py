@@ -1,6 +1,6 @@
 """The derived document: everything ingest stores per document, written and read here only.
 
-Under `derived/{user}/{document}/` (keys in `handlers.core.layout`):
+Under `derived/{user}/{document}/` (keys in `handlers.core.contracts.layout`):
 
 - `passages.json` — the document's text and its passages (`passages_file`): the *parts*
   (a page of a PDF, or a heading section of HTML, Markdown, text and Word documents),

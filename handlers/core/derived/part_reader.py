@@ -10,10 +10,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from handlers.core.contracts.layout import passages_key
 from handlers.core.derived.passage import Part
 from handlers.core.derived.passages_file import PassagesFileError, read_parts
 from handlers.core.derived.s3_objects import get_object
-from handlers.core.layout import passages_key
 
 logger = Logger(child=True)
 

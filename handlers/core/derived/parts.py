@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers.core.derived.navigation import is_contents_heading, is_navigation
+from handlers.core.derived.navigation import (
+    contents_span,
+    is_contents_heading,
+    is_navigation,
+)
 from handlers.core.derived.page_furniture import strip_page_furniture
 from handlers.core.derived.passage import Part
 from handlers.core.extraction.pages import Page
@@ -19,13 +23,22 @@ def build_parts(pages: Sequence[Page], *, paged: bool) -> list[Part]:
         texts = strip_page_furniture(texts)
     page_count = max((page.number for page in pages), default=0)
     return [
-        Part(
-            number=position,
-            text=text,
-            page=page.number if paged else None,
-            page_label=page.label,
-            section=page.section,
-            navigation=is_navigation(text, page_count) or is_contents_heading(page.section),
-        )
+        _part(position, page, text, page_count, paged=paged)
         for position, (page, text) in enumerate(zip(pages, texts, strict=True), start=1)
     ]
+
+
+def _part(number: int, page: Page, text: str, page_count: int, *, paged: bool) -> Part:
+    contents = contents_span(text, page_count)
+    navigation = is_contents_heading(page.section) or (
+        contents is None and is_navigation(text, page_count)
+    )
+    return Part(
+        number=number,
+        text=text,
+        page=page.number if paged else None,
+        page_label=page.label,
+        section=page.section,
+        navigation=navigation,
+        contents=None if navigation else contents,
+    )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Between the headings of a section path ("Installation", then "Requirements").
-SECTION_SEPARATOR = " \u203a "
+from handlers.core.contracts.layout import SECTION_SEPARATOR as SECTION_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -15,7 +14,10 @@ class Part:
     `number` is the part's 1-based position in the document; `page` the page a reader
     cites (None for formats without pages); `section` the heading path, e.g.
     "Installation \u203a Requirements"; `navigation` marks a table of contents or an index,
-    which retrieval ranks below body text.
+    which retrieval ranks below body text. `contents` (start, end): `text[start:end]` is a
+    list of entries pointing at pages inside an otherwise ordinary page (a chapter's first
+    page listing its sections above its first section; a list of commands with their
+    section numbers below an introduction): its passages are navigation, the rest are not.
     """
 
     number: int
@@ -24,6 +26,14 @@ class Part:
     page_label: str | None = None
     section: str | None = None
     navigation: bool = False
+    contents: tuple[int, int] | None = None
+
+    def navigation_at(self, start: int, end: int) -> bool:
+        """Whether the passage `text[start:end]` of this part is navigation (passages never
+        cross the bounds of `contents`)."""
+        if self.navigation:
+            return True
+        return self.contents is not None and self.contents[0] <= start and end <= self.contents[1]
 
 
 @dataclass(frozen=True)

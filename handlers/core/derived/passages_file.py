@@ -4,11 +4,12 @@
 
     {"formatVersion": 2,
      "parts": [{"part": 1, "page": 1, "pageLabel": "iv", "section": null,
-                "navigation": false, "text": "…"}, …],
+                "navigation": false, "contents": [0, 812], "text": "…"}, …],
      "passages": [[1, 0, 1234], [1, 1010, 2290], …]}
 
 `part` is 1-based and equals the part's position; `page` is null for formats without
-pages, `section` null for PDF pages. A passage is `[part, start, end]`, in order (its
+pages, `section` null for PDF pages; `contents` (absent when none) is the span of a list of
+contents inside an ordinary page (`Part.contents`). A passage is `[part, start, end]`, in order (its
 index is its position): its text is its part's `text[start:end]`, so the text is stored
 once, not once per overlapping passage, and a document's passages parse fast.
 
@@ -49,6 +50,7 @@ def passages_file_bytes(parts: Sequence[Part], passages: Sequence[Passage]) -> b
                 "pageLabel": part.page_label,
                 "section": part.section,
                 "navigation": part.navigation,
+                **({"contents": list(part.contents)} if part.contents else {}),
                 "text": part.text,
             }
             for part in parts
@@ -81,6 +83,7 @@ def _parts(data: Any) -> list[Part]:
                 page_label=_optional_str(item.get("pageLabel")),
                 section=_optional_str(item.get("section")),
                 navigation=item.get("navigation") is True,
+                contents=_optional_span(item.get("contents"), len(item["text"])),
             )
         )
     return parts
@@ -117,7 +120,7 @@ def read_passages_file(document_id: str, body: bytes) -> StoredText:
                 part.section,
                 start,
                 end,
-                part.navigation,
+                part.navigation_at(start, end),
             )
         )
     return StoredText(parts=parts, passages=passages)
@@ -151,15 +154,6 @@ def read_legacy_chunks(document_id: str, body: bytes) -> list[Passage]:
     return passages
 
 
-def legacy_chunks_bytes(passages: Sequence[Passage]) -> bytes:
-    """A format-1 `chunks.json` (tests and benchmarks of old documents): `[{index, page,
-    text}]`."""
-    return json.dumps(
-        [{"index": p.chunk_index, "page": p.page, "text": p.text} for p in passages],
-        ensure_ascii=False,
-    ).encode("utf-8")
-
-
 def _load(body: bytes) -> Any:
     try:
         return json.loads(body)
@@ -173,3 +167,12 @@ def _optional_int(value: object) -> int | None:
 
 def _optional_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _optional_span(value: object, length: int) -> tuple[int, int] | None:
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    start, end = (_optional_int(v) for v in value)
+    if start is None or end is None or not 0 <= start <= end <= length:
+        return None
+    return (start, end)

@@ -29,6 +29,7 @@ import numpy as np
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from handlers.core.contracts.layout import bm25_key, chunks_key, embeddings_key, passages_key
 from handlers.core.derived.cache import CacheKey, DocumentCache
 from handlers.core.derived.lexical import LexicalIndex
 from handlers.core.derived.lexical_file import (
@@ -47,7 +48,6 @@ from handlers.core.derived.passages_file import (
 from handlers.core.derived.s3_objects import get_object, is_missing
 from handlers.core.derived.vectors import Matrix, normalise_rows, read_matrix
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
 
 __all__ = [
     "DocumentCache",

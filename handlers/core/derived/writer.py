@@ -1,4 +1,4 @@
-"""Writing a document's derived files (format 2) and reading them back whole.
+"""Writing a document's derived files (format 2).
 
 The ingest worker calls `write_derived` once the passages are embedded. Order matters to
 a reader running meanwhile: the matrix and `passages.json` first, `bm25.npz` last (a
@@ -15,17 +15,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from handlers.core.contracts.layout import bm25_key, chunks_key, embeddings_key, passages_key
 from handlers.core.derived.lexical import LexicalIndex
 from handlers.core.derived.lexical_file import lexical_file_bytes
 from handlers.core.derived.passage import Part, Passage
-from handlers.core.derived.passages_file import (
-    StoredText,
-    passages_file_bytes,
-    read_passages_file,
-)
-from handlers.core.derived.vectors import Matrix, matrix_npy, read_matrix
+from handlers.core.derived.passages_file import passages_file_bytes
+from handlers.core.derived.vectors import Matrix, matrix_npy
 from handlers.core.documents.files import DocumentFiles
-from handlers.core.layout import bm25_key, chunks_key, embeddings_key, passages_key
 
 
 def lexical_bytes(passages: Sequence[Passage], passages_body: bytes) -> bytes:
@@ -62,13 +58,3 @@ def write_derived(
     files.put(bm25_key(user_id, document_id), postings, content_type="application/octet-stream")
     if replaces_legacy:
         files.delete(chunks_key(user_id, document_id))
-
-
-def read_stored_text(files: DocumentFiles, user_id: str, document_id: str) -> StoredText:
-    body, _ = files.get(passages_key(user_id, document_id))
-    return read_passages_file(document_id, body)
-
-
-def read_embeddings(files: DocumentFiles, user_id: str, document_id: str) -> Matrix:
-    body, _ = files.get(embeddings_key(user_id, document_id))
-    return read_matrix(body)

@@ -1,6 +1,6 @@
 """A document's objects in the bucket: presigned upload and download, reads, deletion.
 
-Keys come from `handlers.core.layout` only. The bucket is versioned, so deleting a
+Keys come from `handlers.core.contracts.layout` only. The bucket is versioned, so deleting a
 document deletes every version and delete marker under its raw and derived prefixes:
 after a delete nothing of the file is left to restore.
 """
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.layout import derived_prefix, raw_prefix
+from handlers.core.contracts.layout import derived_prefix, raw_prefix
 
 logger = Logger(child=True)
 

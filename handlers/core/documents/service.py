@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from handlers.core.clock import utc_now
+from handlers.core.contracts.layout import raw_key
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import (
     CreateDocumentRequest,
@@ -24,10 +25,9 @@ from handlers.core.documents.models import (
 )
 from handlers.core.documents.table import DocumentTable
 from handlers.core.documents.upload_rules import check_upload
-from handlers.core.errors import NotFoundError
+from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
-from handlers.core.layout import raw_key
-from handlers.core.settings import UploadSettings
+from handlers.core.runtime.settings import UploadSettings
 
 logger = Logger(child=True)
 

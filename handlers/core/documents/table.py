@@ -15,15 +15,15 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
-from handlers.core.cursors import decode_cursor, encode_cursor
-from handlers.core.documents.models import DocumentRecord, DocumentStatus
-from handlers.core.layout import (
+from handlers.core.contracts.layout import (
     DOCUMENT_PREFIX,
     PARTITION_KEY,
     SORT_KEY,
     document_sk,
     user_pk,
 )
+from handlers.core.documents.models import DocumentRecord, DocumentStatus
+from handlers.core.table_pages import newest_first_page
 
 ENTITY = "document"
 
@@ -65,22 +65,10 @@ class DocumentTable:
         self, user_id: str, *, limit: int, cursor: str | None = None
     ) -> tuple[list[DocumentRecord], str | None]:
         """One page of the user's documents, newest first, and the cursor of the next page."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key(PARTITION_KEY).eq(user_pk(user_id))
-            & Key(SORT_KEY).begins_with(DOCUMENT_PREFIX),
-            "ScanIndexForward": False,
-            # One extra item tells whether a next page exists without an empty last page.
-            "Limit": limit + 1,
-        }
-        if cursor is not None:
-            query["ExclusiveStartKey"] = {
-                PARTITION_KEY: user_pk(user_id),
-                SORT_KEY: document_sk(decode_cursor(cursor)),
-            }
-        items = self._table.query(**query).get("Items", [])
-        records = [DocumentRecord.model_validate(item) for item in items[:limit]]
-        next_cursor = encode_cursor(records[-1].document_id) if len(items) > limit else None
-        return records, next_cursor
+        items, next_cursor = newest_first_page(
+            self._table, user_id, DOCUMENT_PREFIX, limit=limit, cursor=cursor
+        )
+        return [DocumentRecord.model_validate(item) for item in items], next_cursor
 
     def iter_all(self, user_id: str) -> Iterator[DocumentRecord]:
         """Every document of the user, newest first."""

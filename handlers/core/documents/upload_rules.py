@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from handlers.core.contracts.layout import SUPPORTED_CONTENT_TYPES
 from handlers.core.documents.models import MAX_NAME_LENGTH, CreateDocumentRequest
-from handlers.core.errors import (
+from handlers.core.http.errors import (
     InvalidRequestError,
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
 )
-from handlers.core.layout import SUPPORTED_CONTENT_TYPES
 
 # UTF-8 bytes of the name: leaves room for `raw/{sub}/{id}/` within S3's 1,024-byte keys.
 MAX_NAME_BYTES = 512

@@ -1,5 +1,6 @@
 """UTF-8 text and Markdown. A form feed (`\\f`) starts a new page, as text exports do;
-headings (Markdown's, which plain text often uses too) start a new section."""
+headings (Markdown's, which plain text often uses too, and plain text's numbered ones)
+start a new section."""
 
 from __future__ import annotations
 
@@ -30,14 +31,17 @@ def check_page_count(text: str, max_pages: int) -> None:
         )
 
 
-def text_pages(data: bytes, max_pages: int | None = None) -> list[Page]:
-    """A part per section of each page (a page without headings is one part)."""
+def text_pages(
+    data: bytes, max_pages: int | None = None, *, numbered_headings: bool = False
+) -> list[Page]:
+    """A part per section of each page (a page without headings is one part).
+    `numbered_headings`: plain text, not Markdown (where "1. Step" opens a list)."""
     text = decode_text(data)
     if max_pages is not None:
         check_page_count(text, max_pages)
     parts: list[Page] = []
     for number, page in enumerate(text.split(_PAGE_BREAK), start=1):
-        sections = markdown_sections(page) or [(None, "")]
+        sections = markdown_sections(page, numbered=numbered_headings) or [(None, "")]
         parts.extend(
             Page(number=number, text=clean_text(body), section=section)
             for section, body in sections

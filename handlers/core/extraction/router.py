@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.core.extraction.errors import ExtractionError
 from handlers.core.extraction.pages import ExtractionLimits, Page
 from handlers.core.extraction.sniff import check_type
-from handlers.core.tracing import tracer
+from handlers.core.runtime.tracing import tracer
 
 
 @tracer.capture_method(capture_response=False)
@@ -36,7 +36,7 @@ def extract_pages(data: bytes, kind: str, limits: ExtractionLimits) -> list[Page
     else:
         from handlers.core.extraction.plain_text import text_pages
 
-        pages = text_pages(data, limits.max_pages)
+        pages = text_pages(data, limits.max_pages, numbered_headings=kind == "txt")
     # Sections are parts too, but only pages count against the limit.
     page_count = len({page.number for page in pages})
     if page_count > limits.max_pages:

@@ -31,7 +31,7 @@ from handlers.core.llm.deadline import MIN_CALL_SECONDS, Deadline
 from handlers.core.llm.errors import LlmUnavailableError
 from handlers.core.llm.prompts import ANSWER_FORMAT, FINAL_ROUND_NOTE, SYSTEM_PROMPT
 from handlers.core.llm.tools import TOOL_SPECS, AgentTools, Search
-from handlers.core.tracing import tracer
+from handlers.core.runtime.tracing import tracer
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -116,9 +116,9 @@ class OpenAIAnswerer:
             partial(
                 client.chat.completions.create,
                 model=self._model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 max_completion_tokens=MAX_COMPLETION_TOKENS,
-                **options,  # type: ignore[arg-type]
+                **options,
             )
         )
         usage.add(completion, (time.perf_counter() - started) * 1000)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from handlers.core.llm.errors import LlmUnavailableError
 from handlers.core.llm.secrets import read_openai_api_key
-from handlers.core.settings import LlmSettings
+from handlers.core.runtime.settings import LlmSettings
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -22,8 +22,8 @@ import numpy as np
 
 from handlers.core.derived.vectors import Matrix, normalise_rows
 from handlers.core.llm.client import call_openai, make_openai_client
-from handlers.core.settings import LlmSettings
-from handlers.core.tracing import tracer
+from handlers.core.runtime.settings import LlmSettings
+from handlers.core.runtime.tracing import tracer
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -7,7 +7,7 @@ transient failures for the ingest worker.
 
 from __future__ import annotations
 
-from handlers.core.errors import ServiceUnavailableError
+from handlers.core.http.errors import ServiceUnavailableError
 
 
 class LlmError(ServiceUnavailableError):

@@ -27,9 +27,9 @@ from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
 from handlers.core.llm.tools import AgentTools
+from handlers.core.runtime.tracing import tracer
 from handlers.core.text.sentences import sentence_spans
 from handlers.core.text.terms import asks_for_quantity, terms
-from handlers.core.tracing import tracer
 
 OFFLINE_MODEL = "offline"
 QUOTED_PASSAGES = 3

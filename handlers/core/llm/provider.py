@@ -11,7 +11,7 @@ from handlers.core.llm.client import make_openai_client
 from handlers.core.llm.embeddings import Embedder, make_embedder
 from handlers.core.llm.offline import OfflineAnswerer
 from handlers.core.llm.secrets import read_openai_api_key
-from handlers.core.settings import AgentSettings, LlmSettings
+from handlers.core.runtime.settings import AgentSettings, LlmSettings
 
 if TYPE_CHECKING:
     from openai import OpenAI

@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools.utilities import parameters
 
 from handlers.core.llm.errors import LlmNotConfiguredError
-from handlers.core.settings import LlmSettings
+from handlers.core.runtime.settings import LlmSettings
 
 SECRET_MAX_AGE_SECONDS = 300
 

@@ -36,7 +36,7 @@ from handlers.core.retrieval.gate import (
     term_weights,
     weigh,
 )
-from handlers.core.tracing import tracer
+from handlers.core.runtime.tracing import tracer
 
 if TYPE_CHECKING:
     from handlers.core.derived.passage import Passage

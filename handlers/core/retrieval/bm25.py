@@ -29,6 +29,8 @@ __all__ = [
 
 K1 = 1.2
 B = 0.75
+# A title term counts as much as one occurrence of it in a passage of average length.
+TITLE_WEIGHT = 1.0
 
 
 def term_ids(text: str) -> TermIds:
@@ -37,8 +39,36 @@ def term_ids(text: str) -> TermIds:
     return np.unique(ids)
 
 
-def bm25_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]:
-    """One score array per index (aligned with its chunks); all zeros when nothing matches."""
+def bm25_scores(
+    query: str, indexes: Sequence[LexicalIndex], titles: Sequence[str] | None = None
+) -> list[FloatArray]:
+    """One score array per index (aligned with its chunks); all zeros when nothing matches.
+
+    `titles` (one per index: the document's name) is a second field: a query term in a
+    document's title adds its IDF to every passage of that document that matches the query
+    at all (BM25F's title field), so "gnuplot's history size" ranks the gnuplot manual's
+    passage above bash's, whose text says "history size" too but never "gnuplot"."""
+    scores = _text_scores(query, indexes)
+    if titles is not None:
+        for score, bonus in zip(scores, _title_bonuses(query, indexes, titles), strict=True):
+            if bonus > 0.0:
+                score[score > 0.0] += np.float32(TITLE_WEIGHT * bonus)
+    return scores
+
+
+def _title_bonuses(
+    query: str, indexes: Sequence[LexicalIndex], titles: Sequence[str]
+) -> list[float]:
+    asked = set(terms(query))
+    in_titles = [asked & set(terms(title)) for title in titles]
+    named = set().union(*in_titles)
+    if not named:
+        return [0.0] * len(indexes)
+    idf = term_statistics(named, indexes).idf
+    return [sum(idf[term] for term in found) for found in in_titles]
+
+
+def _text_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]:
     ids = term_ids(query)
     scores = [np.zeros(index.size, dtype=np.float32) for index in indexes]
     total_chunks = sum(index.size for index in indexes)

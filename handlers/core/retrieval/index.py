@@ -72,7 +72,8 @@ class HybridIndex:
         if not loaded:
             return []
         names = {doc.document_id: doc.name for doc in documents}
-        lexical = bm25_scores(query, [doc.lexical for doc in loaded])
+        titles = [_title(names.get(doc.document_id, "")) for doc in loaded]
+        lexical = bm25_scores(query, [doc.lexical for doc in loaded], titles)
         dense = self._dense_scores(query, loaded)
 
         lexical_ranking = _ranking(lexical)
@@ -136,6 +137,12 @@ class HybridIndex:
         if not vector.any():
             return [None] * len(loaded)
         return [None if doc.embeddings is None else doc.embeddings @ vector for doc in loaded]
+
+
+def _title(name: str) -> str:
+    """A document's name as a title: "gnuplot-manual.pdf" → "gnuplot-manual"."""
+    stem, dot, extension = name.rpartition(".")
+    return stem if dot and extension.isalnum() and len(extension) <= 5 else name
 
 
 def _is_navigation(loaded: Sequence[LoadedDocument], doc_position: int, position: int) -> bool:

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from handlers.core.layout import MAX_RECEIVE_COUNT, visibility_timeout_seconds
-from handlers.core.settings import StorageSettings
+from handlers.core.contracts.layout import MAX_RECEIVE_COUNT, visibility_timeout_seconds
+from handlers.core.runtime.settings import StorageSettings
 
 DEFAULT_MARGIN_SECONDS = 900
 

@@ -18,8 +18,8 @@ from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 
 from handlers.core.clock import to_iso
+from handlers.core.contracts.layout import PARTITION_KEY, SORT_KEY, document_sk, user_pk
 from handlers.core.documents.models import DocumentStatus
-from handlers.core.layout import PARTITION_KEY, SORT_KEY, document_sk, user_pk
 from handlers.core.sweeper.rules import PendingDocument
 
 REQUEUES_ATTRIBUTE = "sweepRequeues"
