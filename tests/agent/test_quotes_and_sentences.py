@@ -130,3 +130,22 @@ def test_quotes_are_ordered_by_how_much_of_the_question_they_cover() -> None:
     stronger = _passage(1, "Alpha, beta and gamma are all named in this sentence of the manual.")
     quotes = best_quotes([(1, weaker), (2, stronger)], WEIGHTS)
     assert [q.number for q in quotes] == [2, 1]  # retrieval ranked the weaker one first
+
+
+def test_the_leading_quote_goes_on_to_the_fact_a_few_sentences_after_the_subject() -> None:
+    # Policy's Installed-Size: the field is named, described, qualified, and only then is
+    # its unit given, four sentences after the one that names it.
+    text = (
+        "Installed-Size names the disk space a package needs. "
+        "It appears in the control files of binary packages. "
+        "It gives an estimate of the total amount of disk space required. "
+        "Actual use may vary with the file system. "
+        "The value is the size in bytes, divided by 1024 and rounded up."
+    )
+    other = _passage(1, "Installed-Size is one more control field, listed here with the others.")
+    quotes = best_quotes([(1, _passage(0, text)), (2, other)], {"install": 2.0, "size": 2.0})
+
+    lead, second = quotes
+    assert text[lead.start : lead.end].endswith("divided by 1024 and rounded up.")
+    assert lead.number == 1
+    assert second.number == 2  # the further quote keeps its usual length

@@ -11,7 +11,10 @@ sentence after). It takes the first passages in retrieval order whose best sente
 not far weaker than the best passage's best sentence (sentences, not quotes, are compared:
 a quote that grew by neighbours holding key terms would shut out a passage whose one
 sentence answers as well), and quotes each once, the quote covering most of the question
-first (retrieval ranks whole passages; the quote is what answers). Every quote is
+first (retrieval ranks whole passages; the quote is what answers). That first quote runs
+on for up to `LEAD_QUOTE_SENTENCES` sentences: the fact asked for often comes a few
+sentences after the words that name the subject (a field is named, described, then its
+unit given); the others stay short. Every quote is
 a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
 (the message's model is `offline`), so the text does not repeat it.
 """
@@ -37,6 +40,10 @@ QUOTED_PASSAGES = 3
 # it stays this short.
 MAX_QUOTE_CHARS = 600
 QUOTE_SENTENCES = 3
+# The quote that covers most of the question goes on further: the fact a question asks for
+# is often a few sentences after the words that name its subject.
+LEAD_QUOTE_SENTENCES = 5
+LEAD_QUOTE_CHARS = 900
 # A further passage's best sentence must cover at least this share of what the best
 # passage's best sentence covers.
 MIN_RELATIVE_COVERAGE = 0.5
@@ -113,11 +120,29 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         return []
     floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
     chosen = [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
-    return sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
+    lead, *rest = sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
+    passages = dict(hits)
+    longer = _best_span(
+        lead.number,
+        lead.rank,
+        passages[lead.number].text,
+        weights,
+        total,
+        sentences=LEAD_QUOTE_SENTENCES,
+        max_chars=LEAD_QUOTE_CHARS,
+    )
+    return [longer or lead, *rest]
 
 
 def _best_span(
-    number: int, rank: int, text: str, weights: Mapping[str, float], total: float
+    number: int,
+    rank: int,
+    text: str,
+    weights: Mapping[str, float],
+    total: float,
+    *,
+    sentences: int = QUOTE_SENTENCES,
+    max_chars: int = MAX_QUOTE_CHARS,
 ) -> Quote | None:
     spans = [(a, b) for a, b in sentence_spans(text) if _long_enough(text[a:b])]
     if not spans:
@@ -129,15 +154,15 @@ def _best_span(
     last = best
     while (
         last + 1 < len(spans)
-        and last + 1 - best < QUOTE_SENTENCES
-        and spans[last + 1][1] - spans[best][0] <= MAX_QUOTE_CHARS
+        and last + 1 - best < sentences
+        and spans[last + 1][1] - spans[best][0] <= max_chars
     ):
         last += 1
     first = best
     if (
         best > 0
         and coverages[best - 1] > 0  # about the question's subject, not an unrelated lead-in
-        and spans[last][1] - spans[best - 1][0] <= MAX_QUOTE_CHARS
+        and spans[last][1] - spans[best - 1][0] <= max_chars
     ):
         first = best - 1
     start, end = spans[first][0], spans[last][1]
