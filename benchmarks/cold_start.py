@@ -21,8 +21,10 @@ them, the first request of each route (`benchmarks/cold_start_routes.py`: cold, 
 a SnapStart init, the restore path), with `--features` what each Powertools / pydantic
 feature adds to the api function (`benchmarks/cold_start_features.py`) and, with
 `--importtime N`, where each function's import time goes (`benchmarks/import_profile.py`).
-`--before CHECKOUT` adds rows for another checkout's code (extracted there by a run of this
-benchmark), measured in the same rounds: a before/after comparison the load cannot skew. Medians of --runs processes, with the
+`--before CHECKOUT` adds rows for another checkout's code and dependency sets (extracted and
+installed there by a run of this benchmark), measured in the same rounds: a before/after
+comparison the load cannot skew. Each row has its wall time and its CPU time (user + system
+of the process: what a loaded machine stretches least), each as a ratio per round. Medians of --runs processes, with the
 lowest and highest; the page cache is warm. The machine may be loaded: read the ratios.
 """
 
@@ -125,7 +127,7 @@ def main() -> int:
             rows.append(Row(name, [], None, None, built))
         else:
             functions.append(built)
-    earlier = _before_rows(functions, args.before) if args.before else []
+    earlier = _before_rows(python, functions, args.before) if args.before else []
     jobs: list[Function | Yardstick] = [*sticks, *earlier, *functions]
     cold: dict[str, Samples] = {}
     if not args.no_source:
@@ -186,14 +188,19 @@ def _prepare(python: BytecodeCompiler, function: str, runtime: Path) -> Function
     return Function(function, sizes, path, code)
 
 
-def _before_rows(functions: list[Function], checkout: Path) -> list[Function]:
-    """The same functions with another checkout's handlers (same dependency sets): a
-    before/after comparison inside one run."""
+def _before_rows(
+    python: BytecodeCompiler, functions: list[Function], checkout: Path
+) -> list[Function]:
+    """The same functions with another checkout's handlers and, when a run there installed
+    them, its dependency sets (else ours): a before/after comparison inside one run."""
     rows = []
     for function in functions:
-        code = checkout / ".build" / "bench" / "code" / function.function
+        bench = checkout / ".build" / "bench"
+        code = bench / "code" / function.function
+        dependencies = bench / python.cache_tag / function.function / "python"
         if code.is_dir():
-            path = (code, *function.path[1:])
+            deps = dependencies if dependencies.is_dir() else function.path[1]
+            path = (code, deps, *function.path[2:])
             rows.append(
                 Function(function.function, [], path, code, f"{function.function} (before)")
             )
@@ -204,10 +211,13 @@ def _total_ms(samples: Samples | None) -> list[float]:
     return [total for total in _run_totals(samples) if total == total]
 
 
-def _run_totals(samples: Samples | None) -> list[float]:
-    """Import + init of each run, ms, in run order (NaN for a failed run)."""
+def _run_totals(samples: Samples | None, *, cpu: bool = False) -> list[float]:
+    """Import + init of each run, ms, in run order (NaN for a failed run): wall time, or
+    with `cpu` the process's CPU time (which a loaded machine stretches least)."""
     if samples is None:
         return []
+    if cpu:
+        return [float(run.get("cpu", "nan")) * 1000 for run in samples.runs]
     return [
         (float(run["import"]) + float(run["init"])) * 1000
         if "import" in run and "init" in run
@@ -226,10 +236,16 @@ def _cell(samples: Samples | None) -> str:
     )
 
 
-def _ratio(samples: Samples | None, yardstick: Row | None) -> str:
+def _cpu_cell(samples: Samples | None) -> str:
+    totals = [total for total in _run_totals(samples, cpu=True) if total == total]
+    return f"{statistics.median(totals):.0f}" if totals else "-"
+
+
+def _ratio(samples: Samples | None, yardstick: Row | None, *, cpu: bool = False) -> str:
     """Median of the per-round ratios: runs of one round ran back to back (round-robin), so
     a change of the machine's load between rounds cancels out."""
-    ours, theirs = _run_totals(samples), _run_totals(yardstick.warm if yardstick else None)
+    ours = _run_totals(samples, cpu=cpu)
+    theirs = _run_totals(yardstick.warm if yardstick else None, cpu=cpu)
     pairs = zip(ours, theirs, strict=False)  # a yardstick that did not install has no runs
     ratios = [a / b for a, b in pairs if a == a and b == b]
     if not ratios:
@@ -249,6 +265,9 @@ def _table(rows: list[Row]) -> str:
         "with .pyc: import / +init ms",
         "x bare (.pyc, per round)",
         "x LangChain (.pyc, per round)",
+        "CPU ms",
+        "CPU x bare",
+        "CPU x LangChain",
         "errors",
     ]
     cells = []
@@ -264,6 +283,9 @@ def _table(rows: list[Row]) -> str:
                 _cell(row.warm),
                 _ratio(row.warm, bare),
                 _ratio(row.warm, langchain),
+                _cpu_cell(row.warm),
+                _ratio(row.warm, bare, cpu=True),
+                _ratio(row.warm, langchain, cpu=True),
                 row.note or "; ".join(errors) or "-",
             ]
         )

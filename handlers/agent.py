@@ -12,6 +12,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
+# First: Powertools' event_handler and data_classes packages load only the modules used.
+import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip
+
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -276,6 +279,7 @@ def put_feedback(
 def _prime_questions() -> None:
     # Under SnapStart the question's retrieval (numpy) and clients go into the snapshot;
     # the provider stays lazy (its key is read from Secrets Manager).
+    from handlers.core.llm.tools import AgentTools  # noqa: F401
     from handlers.core.retrieval.index import HybridIndex  # noqa: F401
 
     agent_context()

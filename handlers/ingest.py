@@ -23,6 +23,9 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+# First: Powertools' event_handler and data_classes packages load only the modules used.
+import handlers.core.runtime.lean_imports  # noqa: F401  # isort: skip
+
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext

@@ -3,7 +3,8 @@
     python -S -P handler_probe.py MODULE [EVENT_JSON_FILE]
 
 Prints one JSON line (seconds): `import` (the module), `init` (the cached factories named
-by `HANDLER_INIT`: settings and the clients every request uses), and with an event
+by `HANDLER_INIT`: settings and the clients every request uses), `cpu` (the CPU time of
+both: what a loaded machine stretches least), and with an event
 `request` (the first invocation's wall time), `aws` (the part of it spent inside botocore's HTTP send, i.e. waiting on the AWS
 endpoint, connection set-up included), `status` and `loaded` (modules the request imported
 that init had not).
@@ -102,12 +103,17 @@ def _initialise(module: ModuleType) -> list[str]:
 def main() -> None:
     name = sys.argv[1]
     sys.meta_path.insert(0, _TimedHttpSend())
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     module = importlib.import_module(name)
-    imported = time.perf_counter()
+    imported, imported_cpu = time.perf_counter(), time.process_time()
     errors = _initialise(module)
-    done = time.perf_counter()
-    result: dict[str, object] = {"import": imported - start, "init": done - imported}
+    done, done_cpu = time.perf_counter(), time.process_time()
+    result: dict[str, object] = {
+        "import": imported - start,
+        "init": done - imported,
+        "cpu": done_cpu - start_cpu,
+        "import_cpu": imported_cpu - start_cpu,
+    }
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as source:
             event = json.load(source)

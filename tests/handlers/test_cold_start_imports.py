@@ -33,12 +33,26 @@ from tests.support.routes import route_caller
 
 EXTRACTORS = ("pypdfium2", "docx", "selectolax", "lxml")
 BM25_MODULES = ("handlers.core.derived.lexical", "handlers.core.derived.lexical_file")
+# The question's tools: the retrieval gate, with its stemmer and word lists.
+QUESTION_TOOLS = ("handlers.core.llm.tools", "handlers.core.retrieval.gate", "Stemmer")
+# Of Powertools' event_handler and data_classes packages, only the REST resolver and its
+# event classes (handlers/core/runtime/lean_imports.py): not the other resolvers (AppSync's brings
+# asyncio) nor the other 40 event classes. wrapt 1.x (the X-Ray SDK's) adds no asyncio.
+OTHER_POWERTOOLS = (
+    "asyncio",
+    "aws_lambda_powertools.event_handler.appsync",
+    "aws_lambda_powertools.event_handler.bedrock_agent",
+    "aws_lambda_powertools.utilities.data_classes.s3_event",
+    "aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event",
+)
 
 
 def test_api_function_does_not_import_heavy_libraries():
     loaded = modules_after_import("handlers.api")
 
-    assert not [name for name in ("numpy", "openai", *EXTRACTORS, *BM25_MODULES) if name in loaded]
+    heavy = ("numpy", "openai", *EXTRACTORS, *BM25_MODULES, *OTHER_POWERTOOLS)
+    assert not [name for name in heavy if name in loaded]
+    assert "aws_lambda_powertools.event_handler.api_gateway" in loaded
 
 
 def test_ingest_function_defers_extractors_and_the_model_client():
@@ -56,7 +70,7 @@ def test_agent_function_defers_the_model_client_and_retrieval():
     loaded = modules_after_import("handlers.agent")
 
     heavy = ("openai", "numpy", "handlers.core.retrieval.bm25", *EXTRACTORS, *BM25_MODULES)
-    assert not [name for name in heavy if name in loaded]
+    assert not [name for name in (*heavy, *QUESTION_TOOLS, *OTHER_POWERTOOLS) if name in loaded]
 
 
 def test_under_snapstart_the_agent_snapshots_the_questions_retrieval(
@@ -72,9 +86,9 @@ def test_under_snapstart_the_agent_snapshots_the_questions_retrieval(
         "handlers.agent", {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}
     )
 
-    assert {"numpy", "handlers.core.retrieval.index"} <= snapshot
+    assert {"numpy", "handlers.core.retrieval.index", *QUESTION_TOOLS} <= snapshot
     assert "openai" not in snapshot
-    assert not {"numpy", "handlers.core.retrieval.index"} & on_demand
+    assert not {"numpy", "handlers.core.retrieval.index", *QUESTION_TOOLS} & on_demand
 
 
 # --- Each route's first request in a cold container ---------------------------------------
@@ -173,7 +187,7 @@ def _first_requests(function: str, seeded: Seeded) -> list[tuple[str, ServedRequ
 
 
 def test_api_routes_first_requests_load_no_heavy_library(seeded: Seeded) -> None:
-    forbidden = ("numpy", "openai", *EXTRACTORS, *BM25_MODULES)
+    forbidden = ("numpy", "openai", *EXTRACTORS, *BM25_MODULES, *OTHER_POWERTOOLS)
 
     loaded = {
         label: [name for name in forbidden if name in request.loaded]
@@ -189,12 +203,13 @@ def test_agent_loads_the_model_client_and_retrieval_with_the_first_question_only
     served = _first_requests("agent", seeded)
     *others, (question, asked) = served
 
-    forbidden = ("openai", "numpy", *EXTRACTORS, *BM25_MODULES)
+    forbidden = ("openai", "numpy", *EXTRACTORS, *BM25_MODULES, *QUESTION_TOOLS, *OTHER_POWERTOOLS)
     loaded = {label: [n for n in forbidden if n in request.loaded] for label, request in others}
     assert loaded == {label: [] for label in loaded}
     # The guard is live: the question does load retrieval.
     assert question == "POST /conversations/{conversationId}/messages"
     assert "numpy" in asked.loaded
+    assert set(QUESTION_TOOLS) <= asked.loaded
 
 
 # --- Model schemas: built by the request that uses them, not at import ---------------------

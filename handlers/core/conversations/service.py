@@ -42,7 +42,6 @@ from handlers.core.ids import is_valid_id, new_id
 from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
-from handlers.core.llm.tools import AgentTools
 from handlers.core.runtime.invocation_metrics import record_count, record_milliseconds
 
 if TYPE_CHECKING:
@@ -146,6 +145,9 @@ def ask_question(
         return _store(ctx, user_id, conversation_id, request.question, draft, [])
 
     try:
+        # The question's only: its gate and stemmer stay out of the other routes' cold start.
+        from handlers.core.llm.tools import AgentTools
+
         answerer, embedder = ctx.provider()
         tools = AgentTools(ctx.index_for(embedder), documents)
         history = [
