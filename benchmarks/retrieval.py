@@ -44,10 +44,11 @@ from handlers.core.derived.cache import DocumentCache
 from handlers.core.derived.passage import Part, Passage
 from handlers.core.derived.passages_file import passages_file_bytes
 from handlers.core.derived.source import S3DocumentSource
+from handlers.core.derived.vectors import OFFLINE_MODEL_ID
 from handlers.core.derived.writer import lexical_bytes
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.ids import new_id
-from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, OfflineEmbedder
+from handlers.core.llm.embeddings import OfflineEmbedder
 from handlers.core.llm.offline import OfflineAnswerer
 from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.index import HybridIndex

@@ -49,8 +49,8 @@ from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
 if TYPE_CHECKING:
     from handlers.core.derived.part_reader import PartReader
     from handlers.core.derived.source import S3DocumentSource
+    from handlers.core.derived.vectors import Embedder
     from handlers.core.llm.answers import Answerer
-    from handlers.core.llm.embeddings import Embedder
     from handlers.core.retrieval.index import HybridIndex
 
 logger = Logger(service="agent")

@@ -16,11 +16,6 @@ import pytest
 
 CORE = Path(__file__).resolve().parents[1] / "handlers" / "core"
 PREFIX = "handlers.core."
-# The one cycle left: `llm/tools.py` (the agent's tools) imports `retrieval/`, whose index
-# imports `llm/embeddings.py`. Breaking it moves a module of `llm/` or `retrieval/`, which
-# the answer-quality work owns; the test below fails once the cycle is gone, so this line
-# goes with it.
-KNOWN_CYCLE_EDGE = ("retrieval", "llm")
 
 
 def node_of(module: str) -> str | None:
@@ -94,9 +89,6 @@ def find_cycle(graph: Mapping[str, set[str]]) -> list[str] | None:
 def test_handlers_core_packages_form_no_cycle() -> None:
     graph = package_graph(CORE)
     assert {"contracts", "http", "ingest", "documents", "conversations"} <= graph.keys()
-    source, target = KNOWN_CYCLE_EDGE
-    assert find_cycle(graph) is not None, "the known cycle is gone: delete KNOWN_CYCLE_EDGE"
-    graph[source].discard(target)
     assert find_cycle(graph) is None, " → ".join(find_cycle(graph) or [])
 
 

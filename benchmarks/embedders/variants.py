@@ -21,9 +21,8 @@ import numpy as np
 import pytest
 
 from benchmarks.embedders.minilm import MiniLM
-from handlers.core.derived.vectors import Matrix
+from handlers.core.derived.vectors import Embedder, Matrix
 from handlers.core.llm import embeddings, tools
-from handlers.core.llm.embeddings import Embedder
 from handlers.core.retrieval import fusion, gate, index
 
 

@@ -20,14 +20,14 @@ from aws_lambda_powertools.utilities.parameters import base as parameters_base
 from handlers.core.contracts.layout import chunks_key, embeddings_key, raw_key
 from handlers.core.derived import LEGACY_FORMAT_VERSION
 from handlers.core.derived.passage import Part, Passage
-from handlers.core.derived.vectors import matrix_npy
+from handlers.core.derived.vectors import Embedder, matrix_npy
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.ids import new_id
 from handlers.core.ingest.chunking import chunk_parts
 from handlers.core.ingest.service import ExtractedText, write_ready
-from handlers.core.llm.embeddings import Embedder, OfflineEmbedder
+from handlers.core.llm.embeddings import OfflineEmbedder
 from tests.agent.fake_openai import FakeOpenAI
 from tests.support.aws import BUCKET as BUCKET
 from tests.support.aws import REGION as REGION

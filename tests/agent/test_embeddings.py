@@ -3,12 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from handlers.core.llm.embeddings import (
-    OFFLINE_MODEL_ID,
-    OfflineEmbedder,
-    OpenAIEmbedder,
-    make_embedder,
-)
+from handlers.core.derived.vectors import OFFLINE_MODEL_ID
+from handlers.core.llm.embeddings import OfflineEmbedder, OpenAIEmbedder, make_embedder
 from handlers.core.llm.errors import LlmNotConfiguredError, LlmUnavailableError
 from handlers.core.runtime.settings import LlmSettings
 from tests.agent.fake_openai import FakeOpenAI, fake_embedding

@@ -15,9 +15,9 @@ from handlers.core.derived.lexical import LexicalIndex
 from handlers.core.derived.passage import Passage
 from handlers.core.derived.passages_file import PassagesFileError, read_legacy_chunks
 from handlers.core.derived.source import S3DocumentSource
-from handlers.core.derived.vectors import Matrix
+from handlers.core.derived.vectors import Embedder, Matrix
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.llm.embeddings import Embedder, OfflineEmbedder, make_embedder
+from handlers.core.llm.embeddings import OfflineEmbedder, make_embedder
 from handlers.core.retrieval.bm25 import bm25_scores
 from handlers.core.retrieval.fusion import reciprocal_rank_fusion
 from handlers.core.retrieval.index import HybridIndex

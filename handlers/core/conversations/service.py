@@ -45,7 +45,7 @@ from handlers.core.llm.errors import LlmError
 from handlers.core.runtime.invocation_metrics import record_count, record_milliseconds
 
 if TYPE_CHECKING:
-    from handlers.core.llm.embeddings import Embedder
+    from handlers.core.derived.vectors import Embedder
     from handlers.core.retrieval.index import VectorIndex
 
 logger = Logger(child=True)

@@ -1,17 +1,38 @@
 """Passage vectors: unit-length float32 rows, so cosine similarity is a dot product.
 
 `embeddings.npy` is a float32 matrix saved with `numpy.save` (no pickle), shape
-(passages, dimensions), row i embedding passage i, rows L2-normalised.
+(passages, dimensions), row i embedding passage i, rows L2-normalised. The `Embedder`
+protocol is what makes them (the offline feature hashing or OpenAI's models,
+`handlers.core.llm.embeddings`); retrieval depends on this protocol, not on `llm/`.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 Matrix = npt.NDArray[np.float32]
+
+# The offline provider's feature hashing: word overlap, not meaning (the relevance gate
+# does not count its cosine as evidence).
+OFFLINE_MODEL_ID = "offline-hash-v1"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimensions(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        """Rows L2-normalised, float32, shape (len(texts), dimensions)."""
+        ...
 
 
 def normalise_rows(matrix: npt.NDArray[np.floating]) -> Matrix:

@@ -24,6 +24,7 @@ from handlers.core.contracts.layout import SUPPORTED_CONTENT_TYPES, parse_raw_ke
 from handlers.core.derived import FORMAT_VERSION
 from handlers.core.derived.parts import build_parts
 from handlers.core.derived.passage import Part, Passage
+from handlers.core.derived.vectors import Embedder
 from handlers.core.derived.writer import write_derived
 from handlers.core.documents.files import DocumentFiles
 from handlers.core.documents.models import DocumentRecord, DocumentStatus
@@ -31,7 +32,6 @@ from handlers.core.documents.table import DocumentTable
 from handlers.core.extraction import ExtractionError, ExtractionLimits, extract_pages
 from handlers.core.extraction.bounded import BoundedExtractionError, ChildLimits, run_bounded
 from handlers.core.ingest.chunking import chunk_parts
-from handlers.core.llm.embeddings import Embedder
 from handlers.core.llm.errors import LlmNotConfiguredError
 from handlers.core.runtime.settings import IngestSettings
 from handlers.core.runtime.tracing import tracer

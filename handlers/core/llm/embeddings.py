@@ -16,11 +16,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from handlers.core.derived.vectors import Matrix, normalise_rows
+from handlers.core.derived.vectors import OFFLINE_MODEL_ID, Embedder, Matrix, normalise_rows
 from handlers.core.llm.client import call_openai, make_openai_client
 from handlers.core.runtime.settings import LlmSettings
 from handlers.core.runtime.tracing import tracer
@@ -28,7 +28,6 @@ from handlers.core.runtime.tracing import tracer
 if TYPE_CHECKING:
     from openai import OpenAI
 
-OFFLINE_MODEL_ID = "offline-hash-v1"
 # OpenAI accepts up to 2048 inputs per request; smaller batches keep each request (and a
 # retry of it) well inside the timeout.
 OPENAI_BATCH_SIZE = 128
@@ -38,19 +37,6 @@ OPENAI_MAX_INPUT_CHARS = 8192 * 3
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _BIGRAM_WEIGHT = 0.5
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    @property
-    def model_id(self) -> str: ...
-
-    @property
-    def dimensions(self) -> int: ...
-
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        """Rows L2-normalised, float32, shape (len(texts), dimensions)."""
-        ...
 
 
 def tokenize(text: str) -> list[str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from handlers.core.derived.vectors import Embedder
 from handlers.core.llm.answers import Answerer
 from handlers.core.llm.chat import OpenAIAnswerer
 from handlers.core.llm.client import make_openai_client
-from handlers.core.llm.embeddings import Embedder, make_embedder
+from handlers.core.llm.embeddings import make_embedder
 from handlers.core.llm.offline import OfflineAnswerer
 from handlers.core.llm.secrets import read_openai_api_key
 from handlers.core.runtime.settings import AgentSettings, LlmSettings

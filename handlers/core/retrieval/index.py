@@ -20,8 +20,8 @@ import numpy as np
 from handlers.core.derived.loaded import LoadedDocument
 from handlers.core.derived.passage import Passage
 from handlers.core.derived.source import EmbeddingSpace, S3DocumentSource
+from handlers.core.derived.vectors import OFFLINE_MODEL_ID, Embedder
 from handlers.core.documents.models import DocumentRecord
-from handlers.core.llm.embeddings import OFFLINE_MODEL_ID, Embedder
 from handlers.core.retrieval.bm25 import FloatArray, TermStatistics, bm25_scores, term_statistics
 from handlers.core.retrieval.fusion import reciprocal_rank_fusion
 
