@@ -19,6 +19,7 @@ from shop.resolvers import (
     Response as RestResponse,  # a renamed export
 )
 from . import heavy
+from .decorate import decorate  # a submodule and the function it exports, one name
 
 ADDED_BY_INIT = "only the real __init__ defines this"
 """
@@ -26,6 +27,7 @@ FILES = {
     "events.py": "class Event: ...\n",
     "resolvers.py": "from shop import Event\nclass RestResolver: ...\nclass Response: ...\n",
     "heavy.py": "LOADED = True\n",
+    "decorate.py": "def decorate(function):\n    return function\n",
 }
 
 
@@ -85,3 +87,15 @@ def test_a_star_import_gets_every_name_the_init_exports(shop: str) -> None:
     exec("from shop import *", names)  # noqa: S102 (the statement under test)
 
     assert {"Event", "RestResolver", "RestResponse", "ADDED_BY_INIT"} <= set(names)
+
+
+def test_a_name_that_is_also_a_submodule_is_what_the_init_exports(shop: str) -> None:
+    # Powertools' `data_classes` exports the `event_source` decorator from its
+    # `event_source` module: `from ... import event_source` must give the decorator.
+    defer_package_init(shop)
+
+    from shop import decorate
+
+    assert callable(decorate)
+    assert decorate is importlib.import_module("shop.decorate").decorate
+    assert sys.modules[shop].decorate is decorate

@@ -129,6 +129,17 @@ def test_a_contents_list_inside_a_page_is_navigation_and_the_answer_below_is_not
     assert [p.navigation for p in stored.passages] == [p.navigation for p in passages]
 
 
+def test_body_text_above_a_contents_list_stays_body_text() -> None:
+    opening = "This chapter explains how the generator reads its configuration file."
+    entries = [f"4.{n} Option group {n} . . . . . . . . {20 + n}" for n in range(6)]
+    closing = "Each group below lists its options with their defaults and an example."
+    text = "\n".join([opening, *entries, closing])
+
+    part = build_parts([Page(number=1, text=text)], paged=True)[0]
+
+    assert part.contents == (len(opening) + 1, len(text) - len(closing) - 1)
+
+
 def test_numbered_lines_without_dot_leaders_inside_a_page_stay_body_text() -> None:
     lines = [f"sgn{n}(x) any 1 if x > 0, -1 if x < 0, {n}" for n in range(8)]
     text = "Functions of one argument are listed here with their types.\n" + "\n".join(lines)
@@ -275,6 +286,25 @@ def test_plain_text_numbered_headings_open_sections_and_contents_is_navigation()
     ]
     assert "Example sorts socks." in parts[4].text
     assert "1. It pairs them." in parts[4].text  # indented: not a heading
+
+
+def test_plain_text_numbered_lists_are_not_headings() -> None:
+    text = (
+        "Setup\n\nSteps:\n\n1. Download the installer\n2. Run it\n3. Reboot\n\n"
+        "1. Reboot the machine.\n\nContents\n\n1. Install\n2. Use\n\n"
+        "Chapter 1. Install\n\n    Run the installer.\n"
+    )
+
+    parts = build_parts(extract_pages(text.encode(), "txt", LIMITS), paged=False)
+
+    assert [(p.section, p.navigation) for p in parts] == [
+        (None, False),
+        ("Contents", True),
+        ("Chapter 1. Install", False),
+    ]
+    assert "3. Reboot" in parts[0].text
+    assert "1. Reboot the machine." in parts[0].text
+    assert "2. Use" in parts[1].text
 
 
 def test_markdown_numbered_lines_are_a_list_not_headings() -> None:

@@ -39,6 +39,8 @@ _TITLE = re.compile(r"^\s*(?:table of contents|contents|index)\s*$", re.IGNORECA
 # an entry wraps onto at most this many lines before the one that ends with its page.
 LEAD_LINES = 3
 WRAPPED_LINES = 2
+# At most this many words make a title line, which may join the list below it.
+TITLE_WORDS = 8
 # The text beside such a list that makes the page a body page, not navigation.
 MIN_BODY_WORDS = 15
 
@@ -55,13 +57,14 @@ def is_navigation(text: str, page_count: int) -> bool:
 
 def contents_span(text: str, page_count: int) -> tuple[int, int] | None:
     """The (start, end) of the longest run of at least `MIN_LINES` dot-leader entries
-    ("Installing ....... 12") in `text` (an entry may wrap onto `WRAPPED_LINES` lines before the one ending with
-    its page; title lines within `LEAD_LINES` of the start join the run), when at least
-    `MIN_BODY_WORDS` words of body text (lines that do not point at pages either) lie
-    outside it; else None."""
+    ("Installing ....... 12") in `text` (an entry may wrap onto `WRAPPED_LINES` lines
+    before the one ending with its page; when at most `LEAD_LINES` title lines precede the
+    first entry, they join the run), when at least `MIN_BODY_WORDS` words of body text
+    (lines that do not point at pages either) lie outside it; else None."""
     best: tuple[int, int, int] | None = None  # (entries, start, end)
     run: list[int] | None = None  # [entries, start, end, lines since the last entry]
     offset, line_number = 0, 0
+    titles_only = True  # every line so far is a title ("Chapter 18", "FAQ")
     for line in text.split("\n"):
         line_start, line_end = offset, offset + len(line)
         offset = line_end + 1
@@ -71,9 +74,12 @@ def contents_span(text: str, page_count: int) -> tuple[int, int] | None:
         line_number += 1
         if _leads_to_page(stripped):
             if run is None:
-                run = [0, 0 if line_number <= LEAD_LINES + 1 else line_start, line_end, 0]
+                opens_page = titles_only and line_number <= LEAD_LINES + 1
+                run = [0, 0 if opens_page else line_start, line_end, 0]
             run[0], run[2], run[3] = run[0] + 1, line_end, 0
-        elif run is not None:
+            continue
+        titles_only = titles_only and _title_like(stripped)
+        if run is not None:
             run[3] += 1
             if run[3] > WRAPPED_LINES:
                 best = _longer(best, run)
@@ -84,6 +90,11 @@ def contents_span(text: str, page_count: int) -> tuple[int, int] | None:
     _, start, end = best
     outside = _body_words(text[:start], page_count) + _body_words(text[end:], page_count)
     return (start, end) if outside >= MIN_BODY_WORDS else None
+
+
+def _title_like(line: str) -> bool:
+    """A heading line, not body text: a few words, not ending a sentence."""
+    return len(line.split()) <= TITLE_WORDS and line[-1] not in ".,;:!?"
 
 
 def _body_words(text: str, page_count: int) -> int:

@@ -47,7 +47,10 @@ class HeadingPath:
     def enter(self, level: int, title: str) -> str | None:
         """Open a heading of `level` (closing those at the same level or deeper); returns
         the new path."""
-        title = _PERMALINK.sub("", " ".join(title.split()))[:MAX_HEADING_CHARS]
+        # Cut before stripping: the permalink pattern is anchored at the end, and searching
+        # a megabyte-long "heading" for it is quadratic.
+        title = " ".join(title[: MAX_HEADING_CHARS * 4].split())[: MAX_HEADING_CHARS * 2]
+        title = _PERMALINK.sub("", title)[:MAX_HEADING_CHARS]
         self._open = [(lvl, text) for lvl, text in self._open if lvl < level]
         if title:
             self._open.append((level, title))
@@ -115,13 +118,26 @@ def _numbered_headings(lines: list[str]) -> dict[int, tuple[int, str]]:
         if match is None:
             continue
         end = index + 1
-        while end < len(lines) and lines[end].strip() and not lines[end][0].isspace():
+        while (
+            end < len(lines)
+            and end - index <= MAX_HEADING_LINES
+            and lines[end].strip()
+            and not lines[end][0].isspace()
+        ):
             end += 1
-        if end - index > MAX_HEADING_LINES or _NUMBERED_ENTRY.match(_line(lines, end)):
-            continue  # a paragraph, or an entry of a table of contents
+        wrapped = lines[index + 1 : end]
+        if (
+            end - index > MAX_HEADING_LINES
+            or any(_NUMBERED.match(line) or _NUMBERED_ENTRY.match(line) for line in wrapped)
+            or _NUMBERED_ENTRY.match(_line(lines, end))
+        ):
+            continue  # a paragraph, a list, or an entry of a table of contents
+        title = " ".join(part.strip() for part in lines[index:end])
+        if len(title) > MAX_HEADING_CHARS or (title.endswith(".") and not title.endswith("..")):
+            continue  # a sentence: an item of a numbered list ("1. Reboot the machine.")
         number = match.group("number")
         level = number.count(".") + 1 if number else 1
-        found[index] = (level, " ".join(part.strip() for part in lines[index:end]))
+        found[index] = (level, title)
     return found
 
 

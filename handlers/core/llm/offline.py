@@ -12,7 +12,8 @@ not far weaker than the best passage's best sentence (sentences, not quotes, are
 a quote that grew by neighbours holding key terms would shut out a passage whose one
 sentence answers as well), and quotes each once, the quote covering most of the question
 first (retrieval ranks whole passages; the quote is what answers). That first quote runs
-on for up to `LEAD_QUOTE_SENTENCES` sentences: the fact asked for often comes a few
+on for up to `LEAD_QUOTE_SENTENCES` sentences from its best one (after the lead-in
+sentence before it, when that one is kept): the fact asked for often comes a few
 sentences after the words that name the subject (a field is named, described, then its
 unit given); the others stay short. Every quote is
 a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"

@@ -37,7 +37,9 @@ def defer_package_init(name: str) -> None:
     """Register package `name` with its `__init__` not run (see the module docstring)."""
     if name in sys.modules:
         return
-    spec = importlib.util.find_spec(name)
+    spec = importlib.util.find_spec(name)  # imports the parent package first
+    if name in sys.modules:
+        return  # that parent's `__init__` imported it
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     loader = spec.loader
@@ -48,13 +50,18 @@ def defer_package_init(name: str) -> None:
         nonlocal sources
         if attribute.startswith("__") and attribute != "__all__":  # `import *` needs the init
             raise AttributeError(attribute)
-        if attribute.isidentifier() and importlib.util.find_spec(f"{name}.{attribute}"):
-            return importlib.import_module(f"{name}.{attribute}")
         if sources is None:
             sources = _name_sources(name, spec.origin)
+        # A name the `__init__` imports first: it may also be a submodule's name
+        # (`from .event_source import event_source`), and the package's attribute is then
+        # the function, not the module that importing the submodule binds there.
         if attribute in sources:
             module, original = sources[attribute]
-            return getattr(importlib.import_module(module), original)
+            value = getattr(importlib.import_module(module), original)
+            setattr(package, attribute, value)
+            return value
+        if attribute.isidentifier() and importlib.util.find_spec(f"{name}.{attribute}"):
+            return importlib.import_module(f"{name}.{attribute}")
         # The real `__init__`, in the registered module object: every name it defines.
         delattr(package, "__getattr__")
         loader.exec_module(package)
@@ -69,7 +76,7 @@ def _name_sources(package: str, init_path: str | None) -> dict[str, tuple[str, s
     submodule and the name there (`from .events import Event as Alias`)."""
     try:
         text = Path(init_path or "").read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeError):
         return {}
     sources: dict[str, tuple[str, str]] = {}
     for module, names in _FROM_IMPORT.findall(text):
