@@ -8,8 +8,9 @@ navigation when its own heading says so ("Table of Contents", "Index"): an HTML 
 list links its entries instead of printing page numbers.
 
 A chapter's first page often lists the chapter's sections and then starts the first one:
-`contents_span` finds such a list (of dot-leader entries) inside a page, so that only the list is navigation and
-the text beside it (often the answer: a FAQ's first entry) is ranked as body text.
+`contents_span` finds such a list (of dot-leader entries) inside a page, so that only the
+list is navigation and the text beside it (often the answer: a FAQ's first entry) is
+ranked as body text.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@
 
 `part` is 1-based and equals the part's position; `page` is null for formats without
 pages, `section` null for PDF pages; `contents` (absent when none) is the span of a list of
-contents inside an ordinary page (`Part.contents`). A passage is `[part, start, end]`, in order (its
-index is its position): its text is its part's `text[start:end]`, so the text is stored
-once, not once per overlapping passage, and a document's passages parse fast.
+contents inside an ordinary page (`Part.contents`). A passage is `[part, start, end]`, in
+order (its index is its position): its text is its part's `text[start:end]`, so the text
+is stored once, not once per overlapping passage, and a document's passages parse fast.
 
 `chunks.json` (format 1) is a list of `{"index", "page", "text", …}` chunks; it is read
 for documents ingested before format 2 and never written any more.

@@ -48,32 +48,27 @@ def bm25_scores(
     document's title adds its IDF to every passage of that document that matches the query
     at all (BM25F's title field), so "gnuplot's history size" ranks the gnuplot manual's
     passage above bash's, whose text says "history size" too but never "gnuplot"."""
-    scores = _text_scores(query, indexes)
+    asked = set(terms(query))
+    ids = np.unique(np.fromiter((term_id(token) for token in asked), dtype=np.int64))
+    scores, idf = _text_scores(ids, indexes)
     if titles is not None:
-        for score, bonus in zip(scores, _title_bonuses(query, indexes, titles), strict=True):
+        idf_of = dict(zip(ids.tolist(), idf.tolist(), strict=True))
+        for score, title in zip(scores, titles, strict=True):
+            named = asked.intersection(terms(title))
+            bonus = sum(idf_of.get(term_id(term), 0.0) for term in named)
             if bonus > 0.0:
                 score[score > 0.0] += np.float32(TITLE_WEIGHT * bonus)
     return scores
 
 
-def _title_bonuses(
-    query: str, indexes: Sequence[LexicalIndex], titles: Sequence[str]
-) -> list[float]:
-    asked = set(terms(query))
-    in_titles = [asked & set(terms(title)) for title in titles]
-    named = set().union(*in_titles)
-    if not named:
-        return [0.0] * len(indexes)
-    idf = term_statistics(named, indexes).idf
-    return [sum(idf[term] for term in found) for found in in_titles]
-
-
-def _text_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray]:
-    ids = term_ids(query)
+def _text_scores(
+    ids: TermIds, indexes: Sequence[LexicalIndex]
+) -> tuple[list[FloatArray], npt.NDArray[np.float64]]:
+    """The text field's scores, and the IDF of each of `ids` over the indexes' chunks."""
     scores = [np.zeros(index.size, dtype=np.float32) for index in indexes]
     total_chunks = sum(index.size for index in indexes)
     if ids.shape[0] == 0 or total_chunks == 0:
-        return scores
+        return scores, np.zeros(ids.shape[0], dtype=np.float64)
     average_length = max(float(sum(index.lengths.sum() for index in indexes)) / total_chunks, 1.0)
     rows = [index.rows(ids) for index in indexes]
     frequency = np.zeros(ids.shape[0], dtype=np.int64)
@@ -97,7 +92,7 @@ def _text_scores(query: str, indexes: Sequence[LexicalIndex]) -> list[FloatArray
         scores[position] = np.bincount(chunks, weights=weights, minlength=index.size).astype(
             np.float32
         )
-    return scores
+    return scores, idf
 
 
 @dataclass(frozen=True)
