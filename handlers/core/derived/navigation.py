@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.core.derived.passage import SECTION_SEPARATOR
+from handlers.core.contracts.layout import SECTION_SEPARATOR
 
 MIN_LINES = 5
 MIN_SHARE = 0.5

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.core.contracts.layout import SECTION_SEPARATOR as SECTION_SEPARATOR
-
 
 @dataclass(frozen=True)
 class Part:
