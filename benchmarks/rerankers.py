@@ -1,23 +1,26 @@
 """Would a cross-encoder reranker, or its score as the relevance gate, do better? (issue 11)
 
     .venv/bin/python -m benchmarks.rerankers [--split a,b] [--depths 10,20,30,50]
-                                             [--max-tokens 512] [--latency-sample 30]
+                                             [--max-tokens 512] [--cite-in-rank-order]
+                                             [--latency-sample 12] [--latency-tokens 128,256,512]
 
 Asks the answer-quality set (`benchmarks/answer_quality.py`, offline mode, every document
 of the splits given in one library) and the 20 off-topic PROBES of
 `benchmarks/offline_embedders.py` once with the shipped ranking and once per depth N with
 cross-encoder/ms-marco-MiniLM-L-12-v2 (int8 ONNX from a pinned PyPI wheel,
 `benchmarks/embedders/model_files.py`) reordering the fused top N
-(`benchmarks/embedders/reranking.py`). Each run refuses nothing; four gates are then applied
-to what it recorded: the shipped lexical gate, the cross-encoder's best logit ≥ a threshold
-(instead of it), both, either. Each threshold is chosen on the `tune` split's questions
-only (balanced accuracy) and reported on every split. Prints per depth, gate and split the
-counts of answerable questions with the labelled page first / in the top 3 / within one
-page, the fact in the answer, unanswerable ones refused, false refusals, probes answered;
-where the labelled page stands in the list the answerer gets; then the cross-encoder's
-time per question at each depth (fresh, one thread), its load time and size. Scores are
-cached per (question, passage) under `$DOC_AGENT_EMBEDDERS_CACHE`: the first run scores
-~7,500 pairs (~10 min), later runs take ~1 min per depth.
+(`benchmarks/embedders/reranking.py`); `--cite-in-rank-order` runs each depth again with the
+offline answerer citing its quotes in the reranked order. Each run refuses nothing; four
+gates are then applied to what it recorded: the shipped lexical gate, the cross-encoder's
+best logit ≥ a threshold (instead of it), both, either. Each threshold is chosen on the
+`tune` split's questions only (balanced accuracy) and reported on every split. Prints per
+depth, gate and split the counts of answerable questions with the labelled page first / in
+the top 3 / within one page, the fact in the answer, unanswerable ones refused, false
+refusals, probes answered; where the labelled page stands in the list the answerer gets;
+then the cross-encoder's time per question at each depth and pair length (fresh, one
+thread), its load time and size. Scores are cached per (question, passage) under
+`$DOC_AGENT_EMBEDDERS_CACHE`: the first run at 512 tokens scores ~7,800 pairs (~25 min on
+one core here), later runs take ~1 min per depth.
 """
 
 from __future__ import annotations
@@ -51,7 +54,12 @@ def main() -> None:
     parser.add_argument("--split", default="tune,held-out,heldout-2", help="the library")
     parser.add_argument("--depths", default=",".join(map(str, DEPTHS)))
     parser.add_argument("--max-tokens", type=int, default=512, help="per (question, passage)")
-    parser.add_argument("--latency-sample", type=int, default=30, help="questions timed")
+    parser.add_argument(
+        "--cite-in-rank-order",
+        action="store_true",
+        help="also run each depth with the answerer citing in the reranked order",
+    )
+    parser.add_argument("--latency-sample", type=int, default=12, help="questions timed (0: none)")
     parser.add_argument("--latency-tokens", default="128,256,512", help="pair lengths timed")
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
@@ -71,14 +79,17 @@ def main() -> None:
         return CrossEncoder.load(MS_MARCO_L12.model_dir(), max_tokens=args.max_tokens)
 
     tag = f"{MS_MARCO_L12.name}:{args.max_tokens}"
-    cache = ScoreCache(cache_dir() / "cross-encoder-scores.json", load, tag)
+    cache = ScoreCache(cache_dir() / f"cross-encoder-scores-{args.max_tokens}.json", load, tag)
     depths: list[int | None] = [None, *(int(d) for d in args.depths.split(","))]
     runs: dict[int | None, tuple[ModeResult, dict[str, Record]]] = {}
+    in_rank_order: dict[int, ModeResult] = {}
     for depth in depths:
         started = time.perf_counter()
         with use_reranking(depth, cache) as records:
-            result = run_mode(asked, "offline", files)
-        runs[depth] = (result, dict(records))
+            runs[depth] = (run_mode(asked, "offline", files), dict(records))
+        if depth is not None and args.cite_in_rank_order:
+            with use_reranking(depth, cache, cite_in_rank_order=True):
+                in_rank_order[depth] = run_mode(asked, "offline", files)
         print(f"depth {depth or 'shipped'}: {time.perf_counter() - started:.0f} s", flush=True)
 
     print()
@@ -89,20 +100,25 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for depth, (result, records) in runs.items():
         for gate in GATES:
-            _report(depth, gate, result, records, labelled)
+            _report(str(depth or "no (shipped)"), gate, result, records, labelled)
+    for depth, result in in_rank_order.items():
+        for gate in GATES:
+            _report(f"{depth}, cited in its order", gate, result, runs[depth][1], labelled)
     print()
     print("Where the labelled page stands among the passages the answerer gets (answerable):")
     print("| reranked | split | 1st | 2nd-3rd | 4th-10th | not in 10 |")
     print("|---|---|---|---|---|---|")
     for depth, (result, records) in runs.items():
         _ranks(depth, records, labelled, _scorer(labelled, files, result))
+    if args.latency_sample <= 0:
+        return
     print()
     tokens = [int(t) for t in args.latency_tokens.split(",")]
     _latency(runs, labelled, MS_MARCO_L12.model_dir(), args.latency_sample, tokens)
 
 
 def _report(
-    depth: int | None,
+    reranked: str,
     gate: Gate,
     result: ModeResult,
     records: dict[str, Record],
@@ -128,7 +144,7 @@ def _report(
         ]
         shown = "—" if gate == "lexical" else f"{threshold:.2f}"
         print(
-            f"| {depth or 'no (shipped)'} | {gate} | {shown} | {split} | "
+            f"| {reranked} | {gate} | {shown} | {split} | "
             + count_cells(chosen)
             + f" | {answered_probes} |"
         )
@@ -215,7 +231,7 @@ def _latency(
         started = time.perf_counter()
         model = CrossEncoder.load(model_dir, max_tokens=length)
         load_seconds = time.perf_counter() - started
-        for depth in sorted(d for d in runs if d is not None):
+        for depth in (d for d in DEPTHS if d <= deepest):
             times = []
             tokens: list[int] = []
             for question in questions:

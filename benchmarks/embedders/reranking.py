@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ import pytest
 
 from benchmarks.embedders.cross_encoder import CrossEncoder
 from handlers.core.derived.passage import Passage
-from handlers.core.llm import tools
+from handlers.core.llm import offline, tools
 from handlers.core.llm.tool_arguments import MAX_QUERY_CHARS
 
 Gate = Literal["lexical", "cross-encoder", "both", "either"]
@@ -97,7 +97,9 @@ class ScoreCache:
             fresh = self._loaded.scores(question, [texts[i] for i in missing])
             for i, value in zip(missing, fresh, strict=True):
                 self._scores[keys[i]] = round(float(value), 4)
-            self._path.write_text(json.dumps(self._scores))
+            partial = self._path.with_suffix(".partial")
+            partial.write_text(json.dumps(self._scores))
+            partial.replace(self._path)  # atomic: an interrupted run leaves the last cache
         return np.array([self._scores[key] for key in keys], dtype=np.float32)
 
     def _key(self, question: str, text: str) -> str:
@@ -117,11 +119,22 @@ class Record:
 
 
 @contextmanager
-def use_reranking(depth: int | None, cache: ScoreCache) -> Iterator[dict[str, Record]]:
+def use_reranking(
+    depth: int | None, cache: ScoreCache, *, cite_in_rank_order: bool = False
+) -> Iterator[dict[str, Record]]:
     """`depth` None: the shipped order (the first `GATE_TOP_K` passages are still scored,
-    for the cross-encoder gate)."""
+    for the cross-encoder gate). The offline answerer quotes up to 3 of the first passages
+    that match the question well enough, and cites first the one whose quote covers most of
+    the question's key terms; `cite_in_rank_order` cites them in the ranking's order
+    instead, so the reranker's first choice is the first citation."""
     records: dict[str, Record] = {}
     shipped = tools.AgentTools.gated_search
+    quotes = offline.best_quotes
+
+    def in_rank_order(
+        hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]
+    ) -> list[offline.Quote]:
+        return sorted(quotes(hits, weights), key=lambda quote: quote.rank)
 
     def gated_search(
         self: tools.AgentTools, question: str, top_k: int = tools.GATE_TOP_K
@@ -150,4 +163,6 @@ def use_reranking(depth: int | None, cache: ScoreCache) -> Iterator[dict[str, Re
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tools.AgentTools, "gated_search", gated_search)
+        if cite_in_rank_order:
+            patch.setattr(offline, "best_quotes", in_rank_order)
         yield records
