@@ -7,6 +7,7 @@ import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
 
+from handlers.core.derived import headings as headings_module
 from handlers.core.derived.headings import locate_headings
 from handlers.core.derived.parts import build_parts
 from handlers.core.derived.passages_file import passages_file_bytes, read_passages_file
@@ -187,3 +188,24 @@ def test_the_outline_is_read_with_bounds(monkeypatch: pytest.MonkeyPatch) -> Non
         document.close()
 
     assert sum(len(headings) for headings in by_page.values()) == 2
+
+
+def test_headings_placed_per_page_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(headings_module, "MAX_HEADINGS_PER_PAGE", 2)
+    text = "\n".join(f"Topic{n}\n{words('w', 25)}" for n in range(4))
+
+    found = locate_headings(text, [Heading(f"Topic{n}", f"T{n}") for n in range(4)])
+
+    assert [path for _, path in found] == ["T0", "T1"]
+
+
+def test_each_heading_is_tried_at_a_bounded_number_of_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(headings_module, "MAX_TRIES", 3)
+    # A hostile page: the title's first word everywhere before the title itself.
+    text = "the " * 30 + "\nthe end\n" + words("w", 25)
+
+    assert locate_headings(text, [Heading("The end", "End")]) == ()
+    monkeypatch.setattr(headings_module, "MAX_TRIES", 31)
+    assert locate_headings(text, [Heading("The end", "End")]) == ((text.index("the end"), "End"),)

@@ -6,6 +6,10 @@ compared case-folded, and the heading starts at the beginning of its line, so th
 printed number ("18.19 How did doxygen get its name?") belongs to it. A heading not found
 (drawn as an image, or worded differently) gets no place on its page.
 
+The search is bounded, because the outline and the text are the file's to declare: at most
+`MAX_HEADINGS_PER_PAGE` headings are placed on a page, and each is tried at no more than
+`MAX_TRIES` places where its first word occurs.
+
 Passages are cut at the places, so a stretch too short to answer anything does not keep
 its own: a heading with fewer than `MIN_SECTION_WORDS` words before the next (a chapter
 title right above its first section, whose path names the chapter anyway; a heading at
@@ -16,12 +20,15 @@ first few words (a sentence run on from the page before) start under its first h
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from handlers.core.extraction.pages import Heading
 
 _WORD = re.compile(r"\S+")
 MIN_SECTION_WORDS = 20
+MAX_HEADINGS_PER_PAGE = 200
+MAX_TRIES = 1_000
 
 
 def locate_headings(text: str, headings: Sequence[Heading]) -> tuple[tuple[int, str], ...]:
@@ -30,12 +37,15 @@ def locate_headings(text: str, headings: Sequence[Heading]) -> tuple[tuple[int, 
         return ()
     spans = [(match.start(), match.group().casefold()) for match in _WORD.finditer(text)]
     words = [word for _, word in spans]
+    places: dict[str, list[int]] = {}
+    for index, word in enumerate(words):
+        places.setdefault(word, []).append(index)
     located: list[tuple[int, str]] = []
     after = 0  # the word index a later heading is searched from
     floor = 0  # the offset a later heading may start at
-    for heading in headings:
+    for heading in headings[:MAX_HEADINGS_PER_PAGE]:
         title = heading.title.casefold().split()
-        found = _find(words, title, after)
+        found = _find(words, places, title, after)
         if found is None:
             continue
         start = max(text.rfind("\n", 0, spans[found][0]) + 1, floor)
@@ -63,13 +73,16 @@ def _words(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())
 
 
-def _find(words: Sequence[str], title: Sequence[str], after: int) -> int | None:
-    """The first index ≥ `after` where `title` occurs as consecutive words."""
+def _find(
+    words: Sequence[str], places: dict[str, list[int]], title: Sequence[str], after: int
+) -> int | None:
+    """The first word index ≥ `after` where `title` occurs as consecutive words."""
     if not title:
         return None
+    candidates = places.get(title[0], [])
+    first = bisect_left(candidates, after)
     size = len(title)
-    first = title[0]
-    for index in range(after, len(words) - size + 1):
-        if words[index] == first and list(words[index : index + size]) == list(title):
+    for index in candidates[first : first + MAX_TRIES]:
+        if list(words[index : index + size]) == list(title):
             return index
     return None
