@@ -51,7 +51,11 @@ export default function CitationViewer({
     container.scrollTop = Math.max(0, quote.offsetTop - container.clientHeight / 3);
   }, [highlighted]);
 
-  const place = placeLabel(loaded ?? citation);
+  // The citation's own section: a PDF page's part names the heading in force at its top.
+  const place = placeLabel({
+    ...(loaded ?? citation),
+    section: citation.section ?? loaded?.section,
+  });
   return (
     <>
       <header>

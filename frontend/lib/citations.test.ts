@@ -28,6 +28,12 @@ describe("placeLabel", () => {
     expect(placeLabel({ page: 6, pageLabel: "iv", section: null })).toBe("page 6 (printed iv)");
   });
 
+  it("adds a PDF page's innermost heading", () => {
+    expect(placeLabel({ page: 6, pageLabel: "iv", section: "Router › Resetting" })).toBe(
+      "page 6 (printed iv) · Resetting",
+    );
+  });
+
   it("names the section for formats without pages, and nothing when there is neither", () => {
     expect(placeLabel({ page: null, section: "Install › Requirements" })).toBe(
       "Install › Requirements",

@@ -4,11 +4,18 @@ import type { Citation, DocumentPart } from "./types";
 
 type Place = Pick<Citation, "page" | "pageLabel" | "section">;
 
-/** "page 6", "page 6 (printed iv)" or the section heading; null when the citation has none. */
+const SECTION_SEPARATOR = " \u203a ";
+
+/**
+ * "page 6", "page 6 (printed iv)", with the innermost heading when a PDF's outline gives
+ * the page one ("page 6 · Resetting"), or the section's heading path for formats without
+ * pages; null when the citation has none.
+ */
 export function placeLabel({ page, pageLabel, section }: Place): string | null {
   if (page !== null && page !== undefined) {
     const printed = pageLabel && pageLabel !== String(page) ? ` (printed ${pageLabel})` : "";
-    return `page ${page}${printed}`;
+    const heading = section ? ` · ${section.split(SECTION_SEPARATOR).pop()}` : "";
+    return `page ${page}${printed}${heading}`;
   }
   return section ? section : null;
 }

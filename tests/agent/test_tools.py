@@ -79,6 +79,15 @@ def test_passages_are_numbered_once_and_answers_renumbered() -> None:
     assert [c.span for c in cited] == [None, None]  # no quotes: whole passages
 
 
+def test_the_model_sees_each_passage_under_its_heading() -> None:
+    hits = [replace(passage("a", 0), section="Usage \u203a Options"), passage("a", 1)]
+    tools = AgentTools(StubIndex(hits), [record("a")])
+
+    found = json.loads(tools.call("search_documents", '{"query": "x"}'))
+
+    assert [p["section"] for p in found["passages"]] == ["Usage \u203a Options", None]
+
+
 def test_quoted_marks_are_cited_with_their_span_and_unfounded_ones_dropped() -> None:
     hits = [
         replace(passage("a", 0), text="Alpha beta gamma delta."),

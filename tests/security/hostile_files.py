@@ -12,6 +12,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from fpdf import FPDF
+
 from tests.handlers import samples
 from tests.handlers.samples import DOCX, HTML, PDF, TEXT
 
@@ -174,6 +176,19 @@ def encrypted_docx() -> bytes:
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4096
 
 
+def pdf_outline_flood(entries: int) -> bytes:
+    """Pages of one repeated word, and `entries` bookmarks to the last whose titles all
+    start with that word and are nowhere in the text: every placement search is a worst
+    case."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=6)
+    pdf.add_page()
+    pdf.multi_cell(0, 3, "the " * 20_000)
+    for number in range(entries):
+        pdf.start_section(f"the the the missing {number}", level=min(number % 3, 2))
+    return bytes(pdf.output())
+
+
 def corpus(scale: int = 1) -> list[HostileFile]:
     """Every hostile file; the bombs sized by `scale`."""
     xml_mb = min(100 * scale, 250)
@@ -182,6 +197,9 @@ def corpus(scale: int = 1) -> list[HostileFile]:
             "bomb.pdf", PDF, pdf_inflate_bomb(100 * scale), f"content stream → {100 * scale} MB"
         ),
         HostileFile("many-pages.pdf", PDF, pdf_many_pages(20_000), "20,000 pages in a small file"),
+        HostileFile(
+            "outline.pdf", PDF, pdf_outline_flood(20_000), "20,000 bookmarks no text matches"
+        ),
         # Kept under the 256 MB inflation cap, so that the XML tree itself is what is bounded.
         HostileFile("bomb.docx", DOCX, docx_xml_bomb(xml_mb), f"document.xml → {xml_mb} MB"),
         HostileFile(

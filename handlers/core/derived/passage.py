@@ -16,6 +16,8 @@ class Part:
     list of entries pointing at pages inside an otherwise ordinary page (a chapter's first
     page listing its sections above its first section; a list of commands with their
     section numbers below an introduction): its passages are navigation, the rest are not.
+    `headings` ((offset, path), ascending): where the PDF outline's headings start in
+    `text`; a PDF page's `section` is then the heading path in force at its top.
     """
 
     number: int
@@ -25,6 +27,16 @@ class Part:
     section: str | None = None
     navigation: bool = False
     contents: tuple[int, int] | None = None
+    headings: tuple[tuple[int, str], ...] = ()
+
+    def section_at(self, offset: int) -> str | None:
+        """The heading path in force at `offset` of this part's text."""
+        section = self.section
+        for start, path in self.headings:
+            if start > offset:
+                break
+            section = path
+        return section
 
     def navigation_at(self, start: int, end: int) -> bool:
         """Whether the passage `text[start:end]` of this part is navigation (passages never

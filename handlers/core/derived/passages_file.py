@@ -4,14 +4,19 @@
 
     {"formatVersion": 2,
      "parts": [{"part": 1, "page": 1, "pageLabel": "iv", "section": null,
-                "navigation": false, "contents": [0, 812], "text": "…"}, …],
+                "navigation": false, "contents": [0, 812],
+                "headings": [[1530, "Usage \u203a Options"]], "text": "…"}, …],
      "passages": [[1, 0, 1234], [1, 1010, 2290], …]}
 
 `part` is 1-based and equals the part's position; `page` is null for formats without
-pages, `section` null for PDF pages; `contents` (absent when none) is the span of a list of
-contents inside an ordinary page (`Part.contents`). A passage is `[part, start, end]`, in
-order (its index is its position): its text is its part's `text[start:end]`, so the text
-is stored once, not once per overlapping passage, and a document's passages parse fast.
+pages; a PDF page's `section` is the outline's heading in force at its top (null without
+an outline); `contents` (absent when none) is the span of a list of contents inside an
+ordinary page (`Part.contents`); `headings` (absent when none) where the outline's headings
+start in the page's text (`Part.headings`). Both fields were added within format 2: a file
+without them reads as before. A passage is `[part, start, end]`, in order (its index is its
+position): its text is its part's `text[start:end]` and its section the heading in force
+at `start`, so the text is stored once, not once per overlapping passage, and a document's
+passages parse fast.
 
 `chunks.json` (format 1) is a list of `{"index", "page", "text", …}` chunks; it is read
 for documents ingested before format 2 and never written any more.
@@ -51,6 +56,7 @@ def passages_file_bytes(parts: Sequence[Part], passages: Sequence[Passage]) -> b
                 "section": part.section,
                 "navigation": part.navigation,
                 **({"contents": list(part.contents)} if part.contents else {}),
+                **({"headings": [list(h) for h in part.headings]} if part.headings else {}),
                 "text": part.text,
             }
             for part in parts
@@ -84,6 +90,7 @@ def _parts(data: Any) -> list[Part]:
                 section=_optional_str(item.get("section")),
                 navigation=item.get("navigation") is True,
                 contents=_optional_span(item.get("contents"), len(item["text"])),
+                headings=_headings(item.get("headings"), len(item["text"])),
             )
         )
     return parts
@@ -117,7 +124,7 @@ def read_passages_file(document_id: str, body: bytes) -> StoredText:
                 0.0,
                 number,
                 part.page_label,
-                part.section,
+                part.section_at(start),
                 start,
                 end,
                 part.navigation_at(start, end),
@@ -176,3 +183,20 @@ def _optional_span(value: object, length: int) -> tuple[int, int] | None:
     if start is None or end is None or not 0 <= start <= end <= length:
         return None
     return (start, end)
+
+
+def _headings(value: object, length: int) -> tuple[tuple[int, str], ...]:
+    """`[[offset, path], …]` in ascending offsets inside the text; anything else is none."""
+    if not isinstance(value, list):
+        return ()
+    headings: list[tuple[int, str]] = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 2:
+            return ()
+        offset, path = _optional_int(item[0]), _optional_str(item[1])
+        if offset is None or path is None or not 0 <= offset <= length:
+            return ()
+        if headings and offset <= headings[-1][0]:
+            return ()
+        headings.append((offset, path))
+    return tuple(headings)

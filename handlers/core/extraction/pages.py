@@ -39,18 +39,29 @@ def _rejoin(match: re.Match[str]) -> str:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading the document's outline says starts on a page: its `title` as printed and
+    its `path` (the titles above it and its own, joined as sections are)."""
+
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Page:
     """One part of a document: a page, or a heading section of a format without pages.
 
     `number` is the 1-based page a reader would cite (for formats without pages: 1, or the
     form-feed page of a text file); `label` the page label printed in the PDF, when it has
-    one; `section` the heading path ("Install > Requirements") for sectioned formats.
+    one; `section` the heading path ("Install > Requirements") for sectioned formats;
+    `headings` the PDF outline's entries that point at this page, in outline order.
     """
 
     number: int
     text: str
     label: str | None = None
     section: str | None = None
+    headings: tuple[Heading, ...] = ()
 
 
 @dataclass(frozen=True)

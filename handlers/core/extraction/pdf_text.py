@@ -1,12 +1,14 @@
 """PDF text with pypdfium2 (PDFium: the fastest extractor measured here), page by page,
-with the page labels the PDF prints ("iv", "A-3") where it defines them."""
+with the page labels the PDF prints ("iv", "A-3") where it defines them and the headings
+its outline points at each page (`pdf_outline`)."""
 
 from __future__ import annotations
 
 import pypdfium2 as pdfium
 
 from handlers.core.extraction.errors import ExtractionError
-from handlers.core.extraction.pages import ExtractionLimits, Page, clean_text
+from handlers.core.extraction.pages import ExtractionLimits, Heading, Page, clean_text
+from handlers.core.extraction.pdf_outline import outline_by_page
 
 # PDFium's FPDF_GetLastError codes for FPDF_LoadDocument.
 _ERR_PASSWORD = 4
@@ -31,11 +33,13 @@ def pdf_pages(data: bytes, limits: ExtractionLimits) -> list[Page]:
             raise ExtractionError(
                 "too_many_pages", f"The PDF has {count} pages; the limit is {limits.max_pages}."
             )
+        outline = _outline(document)
         return [
             Page(
                 number=index + 1,
                 text=_page_text(document, index),
                 label=_page_label(document, index),
+                headings=tuple(outline.get(index, ())),
             )
             for index in range(count)
         ]
@@ -57,6 +61,15 @@ def _page_text(document: pdfium.PdfDocument, index: int) -> str:
             textpage.close()
     finally:
         page.close()
+
+
+def _outline(document: pdfium.PdfDocument) -> dict[int, list[Heading]]:
+    """The outline's headings per page; none when the outline cannot be read (the text
+    still can: a damaged outline only costs the passages their section)."""
+    try:
+        return outline_by_page(document)
+    except pdfium.PdfiumError:
+        return {}
 
 
 def _page_label(document: pdfium.PdfDocument, index: int) -> str | None:

@@ -16,6 +16,7 @@ character offsets in the part: `part.text[start:end] == passage.text`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -51,7 +52,7 @@ def chunk_parts(
                     text=part.text[start:end],
                     part=part.number,
                     page_label=part.page_label,
-                    section=part.section,
+                    section=part.section_at(start),
                     start=start,
                     end=end,
                     navigation=part.navigation_at(start, end),
@@ -61,15 +62,20 @@ def chunk_parts(
 
 
 def _part_windows(part: Part, size: int, overlap: int) -> list[tuple[int, int]]:
-    """A part's windows; a list of contents inside it is windowed apart from the text
-    around it, so that no passage is half list, half answer."""
-    if part.contents is None:
-        return _windows(part.text, size, overlap)
-    first, last = part.contents
+    """A part's windows. A list of contents inside it is windowed apart from the text
+    around it, so that no passage is half list, half answer; so is each heading's stretch,
+    so that a passage is under one heading."""
     windows: list[tuple[int, int]] = []
-    for low, high in ((0, first), (first, last), (last, len(part.text))):
+    for low, high in _stretches(part):
         windows += [(low + a, low + b) for a, b in _windows(part.text[low:high], size, overlap)]
     return windows
+
+
+def _stretches(part: Part) -> list[tuple[int, int]]:
+    """The part's text cut at the bounds of its contents list and at its headings."""
+    cuts = {start for start, _ in part.headings} | set(part.contents or ())
+    bounds = [0, *sorted(cut for cut in cuts if 0 < cut < len(part.text)), len(part.text)]
+    return list(pairwise(bounds))
 
 
 def _windows(text: str, size: int, overlap: int) -> list[tuple[int, int]]:

@@ -256,6 +256,9 @@ def _passage_json(number: int, passage: Passage) -> dict[str, Any]:
         "document_id": passage.document_id,
         "document_name": passage.document_name,
         "page": passage.page,
+        # The heading path over the passage (a PDF's outline, an HTML or Markdown heading):
+        # what the passage is about when its text does not say.
+        "section": passage.section,
         "chunk_index": passage.chunk_index,
         "text": passage.text,
     }
