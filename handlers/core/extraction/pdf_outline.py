@@ -27,7 +27,9 @@ def outline_by_page(document: pdfium.PdfDocument) -> dict[int, list[Heading]]:
     stack: list[str] = []
     by_page: dict[int, list[Heading]] = {}
     for bookmark in islice(document.get_toc(max_depth=MAX_DEPTH), MAX_ENTRIES):
-        title = " ".join(clean_text(bookmark.get_title())[:MAX_TITLE_CHARS].split())
+        # Cut before cleaning too: a title is as long as the file makes it.
+        raw = bookmark.get_title()[: MAX_TITLE_CHARS * 2]
+        title = " ".join(clean_text(raw)[:MAX_TITLE_CHARS].split())
         del stack[bookmark.level :]
         if not title:
             continue
