@@ -125,11 +125,19 @@ def test_a_further_passage_is_weighed_against_the_best_sentence_not_the_best_win
     assert [q.number for q in quotes] == [1, 2]
 
 
-def test_quotes_are_ordered_by_how_much_of_the_question_they_cover() -> None:
-    weaker = _passage(0, "Alpha and beta are named in this short sentence of the manual.")
-    stronger = _passage(1, "Alpha, beta and gamma are all named in this sentence of the manual.")
+def test_quotes_keep_retrieval_order_and_the_one_covering_most_runs_on() -> None:
+    after = " ".join(f"Then sentence number {n} of the manual follows it." for n in range(1, 5))
+    weaker = _passage(0, f"Alpha and beta are named in this short sentence. {after}")
+    stronger = _passage(1, f"Alpha, beta and gamma are all named in this sentence. {after}")
+
     quotes = best_quotes([(1, weaker), (2, stronger)], WEIGHTS)
-    assert [q.number for q in quotes] == [2, 1]  # retrieval ranked the weaker one first
+
+    assert [q.number for q in quotes] == [1, 2]  # the first citation is the first ranked
+    first, second = (
+        passage.text[q.start : q.end] for q, passage in zip(quotes, [weaker, stronger], strict=True)
+    )
+    assert second.endswith("number 4 of the manual follows it.")  # the lead: five sentences
+    assert not first.endswith("number 4 of the manual follows it.")
 
 
 def test_the_leading_quote_goes_on_to_the_fact_a_few_sentences_after_the_subject() -> None:

@@ -10,9 +10,11 @@ names its subject and states its fact first; the question's words may recur only
 sentence after). It takes the first passages in retrieval order whose best sentence is
 not far weaker than the best passage's best sentence (sentences, not quotes, are compared:
 a quote that grew by neighbours holding key terms would shut out a passage whose one
-sentence answers as well), and quotes each once, the quote covering most of the question
-first (retrieval ranks whole passages; the quote is what answers). That first quote runs
-on for up to `LEAD_QUOTE_SENTENCES` sentences from its best one (after the lead-in
+sentence answers as well), and quotes each once, in retrieval order: the first citation
+is the passage ranked first (measured: ordering the quotes by how much of the question
+they cover put the labelled page first for 5 % fewer questions, once PDF passages stopped
+at their headings). The quote covering most of the question runs on for up to
+`LEAD_QUOTE_SENTENCES` sentences from its best one (after the lead-in
 sentence before it, when that one is kept): the fact asked for often comes a few
 sentences after the words that name the subject (a field is named, described, then its
 unit given); the others stay short. Every quote is
@@ -105,8 +107,8 @@ class OfflineAnswerer:
 
 def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:
     """The best span of the first `QUOTED_PASSAGES` passages (in retrieval order) whose
-    best sentence covers not much less of the question than the best one's, the span
-    covering most first."""
+    best sentence covers not much less of the question than the best one's, in retrieval
+    order; the span covering most runs on further."""
     total = sum(weights.values())
     if total <= 0:
         return []
@@ -132,7 +134,7 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         sentences=LEAD_QUOTE_SENTENCES,
         max_chars=LEAD_QUOTE_CHARS,
     )
-    return [longer or lead, *rest]
+    return sorted([longer or lead, *rest], key=lambda q: q.rank)
 
 
 def _best_span(
