@@ -20,8 +20,8 @@ from benchmarks.quality.scoring import Summary
 # At least (rates of the 11 answerable questions, or of the 3 unanswerable ones for
 # correct_refusals): each one question below the level measured (docs/benchmarks.md).
 FLOORS: dict[Mode, dict[str, float]] = {
-    "offline": {"top1": 0.54, "top3": 0.9, "near": 0.9, "fact": 0.54, "correct_refusals": 0.66},
-    "openai": {"top1": 0.36, "top3": 0.45, "near": 0.54, "fact": 0.18, "correct_refusals": 0.66},
+    "offline": {"top1": 0.72, "top3": 0.9, "near": 0.9, "fact": 0.54, "correct_refusals": 0.66},
+    "openai": {"top1": 0.45, "top3": 0.54, "near": 0.63, "fact": 0.18, "correct_refusals": 0.66},
 }
 # At most: one question above the level measured.
 CEILINGS: dict[Mode, dict[str, float]] = {
