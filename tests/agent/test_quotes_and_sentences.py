@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from handlers.core.derived.passage import Passage
@@ -157,3 +159,13 @@ def test_the_leading_quote_goes_on_to_the_fact_a_few_sentences_after_the_subject
     assert text[lead.start : lead.end].endswith("divided by 1024 and rounded up.")
     assert lead.number == 1
     assert second.number == 2  # the further quote keeps its usual length
+
+
+def test_one_quote_per_page_or_section_so_citations_point_at_different_places() -> None:
+    sentence = "Alpha, beta and gamma are all named in this sentence of the manual."
+    same_page = [replace(_passage(n, sentence), part=1, page=1) for n in range(2)]
+    other_page = replace(_passage(2, sentence), part=2, page=2)
+
+    quotes = best_quotes([(1, same_page[0]), (2, same_page[1]), (3, other_page)], WEIGHTS)
+
+    assert [q.number for q in quotes] == [1, 3]

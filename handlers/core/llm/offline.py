@@ -7,19 +7,22 @@ most of the question's key-term weight — not the passage's opening — with th
 after it (an answer tends to follow the words that name its subject: a FAQ's question,
 a term being defined) and the one before it when that holds a key term too (a definition
 names its subject and states its fact first; the question's words may recur only in the
-sentence after). It takes the first passages in retrieval order whose best sentence is
-not far weaker than the best passage's best sentence (sentences, not quotes, are compared:
-a quote that grew by neighbours holding key terms would shut out a passage whose one
-sentence answers as well), and quotes each once, in retrieval order: the first citation
-is the passage ranked first (measured: ordering the quotes by how much of the question
-they cover put the labelled page first for 5 % fewer questions, once PDF passages stopped
-at their headings). The quote covering most of the question runs on for up to
-`LEAD_QUOTE_SENTENCES` sentences from its best one (after the lead-in
-sentence before it, when that one is kept): the fact asked for often comes a few
-sentences after the words that name the subject (a field is named, described, then its
-unit given); the others stay short. Every quote is
-a citation whose excerpt is exactly that text. The site labels the answer "Offline mode"
-(the message's model is `offline`), so the text does not repeat it.
+sentence after).
+
+It takes the first passages in retrieval order whose best sentence is not far weaker than
+the best passage's best sentence (sentences, not quotes, are compared: a quote that grew
+by neighbours holding key terms would shut out a passage whose one sentence answers as
+well), one per page or section, so that the citations point at different places. It
+quotes each once, in retrieval order: the first citation is the passage ranked first
+(measured: ordering the quotes by how much of the question they cover put the labelled
+page first for 5 % fewer questions, once PDF passages stopped at their headings). The
+quote covering most of the question runs on for up to `LEAD_QUOTE_SENTENCES` sentences
+from its best one (after the lead-in sentence before it, when that one is kept): the fact
+asked for often comes a few sentences after the words that name the subject (a field is
+named, described, then its unit given); the others stay short.
+
+Every quote is a citation whose excerpt is exactly that text. The site labels the answer
+"Offline mode" (the message's model is `offline`), so the text does not repeat it.
 """
 
 from __future__ import annotations
@@ -106,9 +109,9 @@ class OfflineAnswerer:
 
 
 def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:
-    """The best span of the first `QUOTED_PASSAGES` passages (in retrieval order) whose
-    best sentence covers not much less of the question than the best one's, in retrieval
-    order; the span covering most runs on further."""
+    """The best span of the first `QUOTED_PASSAGES` passages (in retrieval order, one per
+    page or section) whose best sentence covers not much less of the question than the
+    best one's, in retrieval order; the span covering most runs on further."""
     total = sum(weights.values())
     if total <= 0:
         return []
@@ -122,9 +125,16 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
     if not found:
         return []
     floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
-    chosen = [q for q in found if q.coverage >= floor][:QUOTED_PASSAGES]
-    lead, *rest = sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
     passages = dict(hits)
+    chosen: list[Quote] = []
+    places: set[tuple[str, int]] = set()
+    for quote in found:
+        place = _place(passages[quote.number])
+        if quote.coverage >= floor and place not in places:
+            chosen.append(quote)
+            places.add(place)
+    chosen = chosen[:QUOTED_PASSAGES]
+    lead, *rest = sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
     longer = _best_span(
         lead.number,
         lead.rank,
@@ -135,6 +145,13 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         max_chars=LEAD_QUOTE_CHARS,
     )
     return sorted([longer or lead, *rest], key=lambda q: q.rank)
+
+
+def _place(passage: Passage) -> tuple[str, int]:
+    """The page or section a passage is in (its own chunk for the old format, which has no
+    parts): one quote per place, so the citations point at different places."""
+    part = passage.part if passage.part is not None else -1 - passage.chunk_index
+    return (passage.document_id, part)
 
 
 def _best_span(
