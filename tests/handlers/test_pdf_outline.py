@@ -11,7 +11,7 @@ from handlers.core.derived import headings as headings_module
 from handlers.core.derived.headings import locate_headings
 from handlers.core.derived.parts import build_parts
 from handlers.core.derived.passages_file import passages_file_bytes, read_passages_file
-from handlers.core.extraction import ExtractionLimits, extract_pages, pdf_outline
+from handlers.core.extraction import ExtractionLimits, extract_pages, pdf_outline, pdf_text
 from handlers.core.extraction.pages import Heading, Page
 from handlers.core.ingest.chunking import chunk_parts
 
@@ -209,3 +209,76 @@ def test_each_heading_is_tried_at_a_bounded_number_of_places(
     assert locate_headings(text, [Heading("The end", "End")]) == ()
     monkeypatch.setattr(headings_module, "MAX_TRIES", 31)
     assert locate_headings(text, [Heading("The end", "End")]) == ((text.index("the end"), "End"),)
+
+
+class _Destination:
+    def __init__(self, index: int | None) -> None:
+        self.index = index
+
+    def get_index(self) -> int | None:
+        return self.index
+
+
+class _Bookmark:
+    def __init__(self, level: int, title: str, page: int | None) -> None:
+        self.level = level
+        self.title = title
+        self.page = page
+
+    def get_title(self) -> str:
+        return self.title
+
+    def get_dest(self) -> _Destination | None:
+        return None if self.page is None else _Destination(self.page)
+
+
+class _Document:
+    """What `outline_by_page` uses of a pypdfium2 document, with an outline as files make
+    them: untitled entries, entries without a page or pointing past the last one."""
+
+    def __init__(self, bookmarks: list[_Bookmark], pages: int) -> None:
+        self.bookmarks = bookmarks
+        self.pages = pages
+
+    def __len__(self) -> int:
+        return self.pages
+
+    def get_toc(self, max_depth: int) -> list[_Bookmark]:
+        return [b for b in self.bookmarks if b.level < max_depth]
+
+
+def test_untitled_and_pageless_entries_are_left_out_and_their_children_keep_a_path() -> None:
+    document = _Document(
+        [
+            _Bookmark(0, "Guide", 0),
+            _Bookmark(1, "   ", 0),  # untitled: its child's path skips it
+            _Bookmark(2, "Deep", 1),
+            _Bookmark(1, "Links", None),  # a link, no page: not placed, still a parent
+            _Bookmark(2, "Under links", 1),
+            _Bookmark(1, "Beyond", 9),  # past the last page
+            _Bookmark(0, "x" * 500, 1),  # cut to MAX_TITLE_CHARS
+        ],
+        pages=2,
+    )
+
+    by_page = pdf_outline.outline_by_page(document)
+
+    assert [h.path for h in by_page[0]] == ["Guide"]
+    assert [h.path for h in by_page[1]] == [
+        f"Guide{SEP}Deep",
+        f"Guide{SEP}Links{SEP}Under links",
+        "x" * pdf_outline.MAX_TITLE_CHARS,
+    ]
+
+
+def test_an_unreadable_outline_costs_only_the_sections(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(document: object) -> object:
+        raise pdfium.PdfiumError("outline")
+
+    monkeypatch.setattr(pdf_text, "outline_by_page", broken)
+
+    pages = extract_pages(outlined_pdf(), "pdf", LIMITS)
+
+    assert len(pages) == 3
+    assert all(page.headings == () for page in pages)
+    assert pages[0].text.startswith("1 Installing")

@@ -35,8 +35,8 @@ def locate_headings(text: str, headings: Sequence[Heading]) -> tuple[tuple[int, 
     """(offset in `text`, heading path) of each heading found, in ascending offsets."""
     if not headings or not text:
         return ()
-    spans = [(match.start(), match.group().casefold()) for match in _WORD.finditer(text)]
-    words = [word for _, word in spans]
+    matches = list(_WORD.finditer(text))
+    words = [match.group().casefold() for match in matches]
     places: dict[str, list[int]] = {}
     for index, word in enumerate(words):
         places.setdefault(word, []).append(index)
@@ -48,7 +48,7 @@ def locate_headings(text: str, headings: Sequence[Heading]) -> tuple[tuple[int, 
         found = _find(words, places, title, after)
         if found is None:
             continue
-        start = max(text.rfind("\n", 0, spans[found][0]) + 1, floor)
+        start = max(text.rfind("\n", 0, matches[found].start()) + 1, floor)
         if located and located[-1][0] == start:
             located[-1] = (start, heading.path)  # two headings on one line: the deeper one
         else:
@@ -74,7 +74,7 @@ def _words(text: str, start: int, end: int) -> int:
 
 
 def _find(
-    words: Sequence[str], places: dict[str, list[int]], title: Sequence[str], after: int
+    words: list[str], places: dict[str, list[int]], title: list[str], after: int
 ) -> int | None:
     """The first word index ≥ `after` where `title` occurs as consecutive words."""
     if not title:
@@ -83,6 +83,6 @@ def _find(
     first = bisect_left(candidates, after)
     size = len(title)
     for index in candidates[first : first + MAX_TRIES]:
-        if list(words[index : index + size]) == list(title):
+        if words[index : index + size] == title:
             return index
     return None

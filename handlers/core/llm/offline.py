@@ -126,15 +126,14 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         return []
     floor = max(q.coverage for q in found) * MIN_RELATIVE_COVERAGE
     passages = dict(hits)
-    chosen: list[Quote] = []
+    chosen: list[Quote] = []  # in retrieval order, as `found` is
     places: set[tuple[str, int]] = set()
     for quote in found:
         place = _place(passages[quote.number])
-        if quote.coverage >= floor and place not in places:
+        if quote.coverage >= floor and place not in places and len(chosen) < QUOTED_PASSAGES:
             chosen.append(quote)
             places.add(place)
-    chosen = chosen[:QUOTED_PASSAGES]
-    lead, *rest = sorted(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
+    lead = min(chosen, key=lambda q: (-q.span_coverage, -q.coverage, q.rank))
     longer = _best_span(
         lead.number,
         lead.rank,
@@ -144,7 +143,7 @@ def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float
         sentences=LEAD_QUOTE_SENTENCES,
         max_chars=LEAD_QUOTE_CHARS,
     )
-    return sorted([longer or lead, *rest], key=lambda q: q.rank)
+    return [(longer or lead) if quote is lead else quote for quote in chosen]
 
 
 def _place(passage: Passage) -> tuple[str, int]:
