@@ -8,7 +8,7 @@ Asks the answer-quality set (`benchmarks/answer_quality.py`, offline mode, every
 of the splits given in one library) and the 20 off-topic PROBES of
 `benchmarks/offline_embedders.py` once with the shipped ranking and once per depth N with
 cross-encoder/ms-marco-MiniLM-L-12-v2 (int8 ONNX from a pinned PyPI wheel,
-`benchmarks/embedders/model_files.py`) reordering the fused top N
+`lambda_build/model_files.py`) reordering the fused top N
 (`benchmarks/embedders/reranking.py`); `--cite-in-rank-order` runs each depth again with the
 offline answerer citing its quotes in the reranked order. Each run refuses nothing; four
 gates are then applied to what it recorded: the shipped lexical gate, the cross-encoder's
@@ -59,16 +59,21 @@ def main() -> None:
         action="store_true",
         help="also run each depth with the answerer citing in the reranked order",
     )
+    parser.add_argument(
+        "--window",
+        action="store_true",
+        help="pairs: the heading path, then the passage's window holding most question words",
+    )
     parser.add_argument("--latency-sample", type=int, default=12, help="questions timed (0: none)")
     parser.add_argument("--latency-tokens", default="128,256,512", help="pair lengths timed")
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from benchmarks.embedders.cross_encoder import CrossEncoder
-    from benchmarks.embedders.model_files import MS_MARCO_L12, cache_dir
     from benchmarks.embedders.reranking import GATES, ScoreCache, use_reranking
     from benchmarks.quality.labels import LabelledSet, Question, load_set
     from benchmarks.quality.run import fetch_all, run_mode
+    from lambda_build.model_files import RERANKER, cache_dir
 
     labelled = load_set().in_splits(tuple(args.split.split(",")))
     probes = [Question(f"probe-{i}", text, splits=("probes",)) for i, text in enumerate(PROBES)]
@@ -76,19 +81,22 @@ def main() -> None:
     files = fetch_all(labelled)
 
     def load() -> CrossEncoder:
-        return CrossEncoder.load(MS_MARCO_L12.model_dir(), max_tokens=args.max_tokens)
+        return CrossEncoder.load(
+            RERANKER.model_dir(), max_tokens=args.max_tokens, window=args.window
+        )
 
-    tag = f"{MS_MARCO_L12.name}:{args.max_tokens}"
-    cache = ScoreCache(cache_dir() / f"cross-encoder-scores-{args.max_tokens}.json", load, tag)
+    kind = f"{args.max_tokens}-window" if args.window else str(args.max_tokens)
+    tag = f"{RERANKER.name}:{kind}"
+    cache = ScoreCache(cache_dir() / f"cross-encoder-scores-{kind}.json", load, tag)
     depths: list[int | None] = [None, *(int(d) for d in args.depths.split(","))]
     runs: dict[int | None, tuple[ModeResult, dict[str, Record]]] = {}
     in_rank_order: dict[int, ModeResult] = {}
     for depth in depths:
         started = time.perf_counter()
-        with use_reranking(depth, cache) as records:
+        with use_reranking(depth, cache, window=args.window) as records:
             runs[depth] = (run_mode(asked, "offline", files), dict(records))
         if depth is not None and args.cite_in_rank_order:
-            with use_reranking(depth, cache, cite_in_rank_order=True):
+            with use_reranking(depth, cache, cite_in_rank_order=True, window=args.window):
                 in_rank_order[depth] = run_mode(asked, "offline", files)
         print(f"depth {depth or 'shipped'}: {time.perf_counter() - started:.0f} s", flush=True)
 
@@ -114,7 +122,7 @@ def main() -> None:
         return
     print()
     tokens = [int(t) for t in args.latency_tokens.split(",")]
-    _latency(runs, labelled, MS_MARCO_L12.model_dir(), args.latency_sample, tokens)
+    _latency(runs, labelled, RERANKER.model_dir(), args.latency_sample, tokens)
 
 
 def _report(

@@ -1,6 +1,6 @@
 """A BERT cross-encoder: (question, passage) → one relevance logit, run with onnxruntime.
 
-cross-encoder/ms-marco-MiniLM-L-12-v2 (`model_files.MS_MARCO_L12`) reads the pair as BERT
+cross-encoder/ms-marco-MiniLM-L-12-v2 (`lambda_build.model_files.RERANKER`) reads the pair as BERT
 does: `[CLS] question [SEP] passage [SEP]`, segment 0 up to the first `[SEP]`, 1 after,
 cut to `MAX_TOKENS` by shortening the passage (the question is capped first, so a long
 one cannot crowd the passage out). The classifier head on `[CLS]` gives one logit: higher
@@ -35,20 +35,51 @@ class Pair:
     segments: list[int]  # 0: [CLS] question [SEP]; 1: passage [SEP]
 
 
+HEADING = "\x1f"  # window mode: "heading path HEADING text"
+MAX_HEADING_TOKENS = 32
+
+
 class PairEncoder:
-    def __init__(self, vocabulary: Sequence[str], max_tokens: int = MAX_TOKENS) -> None:
+    def __init__(
+        self, vocabulary: Sequence[str], max_tokens: int = MAX_TOKENS, window: bool = False
+    ) -> None:
         self.tokenizer = WordPiece(vocabulary)
         self.cls_id = vocabulary.index("[CLS]")
         self.sep_id = vocabulary.index("[SEP]")
         self.max_tokens = max_tokens
+        self.window = window
+        from handlers.core.text.stopwords import FUNCTION_WORDS, QUESTION_WORDS, STOP_WORDS
+
+        self._common = STOP_WORDS | QUESTION_WORDS | FUNCTION_WORDS
 
     def pair(self, question: str, passage: str) -> Pair:
         first = self.tokenizer.ids(question)[:MAX_QUESTION_TOKENS]
         room = max(0, self.max_tokens - len(first) - 3)
-        second = self.tokenizer.ids(passage)[:room]
+        if self.window and HEADING in passage:
+            heading, _, body = passage.partition(HEADING)
+            top = self.tokenizer.ids(heading)[:MAX_HEADING_TOKENS]
+            second = top + self._window(question, body, room - len(top))
+        else:
+            second = self.tokenizer.ids(passage)[:room]
         ids = [self.cls_id, *first, self.sep_id, *second, self.sep_id]
         segments = [0] * (len(first) + 2) + [1] * (len(second) + 1)
         return Pair(ids, segments)
+
+    def _window(self, question: str, body: str, room: int) -> list[int]:
+        """The `room` tokens of the body holding most of the question's content words."""
+        ids = self.tokenizer.ids(body)
+        if len(ids) <= room:
+            return ids
+        from benchmarks.embedders.wordpiece import words
+
+        wanted: set[int] = set()
+        for word in words(question):
+            if word.isalnum() and word not in self._common:
+                wanted.update(self.tokenizer.ids(word))
+        hits = np.array([i in wanted for i in ids], dtype=np.int64)
+        sums = np.convolve(hits, np.ones(room, dtype=np.int64), mode="valid")
+        start = int(np.argmax(sums))  # the first best window: ties keep the passage's start
+        return ids[start : start + room]
 
 
 def batch_arrays(pairs: Sequence[Pair]) -> tuple[IntArray, IntArray, IntArray]:
@@ -71,7 +102,9 @@ class CrossEncoder:
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, model_dir: Path, *, max_tokens: int = MAX_TOKENS) -> CrossEncoder:
+    def load(
+        cls, model_dir: Path, *, max_tokens: int = MAX_TOKENS, window: bool = False
+    ) -> CrossEncoder:
         import onnxruntime as ort  # type: ignore[import-untyped]  # benchmark-only (requirements-dev)
 
         options = ort.SessionOptions()
@@ -87,7 +120,7 @@ class CrossEncoder:
             return logits
 
         vocabulary = (model_dir / "vocab.txt").read_text(encoding="utf-8").splitlines()
-        return cls(PairEncoder(vocabulary, max_tokens), forward)
+        return cls(PairEncoder(vocabulary, max_tokens, window), forward)
 
     def scores(self, question: str, passages: Sequence[str]) -> npt.NDArray[np.float32]:
         """One logit per passage, in the passages' order."""

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from benchmarks.embedders.cross_encoder import CrossEncoder
+from benchmarks.embedders.cross_encoder import HEADING, CrossEncoder
 from handlers.core.derived.passage import Passage
 from handlers.core.llm import offline, tools
 from handlers.core.llm.tool_arguments import MAX_QUERY_CHARS
@@ -120,7 +120,11 @@ class Record:
 
 @contextmanager
 def use_reranking(
-    depth: int | None, cache: ScoreCache, *, cite_in_rank_order: bool = False
+    depth: int | None,
+    cache: ScoreCache,
+    *,
+    cite_in_rank_order: bool = False,
+    window: bool = False,
 ) -> Iterator[dict[str, Record]]:
     """`depth` None: the shipped order (the first `GATE_TOP_K` passages are still scored,
     for the cross-encoder gate). The offline answerer quotes up to 3 of the first passages
@@ -144,7 +148,7 @@ def use_reranking(
             self.documents, question[:MAX_QUERY_CHARS], top_k=max(depth or top_k, top_k)
         )
         scored = fused[: depth or top_k]
-        texts = [p.indexed_text for p in scored]
+        texts = [f"{p.section}{HEADING}{p.text}" if window else p.indexed_text for p in scored]
         started = time.perf_counter()
         scores = cache.scores(question, texts)
         seconds = time.perf_counter() - started

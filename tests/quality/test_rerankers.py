@@ -17,8 +17,8 @@ from benchmarks.embedders.cross_encoder import (
     PairEncoder,
     batch_arrays,
 )
-from benchmarks.embedders.model_files import PinnedWheel
 from benchmarks.embedders.reranking import ScoreCache, choose_threshold, decide, rerank_order
+from lambda_build.model_files import PinnedWheel
 
 VOCABULARY = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "how", "do", "i", "rebase", "git",
               "moves", "commits", "the", "cat", "sat", "?", "."]  # fmt: skip
