@@ -24,6 +24,17 @@ class DependencyInstallError(PackagingError):
         )
 
 
+class ModelFetchError(PackagingError):
+    """A model file a layer carries could not be downloaded, checked or unpacked."""
+
+    def __init__(self, function: str, model: str, reason: str) -> None:
+        self.function = function
+        self.model = model
+        super().__init__(
+            f"fetching the model {model!r} for the layer of {function!r} failed: {reason}"
+        )
+
+
 class PackageTooLargeError(PackagingError):
     """Code + dependencies unzip past Lambda's limit."""
 
@@ -35,5 +46,5 @@ class PackageTooLargeError(PackagingError):
             f"function {function!r} unzips to {unzipped_bytes / 1_048_576:.1f} MB "
             f"({unzipped_bytes} bytes, code + dependency layer), over Lambda's "
             f"{limit_bytes / 1_048_576:.0f} MB limit ({limit_bytes} bytes): trim "
-            f"handlers/requirements/{function}.txt"
+            f"handlers/requirements/{function}.txt or its models (lambda_build/layer_models.py)"
         )

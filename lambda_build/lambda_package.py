@@ -3,7 +3,9 @@
 `ensure_built("api")` returns the function's `FunctionPackage`, rebuilding only what is
 missing or stale: the layer when its requirements file or the target platform changed,
 the code archive when a module the function imports changed (each archive holds only
-the `handlers` modules its handler can import). Both carry Python 3.13 bytecode when a
+the `handlers` modules its handler can import). A function's layer also carries the
+model files `lambda_build/layer_models.py` declares for it (the agent's reranker), under
+`models/`; a new model pin rebuilds the layer. Both carry Python 3.13 bytecode when a
 3.13 interpreter is at hand (`lambda_build/bytecode.py`). Archives are
 deterministic, so an unchanged function keeps its `source_code_hash` and Pulumi does not
 redeploy it.
@@ -47,6 +49,8 @@ from lambda_build.deterministic_zip import (
     write_deterministic_zip,
 )
 from lambda_build.errors import PackageTooLargeError, PackagingError
+from lambda_build.layer_models import FUNCTION_MODELS, model_entries, models_identity
+from lambda_build.model_files import PinnedWheel
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FUNCTIONS = ("api", "agent", "ingest", "dead_letters", "sweeper")
@@ -163,8 +167,13 @@ def ensure_built(
     return package
 
 
-def dependency_inputs_digest(requirements: Path, compiler: BytecodeCompiler | None) -> str:
-    """Everything the layer's bytes depend on: requirements, target platform, bytecode."""
+def dependency_inputs_digest(
+    requirements: Path,
+    compiler: BytecodeCompiler | None,
+    models: Sequence[PinnedWheel] = (),
+) -> str:
+    """Everything the layer's bytes depend on: requirements, target platform, bytecode,
+    and the pins of the model files it carries."""
     payload = {
         "format": BUILD_FORMAT,
         "bytecode": _bytecode_identity(compiler),
@@ -177,6 +186,8 @@ def dependency_inputs_digest(requirements: Path, compiler: BytecodeCompiler | No
         "platforms": list(LAMBDA_PLATFORMS),
         "runtime_provided": list(RUNTIME_PROVIDED),
     }
+    if models:  # absent, not empty, for a layer without models: its digest stays as it was
+        payload["models"] = models_identity(models)
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -184,7 +195,8 @@ def _ensure_layer(job: _Job) -> _Artifact:
     requirements = requirements_path(job.function, job.source_root)
     if not requirements.is_file():
         raise PackagingError(f"function {job.function!r} has no dependency set: {requirements}")
-    inputs = dependency_inputs_digest(requirements, job.compiler)
+    models = FUNCTION_MODELS.get(job.function, ())
+    inputs = dependency_inputs_digest(requirements, job.compiler, models)
     archive = job.output / "layer.zip"
     if fresh := job.fresh(archive, job.output / "layer.json", inputs):
         return fresh
@@ -202,7 +214,9 @@ def _ensure_layer(job: _Job) -> _Artifact:
         target = install_dependency_set(job.function, requirements, staging)
         if job.compiler is not None:
             compile_tree(job.compiler, target, LAYER_PYTHON_ROOT, strict=False)
-        write_deterministic_zip(layer_entries(target), archive)
+        write_deterministic_zip(
+            [*layer_entries(target), *model_entries(job.function, models)], archive
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return _record(archive, job.output / "layer.json", inputs)

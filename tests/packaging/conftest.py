@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from lambda_build import lambda_package
 from lambda_build.bytecode import current_interpreter
 from lambda_build.lambda_package import REPO_ROOT, FunctionPackage, ensure_built
 
@@ -102,3 +103,27 @@ def warm_build(first_build: Build, tmp_path: Path) -> Build:
     shutil.copytree(first_build.source_root, source_root)
     shutil.copytree(first_build.build_root, build_root)
     return Build(source_root, build_root, first_build.package, ())
+
+
+@pytest.fixture
+def fake_installs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Replace pip with a stand-in that records its calls and installs one file."""
+    calls: list[Path] = []
+
+    def install(function: str, requirements: Path, staging: Path) -> Path:
+        calls.append(requirements)
+        target = staging / "python"
+        target.mkdir(parents=True)
+        (target / "fake.py").write_text(requirements.read_text())
+        return target
+
+    monkeypatch.setattr(lambda_package, "install_dependency_set", install)
+    return calls
+
+
+@pytest.fixture
+def model_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty model cache (`lambda_build.model_files.cache_dir()`) for this test."""
+    folder = tmp_path / "model-cache"
+    monkeypatch.setenv("DOC_AGENT_EMBEDDERS_CACHE", str(folder))
+    return folder

@@ -24,22 +24,6 @@ def _ensure(build: Build, messages: list[str]) -> FunctionPackage:
     )
 
 
-@pytest.fixture
-def fake_installs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Replace pip with a stand-in that records its calls and installs one file."""
-    calls: list[Path] = []
-
-    def install(function: str, requirements: Path, staging: Path) -> Path:
-        calls.append(requirements)
-        target = staging / "python"
-        target.mkdir(parents=True)
-        (target / "fake.py").write_text(requirements.read_text())
-        return target
-
-    monkeypatch.setattr(lambda_package, "install_dependency_set", install)
-    return calls
-
-
 def test_an_up_to_date_build_is_reused_without_rewriting(warm_build: Build, fake_installs):
     # Given a complete build
     code = warm_build.build_root / "api" / "code.zip"
