@@ -113,9 +113,15 @@ class FunctionSettings(Section):
     where the retry would count towards the DLQ's receive count."""
 
 
+class AgentFunctionSettings(FunctionSettings):
+    reranker: bool = True
+    """Rerank the fused passages with the cross-encoder its layer carries
+    (`RERANKER_MODEL_DIR`); false: rank as without it, and save its ~150 MB of memory."""
+
+
 class FunctionsSettings(Section):
     api: FunctionSettings = FunctionSettings(memory_mb=512, timeout_seconds=15)
-    agent: FunctionSettings = FunctionSettings(memory_mb=1024, timeout_seconds=29)
+    agent: AgentFunctionSettings = AgentFunctionSettings(memory_mb=1024, timeout_seconds=29)
     ingest: FunctionSettings = FunctionSettings(memory_mb=2048, timeout_seconds=120)
     snap_start: bool = False
     """SnapStart on published versions, with an alias per function for rollback."""

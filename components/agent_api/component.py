@@ -29,6 +29,8 @@ from components.private_bucket import bucket_policy, private_bucket
 from components.tags import component_tags
 from handlers.core.contracts import layout
 from lambda_build.lambda_package import FunctionPackage
+from lambda_build.layer_models import runtime_dir
+from lambda_build.model_files import RERANKER
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ class AgentApi(pulumi.ComponentResource):
             llm=args.llm,
             quotas=args.quotas,
             secret_arn=secret_arn,
+            # The agent's layer carries the model either way (lambda_build/layer_models.py).
+            reranker_model_dir=runtime_dir(RERANKER) if args.functions.agent.reranker else None,
         )
         access = self._store_access()
         plans = {

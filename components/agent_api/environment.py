@@ -29,6 +29,8 @@ class RuntimeSettings:
     quotas: QuotaSettings
     secret_arn: pulumi.Input[str] | None
     """The OpenAI key's secret; None when the stack runs the offline provider."""
+    reranker_model_dir: str | None = None
+    """Where the agent reads its reranker's model (in its layer); None: no reranking."""
 
 
 def _common(function: str, settings: RuntimeSettings) -> Environment:
@@ -92,10 +94,14 @@ def ingest_environment(settings: RuntimeSettings) -> Environment:
 
 
 def agent_environment(settings: RuntimeSettings) -> Environment:
-    return {
+    env: Environment = {
         **_common("agent", settings),
         **_llm(settings),
         "DAILY_QUESTION_LIMIT": str(settings.quotas.daily_questions),
         "DAILY_TOKEN_LIMIT": str(settings.quotas.daily_tokens),
         "ALLOWED_ORIGINS": _origins(settings),
     }
+    if settings.reranker_model_dir is not None:
+        # Unset: the agent ranks without the cross-encoder and never imports onnxruntime.
+        env["RERANKER_MODEL_DIR"] = settings.reranker_model_dir
+    return env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from handlers.core.runtime.settings import (
     IngestSettings,
     StorageSettings,
 )
+from lambda_build.lambda_package import ensure_built
+from lambda_build.model_files import RERANKER
 from policy.doc_agent_guardrails.values import as_list, statements
 from tests.infra.program import MockedPulumi, StackRun, stack_config
 from tests.infra.pulumi_mocks import Registered
@@ -331,3 +334,31 @@ def test_offline_stacks_have_no_secret(pulumi_mocks: MockedPulumi) -> None:
     env = _function(run, "agent").inputs["environment"]["variables"]
     assert AgentSettings.from_env(env).llm_provider == "offline"
     assert "secretsmanager:GetSecretValue" not in _allowed_actions(_role_policy(run, "agent"))
+
+
+def test_the_agent_reranks_with_the_model_its_layer_carries(stack: StackRun) -> None:
+    # Given each stack's config (the reranker is on unless a stack turns it off)
+    variables = {key: _function(stack, key).inputs["environment"]["variables"] for key in SETTINGS}
+
+    # Then the agent is pointed at the model under /opt, where Lambda unpacks its layer
+    model_dir = variables["agent"]["RERANKER_MODEL_DIR"]
+    assert model_dir == "/opt/models/ms-marco-MiniLM-L-12-v2-int8"
+    assert "RERANKER_MODEL_DIR" not in variables["api"]
+    assert "RERANKER_MODEL_DIR" not in variables["ingest"]
+    # And the layer deployed with it (the one the program built) holds the files there
+    package = ensure_built("agent")
+    assert stack.named("agent-api-agent-deps").inputs["sourceCodeHash"] == package.layer_sha256
+    with zipfile.ZipFile(package.layer_archive) as layer:
+        names = set(layer.namelist())
+    in_layer = model_dir.removeprefix("/opt/")
+    assert {f"{in_layer}/{name}" for name in RERANKER.files} <= names
+
+
+def test_a_stack_can_turn_the_reranker_off(pulumi_mocks: MockedPulumi) -> None:
+    config = stack_config("dev")
+    functions = json.loads(config["doc-agent:functions"])
+    functions["agent"]["reranker"] = False
+    run = pulumi_mocks.run("dev", config | {"doc-agent:functions": json.dumps(functions)})
+    env = _function(run, "agent").inputs["environment"]["variables"]
+    assert "RERANKER_MODEL_DIR" not in env
+    assert AgentSettings.from_env(env).table_name

@@ -28,6 +28,8 @@ def test_prod_differs_from_dev_where_production_differs() -> None:
     # The 👎-rate alarm is off in dev, on in prod
     assert dev.alarms.feedback_negative_rate_percent is None
     assert prod.alarms.feedback_negative_rate_percent is not None
+    # Both rerank (the key's default): the answers are the same product in each
+    assert (dev.functions.agent.reranker, prod.functions.agent.reranker) == (True, True)
 
 
 def _with(stack: str, **changes: object) -> dict[str, str]:
@@ -62,6 +64,22 @@ def _with(stack: str, **changes: object) -> dict[str, str]:
         (
             {"doc-agent:functions": {"agent": {"memoryMb": 1024, "timeoutSeconds": 60}}},
             "doc-agent:functions.agent: timeoutSeconds must be at most 29",
+        ),
+        (
+            {
+                "doc-agent:functions": {
+                    "agent": {"memoryMb": 1024, "timeoutSeconds": 29, "reranker": "maybe"}
+                }
+            },
+            "doc-agent:functions.agent.reranker: must be a valid boolean",
+        ),
+        (
+            {
+                "doc-agent:functions": {
+                    "api": {"memoryMb": 512, "timeoutSeconds": 15, "reranker": True}
+                }
+            },
+            "doc-agent:functions.api.reranker: unknown key",
         ),
         (
             {"doc-agent:logs": {"retentionDays": 10}},
