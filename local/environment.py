@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
 from handlers.core.health import HealthSettings
 from handlers.core.runtime.settings import AgentSettings, ApiSettings, IngestSettings
@@ -44,7 +45,9 @@ def handler_environment(
     allowed_origins: tuple[str, ...],
     openai_base_url: str | None,
     public_s3_endpoint_url: str | None = None,
+    reranker_model_dir: Path | None = None,
 ) -> dict[str, str]:
+    """`reranker_model_dir`: the agent's cross-encoder (None: the agent ranks without it)."""
     env = {
         "TABLE_NAME": resources.table_name,
         "BUCKET_NAME": resources.bucket_name,
@@ -61,6 +64,8 @@ def handler_environment(
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Set even when off (empty: no reranking), over whatever the developer's shell holds.
+        "RERANKER_MODEL_DIR": str(reranker_model_dir) if reranker_model_dir else "",
     }
     if public_s3_endpoint_url:
         # Presigned URLs point at the stack's own origin, whose /s3 checks POST policies.

