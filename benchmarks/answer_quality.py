@@ -2,13 +2,14 @@
 
     .venv/bin/python -m benchmarks.answer_quality [--fast] [--modes offline,openai]
                                                   [--json FILE] [--questions] [--only KEY]
-                                                  [--split NAME]
+                                                  [--split NAME] [--no-reranker]
 
 The labelled set (`benchmarks/quality/answer_set.yaml`) is documentation from Debian's
 packages (PDF, HTML, Markdown, plain text), fetched with `apt-get download` on first use and cached under
 `$DOC_AGENT_QUALITY_CACHE` (default `~/.cache/doc-agent/answer-quality/`). Each mode
 ingests every document through the `ingest` handler and asks every question through the
-`agent` handler, in moto: `offline` with the offline provider, `openai` with the OpenAI
+`agent` handler, in moto, with the agent's cross-encoder reranker as the build ships it
+(`--no-reranker`: without): `offline` with the offline provider, `openai` with the OpenAI
 provider against the tests' fake OpenAI server (a scripted reader as the model). Prints,
 per mode: exact page in the top 1 and top 3 citations, within one page (top 3), the fact
 in the answer, correct refusals of unanswerable questions, false refusals of answerable
@@ -184,6 +185,11 @@ def main() -> None:
         help="only the documents and questions of this split (repeatable): tune, held-out, "
         "heldout-2; the other documents are left out of the library",
     )
+    parser.add_argument(
+        "--no-reranker",
+        action="store_true",
+        help="the agent without its cross-encoder (the fused ranking and the lexical gate)",
+    )
     args = parser.parse_args()
     labelled = load_set()
     if args.split:
@@ -214,7 +220,7 @@ def main() -> None:
     )
     results = []
     for mode in modes:
-        result = run_mode(labelled, mode, files)
+        result = run_mode(labelled, mode, files, reranker=not args.no_reranker)
         results.append(result)
         print(f"{mode}: ingested {result.chunks} chunks in {result.ingest_seconds:.1f} s")
         if args.questions:

@@ -146,7 +146,7 @@ def main() -> None:
         variant = VARIANTS[name.strip()]
         RESCUE_SECONDS.clear()
         with use_variant(variant, gate_open=args.gate_open):
-            result = run_mode(labelled, "offline", files)
+            result = run_mode(labelled, "offline", files, reranker=False)
         gate_kind = f"cosine ≥ {variant.min_cosine}" if variant.semantic_gate else "lexical"
         if variant.rescue is not None:
             gate_kind += f", refusals re-checked (cosine ≥ {variant.min_cosine})"
@@ -193,7 +193,7 @@ def _probes(labelled: LabelledSet, files: dict[str, bytes], variants: list[str])
     for name in variants:
         RESCUE_COSINES.clear()
         with use_variant(VARIANTS[name.strip()]):
-            result = run_mode(probes, "offline", files)
+            result = run_mode(probes, "offline", files, reranker=False)
         answered = [o.question.text for o in result.outcomes if not o.refused]
         print(f"{name}: answered {len(answered)} of {len(PROBES)}")
         for text in answered:

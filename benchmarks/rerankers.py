@@ -1,7 +1,7 @@
 """Would a cross-encoder reranker, or its score as the relevance gate, do better? (issue 11)
 
     .venv/bin/python -m benchmarks.rerankers [--split a,b] [--depths 10,20,30,50]
-                                             [--max-tokens 512] [--cite-in-rank-order]
+                                             [--max-tokens 128] [--cite-in-rank-order]
                                              [--latency-sample 12] [--latency-tokens 128,256,512]
 
 Asks the answer-quality set (`benchmarks/answer_quality.py`, offline mode, every document
@@ -39,11 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.offline_embedders import PROBES, count_cells
 
 if TYPE_CHECKING:
-    from benchmarks.embedders.cross_encoder import CrossEncoder
     from benchmarks.embedders.reranking import Gate, Record
     from benchmarks.quality.labels import LabelledSet, Question
     from benchmarks.quality.run import ModeResult
     from benchmarks.quality.scoring import Outcome, Scorer
+    from handlers.core.retrieval.cross_encoder import CrossEncoder
 
 DEPTHS = (10, 20, 30, 50)
 TUNE = "tune"
@@ -53,26 +53,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="tune,held-out,heldout-2", help="the library")
     parser.add_argument("--depths", default=",".join(map(str, DEPTHS)))
-    parser.add_argument("--max-tokens", type=int, default=512, help="per (question, passage)")
+    parser.add_argument("--max-tokens", type=int, default=128, help="per (question, passage)")
     parser.add_argument(
         "--cite-in-rank-order",
         action="store_true",
         help="also run each depth with the answerer citing in the reranked order",
-    )
-    parser.add_argument(
-        "--window",
-        action="store_true",
-        help="pairs: the heading path, then the passage's window holding most question words",
     )
     parser.add_argument("--latency-sample", type=int, default=12, help="questions timed (0: none)")
     parser.add_argument("--latency-tokens", default="128,256,512", help="pair lengths timed")
     args = parser.parse_args()
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from benchmarks.embedders.cross_encoder import CrossEncoder
     from benchmarks.embedders.reranking import GATES, ScoreCache, use_reranking
     from benchmarks.quality.labels import LabelledSet, Question, load_set
     from benchmarks.quality.run import fetch_all, run_mode
+    from handlers.core.retrieval.cross_encoder import CrossEncoder
     from lambda_build.model_files import RERANKER, cache_dir
 
     labelled = load_set().in_splits(tuple(args.split.split(",")))
@@ -81,11 +76,10 @@ def main() -> None:
     files = fetch_all(labelled)
 
     def load() -> CrossEncoder:
-        return CrossEncoder.load(
-            RERANKER.model_dir(), max_tokens=args.max_tokens, window=args.window
-        )
+        return CrossEncoder.load(RERANKER.model_dir(), max_tokens=args.max_tokens)
 
-    kind = f"{args.max_tokens}-window" if args.window else str(args.max_tokens)
+    # Pairs are the heading path + the text's densest window (as the shipped reranker's).
+    kind = f"{args.max_tokens}-window"
     tag = f"{RERANKER.name}:{kind}"
     cache = ScoreCache(cache_dir() / f"cross-encoder-scores-{kind}.json", load, tag)
     depths: list[int | None] = [None, *(int(d) for d in args.depths.split(","))]
@@ -93,11 +87,11 @@ def main() -> None:
     in_rank_order: dict[int, ModeResult] = {}
     for depth in depths:
         started = time.perf_counter()
-        with use_reranking(depth, cache, window=args.window) as records:
-            runs[depth] = (run_mode(asked, "offline", files), dict(records))
+        with use_reranking(depth, cache) as records:
+            runs[depth] = (run_mode(asked, "offline", files, reranker=False), dict(records))
         if depth is not None and args.cite_in_rank_order:
-            with use_reranking(depth, cache, cite_in_rank_order=True, window=args.window):
-                in_rank_order[depth] = run_mode(asked, "offline", files)
+            with use_reranking(depth, cache, cite_in_rank_order=True):
+                in_rank_order[depth] = run_mode(asked, "offline", files, reranker=False)
         print(f"depth {depth or 'shipped'}: {time.perf_counter() - started:.0f} s", flush=True)
 
     print()
@@ -216,7 +210,7 @@ def _latency(
     sample: int,
     lengths: list[int],
 ) -> None:
-    from benchmarks.embedders.cross_encoder import CrossEncoder
+    from handlers.core.retrieval.cross_encoder import CrossEncoder
 
     result, shipped_records = runs[None]
     # The shipped run's answers without the time its patch spent scoring for the gates.
@@ -244,8 +238,10 @@ def _latency(
             tokens: list[int] = []
             for question in questions:
                 texts = records[question.text].candidates[:depth]
-                tokens.extend(len(model.encoder.pair(question.text, t).ids) for t in texts)
-                times.append(model.timed_scores(question.text, texts)[1] * 1000)
+                tokens.extend(len(model.encoder.pair(question.text, *t).ids) for t in texts)
+                started = time.perf_counter()
+                model.scores(question.text, texts)
+                times.append((time.perf_counter() - started) * 1000)
             print(
                 f"| {length} | {load_seconds:.2f} | {depth} | {_pct(times, 50):.0f} | "
                 f"{_pct(times, 95):.0f} | {statistics.mean(tokens):.0f} |",

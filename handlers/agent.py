@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from handlers.core.derived.vectors import Embedder
     from handlers.core.llm.answers import Answerer
     from handlers.core.retrieval.index import HybridIndex
+    from handlers.core.retrieval.reranker import Reranker
 
 logger = Logger(service="agent")
 tracer = Tracer(service="agent", patch_modules=PATCHED_MODULES)
@@ -103,6 +104,21 @@ def _index_for(embedder: Embedder) -> HybridIndex:
     return HybridIndex(_document_source(), embedder)
 
 
+@cache
+def _reranker() -> Reranker | None:
+    model_dir = settings().reranker_model_dir
+    if model_dir is None:
+        return None
+    from handlers.core.retrieval.reranker import Reranker
+
+    try:
+        return Reranker.load(model_dir)
+    except Exception:
+        # A packaging fault: answers still come, in the fused ranking's order.
+        logger.exception("reranker unavailable", model_dir=str(model_dir))
+        return None
+
+
 def _provider() -> tuple[Answerer, Embedder]:
     from handlers.core.llm.provider import make_provider
 
@@ -129,6 +145,7 @@ def agent_context() -> service.AgentContext:
         ),
         provider=_provider,
         index_for=_index_for,
+        reranker=_reranker,
     )
 
 
@@ -277,13 +294,15 @@ def put_feedback(
 
 
 def _prime_questions() -> None:
-    # Under SnapStart the question's retrieval (numpy) and clients go into the snapshot;
-    # the provider stays lazy (its key is read from Secrets Manager).
+    # Under SnapStart the question's retrieval (numpy), reranker (onnxruntime and its
+    # model) and clients go into the snapshot; the provider stays lazy (its key is read
+    # from Secrets Manager).
     from handlers.core.llm.tools import AgentTools  # noqa: F401
     from handlers.core.retrieval.index import HybridIndex  # noqa: F401
 
     agent_context()
     _document_source()
+    _reranker()
 
 
 prime_for_snapshot(_prime_questions)

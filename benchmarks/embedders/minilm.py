@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks.embedders.wordpiece import WordPiece
+from handlers.core.text.wordpiece import WordPiece
 
 Array = npt.NDArray[np.float32]
 

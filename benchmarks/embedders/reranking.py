@@ -25,10 +25,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from benchmarks.embedders.cross_encoder import HEADING, CrossEncoder
 from handlers.core.derived.passage import Passage
 from handlers.core.llm import offline, tools
 from handlers.core.llm.tool_arguments import MAX_QUERY_CHARS
+from handlers.core.retrieval.cross_encoder import CrossEncoder
 
 Gate = Literal["lexical", "cross-encoder", "both", "either"]
 GATES: tuple[Gate, ...] = ("lexical", "cross-encoder", "both", "either")
@@ -88,7 +88,8 @@ class ScoreCache:
         self._tag = tag
         self._scores: dict[str, float] = json.loads(path.read_text()) if path.is_file() else {}
 
-    def scores(self, question: str, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def scores(self, question: str, texts: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
+        """One logit per (heading path, text)."""
         keys = [self._key(question, t) for t in texts]
         missing = [i for i, key in enumerate(keys) if key not in self._scores]
         if missing:
@@ -102,8 +103,9 @@ class ScoreCache:
             partial.replace(self._path)  # atomic: an interrupted run leaves the last cache
         return np.array([self._scores[key] for key in keys], dtype=np.float32)
 
-    def _key(self, question: str, text: str) -> str:
-        joined = f"{self._tag}\0{question}\0{text}".encode()
+    def _key(self, question: str, passage: tuple[str, str]) -> str:
+        heading, text = passage
+        joined = f"{self._tag}\0{question}\0{heading}\0{text}".encode()
         return hashlib.sha1(joined).hexdigest()  # noqa: S324 (a cache key)
 
 
@@ -114,7 +116,8 @@ class Record:
     lexical: bool  # the shipped gate's verdict
     best: float  # the best cross-encoder logit among the body passages scored
     ranked: list[Passage]  # the passages the answerer got, in order
-    candidates: list[str] = field(default_factory=list)  # the texts scored, fused order
+    # The (heading path, text) pairs scored, in fused order.
+    candidates: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0  # spent scoring (0 when the scores were cached)
 
 
@@ -124,7 +127,6 @@ def use_reranking(
     cache: ScoreCache,
     *,
     cite_in_rank_order: bool = False,
-    window: bool = False,
 ) -> Iterator[dict[str, Record]]:
     """`depth` None: the shipped order (the first `GATE_TOP_K` passages are still scored,
     for the cross-encoder gate). The offline answerer quotes up to 3 of the first passages
@@ -148,7 +150,7 @@ def use_reranking(
             self.documents, question[:MAX_QUERY_CHARS], top_k=max(depth or top_k, top_k)
         )
         scored = fused[: depth or top_k]
-        texts = [f"{p.section}{HEADING}{p.text}" if window else p.indexed_text for p in scored]
+        texts = [(p.section or "", p.text) for p in scored]
         started = time.perf_counter()
         scores = cache.scores(question, texts)
         seconds = time.perf_counter() - started

@@ -16,8 +16,8 @@ import numpy.typing as npt
 
 from benchmarks.embedders.minilm import MiniLM
 from benchmarks.embedders.model_files import cache_dir
-from benchmarks.embedders.wordpiece import WordPiece
 from handlers.core.derived.vectors import Matrix, normalise_rows
+from handlers.core.text.wordpiece import WordPiece
 
 DIMENSIONS = 128
 SIF_COEFFICIENT = 1e-4

@@ -30,8 +30,11 @@ def fetch_all(labelled: LabelledSet) -> dict[str, bytes]:
     return {key: fetch_document(spec) for key, spec in labelled.documents.items()}
 
 
-def run_mode(labelled: LabelledSet, mode: Mode, files: dict[str, bytes]) -> ModeResult:
-    with ProductStack(mode) as stack:
+def run_mode(
+    labelled: LabelledSet, mode: Mode, files: dict[str, bytes], *, reranker: bool = True
+) -> ModeResult:
+    """The product as shipped (`reranker`: with the agent's cross-encoder) over the set."""
+    with ProductStack(mode, reranker=reranker) as stack:
         started = time.perf_counter()
         loaded = []
         chunks = 0

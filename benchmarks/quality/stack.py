@@ -1,7 +1,8 @@
 """The product in-process, as a user meets it: documents uploaded through `api`, delivered to
 `ingest` as S3 notifies it, questions asked through `agent`, all against moto.
 
-`offline` runs the offline provider; `openai` runs the OpenAI provider against the fake
+The agent reranks with its cross-encoder unless `reranker=False`. `offline` runs the
+offline provider; `openai` runs the OpenAI provider against the fake
 OpenAI-compatible server of the tests (`tests/agent/fake_openai.py`) with a scripted reader
 in place of the chat model (`reader_model`). Answers are read through the API's public
 fields only (documentId, page, section, excerpt), so a change of the derived format or of
@@ -24,6 +25,7 @@ from moto import mock_aws
 from benchmarks.quality.answers import Answer, CitationView, Mode
 from benchmarks.quality.labels import DocumentSpec
 from benchmarks.quality.reader_model import answer_from_tool_results
+from lambda_build.model_files import RERANKER
 from tests.agent.fake_openai import FakeOpenAI
 from tests.handlers.document_flow import deliver, upload
 from tests.support.aws import REGION, create_document_store, use_function_env
@@ -58,8 +60,9 @@ class Ingested:
 class ProductStack:
     """`with ProductStack(mode) as stack:` a fresh moto account with the document store."""
 
-    def __init__(self, mode: Mode) -> None:
+    def __init__(self, mode: Mode, *, reranker: bool = True) -> None:
         self.mode = mode
+        self.reranker = reranker
         self._patch = pytest.MonkeyPatch()
         self._mock = mock_aws()
         self._context = FakeLambdaContext()
@@ -67,6 +70,9 @@ class ProductStack:
 
     def __enter__(self) -> Self:
         use_function_env(self._patch, _ENV)
+        if self.reranker:
+            # The agent's cross-encoder, as the build ships it (`lambda_build/model_files.py`).
+            self._patch.setenv("RERANKER_MODEL_DIR", str(RERANKER.model_dir()))
         self._mock.start()
         create_document_store()
         if self.mode == "openai":

@@ -61,6 +61,7 @@ def clear_agent_caches() -> None:
 
     agent.settings.cache_clear()
     agent.agent_context.cache_clear()
+    agent._reranker.cache_clear()
     provider._client.cache_clear()
 
 

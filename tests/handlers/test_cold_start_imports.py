@@ -24,6 +24,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from handlers.core.contracts.routes import ROUTES
+from lambda_build.model_files import RERANKER
 from tests.handlers.document_flow import agent_caller, deliver, upload
 from tests.support.aws import REGION, create_document_store
 from tests.support.events import rest_proxy_event
@@ -69,7 +70,8 @@ def test_agent_function_defers_the_model_client_and_retrieval():
     # Listing, reading and deleting conversations need neither: the first question loads them.
     loaded = modules_after_import("handlers.agent")
 
-    heavy = ("openai", "numpy", "handlers.core.retrieval.bm25", *EXTRACTORS, *BM25_MODULES)
+    heavy = ("openai", "numpy", "onnxruntime", "handlers.core.retrieval.bm25", *EXTRACTORS,
+             *BM25_MODULES)  # fmt: skip
     assert not [name for name in (*heavy, *QUESTION_TOOLS, *OTHER_POWERTOOLS) if name in loaded]
 
 
@@ -77,7 +79,12 @@ def test_under_snapstart_the_agent_snapshots_the_questions_retrieval(
     handler_env: dict[str, str],
 ) -> None:
     # Lambda's init for a SnapStart snapshot: what the first question loads goes in it...
-    env = {**os.environ, "DAILY_QUESTION_LIMIT": "10", "DAILY_TOKEN_LIMIT": "1000"}
+    env = {
+        **os.environ,
+        "DAILY_QUESTION_LIMIT": "10",
+        "DAILY_TOKEN_LIMIT": "1000",
+        "RERANKER_MODEL_DIR": str(RERANKER.model_dir()),
+    }
     snapshot = modules_after_import(
         "handlers.agent", {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
     )
@@ -86,9 +93,10 @@ def test_under_snapstart_the_agent_snapshots_the_questions_retrieval(
         "handlers.agent", {**env, "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}
     )
 
-    assert {"numpy", "handlers.core.retrieval.index", *QUESTION_TOOLS} <= snapshot
+    question = {"numpy", "onnxruntime", "handlers.core.retrieval.index", *QUESTION_TOOLS}
+    assert question <= snapshot  # the reranker's model is loaded before the snapshot too
     assert "openai" not in snapshot
-    assert not {"numpy", "handlers.core.retrieval.index", *QUESTION_TOOLS} & on_demand
+    assert not question & on_demand
 
 
 # --- Each route's first request in a cold container ---------------------------------------
@@ -233,7 +241,12 @@ print(json.dumps({
 def test_init_builds_the_functions_own_settings_and_no_route_model(
     handler_env: dict[str, str],
 ) -> None:
-    env = {**os.environ, "DAILY_QUESTION_LIMIT": "10", "DAILY_TOKEN_LIMIT": "1000"}
+    env = {
+        **os.environ,
+        "DAILY_QUESTION_LIMIT": "10",
+        "DAILY_TOKEN_LIMIT": "1000",
+        "RERANKER_MODEL_DIR": str(RERANKER.model_dir()),
+    }
     built = {}
     for function in ("api", "agent"):
         result = subprocess.run(

@@ -14,7 +14,7 @@ import pytest
 from benchmarks.embedders import minilm
 from benchmarks.embedders.minilm import MiniLM, read_safetensors
 from benchmarks.embedders.static_table import distil
-from benchmarks.embedders.wordpiece import WordPiece, words
+from handlers.core.text.wordpiece import WordPiece, words
 
 VOCABULARY = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", ",", "naive", "bash", "_",
               "re", "##match", "-", "help", "un", "##able"]  # fmt: skip

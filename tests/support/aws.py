@@ -32,8 +32,15 @@ _COMMON_ENV = {
     "LLM_PROVIDER": "offline",
     "POWERTOOLS_METRICS_NAMESPACE": "DocAgentTest",
 }
-# Unset, so no test reaches a real account, a local endpoint or the real OpenAI.
-_UNSET_ENV = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL")
+# Unset, so no test reaches a real account, a local endpoint or the real OpenAI, and a
+# developer's reranker setting does not change what the tests measure.
+_UNSET_ENV = (
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "RERANKER_MODEL_DIR",
+)
 
 
 def use_function_env(

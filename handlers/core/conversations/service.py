@@ -47,6 +47,7 @@ from handlers.core.runtime.invocation_metrics import record_count, record_millis
 if TYPE_CHECKING:
     from handlers.core.derived.vectors import Embedder
     from handlers.core.retrieval.index import VectorIndex
+    from handlers.core.retrieval.reranker import Reranker
 
 logger = Logger(child=True)
 
@@ -68,6 +69,8 @@ class AgentContext:
     provider: Callable[[], tuple[Answerer, Embedder]]
     index_for: Callable[[Embedder], VectorIndex]
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The question's cross-encoder, when the function ships one (loaded on first use).
+    reranker: Callable[[], Reranker | None] = field(default=lambda: None)
 
 
 def create_conversation(
@@ -149,7 +152,7 @@ def ask_question(
         from handlers.core.llm.tools import AgentTools
 
         answerer, embedder = ctx.provider()
-        tools = AgentTools(ctx.index_for(embedder), documents)
+        tools = AgentTools(ctx.index_for(embedder), documents, ctx.reranker())
         history = [
             Exchange(question=m.question, answer=m.answer)
             for m in ctx.conversations.recent_messages(user_id, conversation_id, HISTORY_MESSAGES)

@@ -64,7 +64,11 @@ class OpenAIAnswerer:
     ) -> DraftAnswer:
         search = _gate(question, tools, history)
         if not search.evidence.found:
-            logger.info("no evidence", coverage=search.evidence.coverage)
+            logger.info(
+                "no evidence",
+                coverage=search.evidence.coverage,
+                relevance=search.evidence.relevance,
+            )
             return DraftAnswer(text=NOT_IN_DOCUMENTS, model=self._model)
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
         for exchange in list(history)[-HISTORY_EXCHANGES:]:

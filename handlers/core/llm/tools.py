@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from handlers.core.documents.models import DocumentRecord
@@ -41,6 +41,7 @@ from handlers.core.runtime.tracing import tracer
 if TYPE_CHECKING:
     from handlers.core.derived.passage import Passage
     from handlers.core.retrieval.index import VectorIndex
+    from handlers.core.retrieval.reranker import Reranked, Reranker
 
 # How many passages a question's own search returns, numbered: the relevance gate weighs
 # them and the answerers answer from them. Ten, not five: evidence is lexical and the
@@ -128,8 +129,14 @@ class Search:
 
 
 class AgentTools:
-    def __init__(self, index: VectorIndex, documents: Sequence[DocumentRecord]) -> None:
+    def __init__(
+        self,
+        index: VectorIndex,
+        documents: Sequence[DocumentRecord],
+        reranker: Reranker | None = None,
+    ) -> None:
         self._index = index
+        self._reranker = reranker
         self._documents = {doc.document_id: doc for doc in documents}
         self._passages: list[Passage] = []
         self._numbers: dict[tuple[str, int], int] = {}
@@ -155,24 +162,40 @@ class AgentTools:
 
     @tracer.capture_method(capture_response=False)
     def search(self, query: str, top_k: int = DEFAULT_TOP_K) -> list[tuple[int, Passage]]:
-        top_k = max(1, min(top_k, MAX_TOP_K))
-        passages = self._index.search(self.documents, query[:MAX_QUERY_CHARS], top_k=top_k)
+        passages, _ = self._ranked(query, max(1, min(top_k, MAX_TOP_K)))
         return [(self._number(passage), passage) for passage in passages]
 
     @tracer.capture_method(capture_response=False)
     def gated_search(self, question: str, top_k: int = GATE_TOP_K) -> Search:
         """Search for the question and decide whether the passages are evidence for it."""
-        hits = self.search(question, top_k)
+        passages, reranked = self._ranked(question, top_k)
+        hits = [(self._number(passage), passage) for passage in passages]
         question_terms = gate_terms(question)
         statistics = self._index.term_statistics(self.documents, looked_up_terms(question_terms))
         evidence = weigh(
             question_terms,
             statistics,
-            [Candidate(p.text, p.dense_score, p.navigation) for _, p in hits],
+            [Candidate(p.text, p.dense_score, p.navigation) for p in passages],
             semantic=self._index.semantic,
         )
+        if reranked is not None:
+            # The model only overrules a refusal (`handlers.core.retrieval.reranker`).
+            found = evidence.found or reranked.vouches
+            evidence = replace(evidence, found=found, relevance=round(reranked.best, 4))
         weights = term_weights(question_terms, statistics)
         return Search(query=question, hits=hits, evidence=evidence, weights=weights)
+
+    def _ranked(self, query: str, top_k: int) -> tuple[list[Passage], Reranked | None]:
+        """The best `top_k` passages: the fused ranking's, reordered by the reranker's
+        reading of its first `RERANK_DEPTH` when the function has one."""
+        query = query[:MAX_QUERY_CHARS]
+        if self._reranker is None:
+            return self._index.search(self.documents, query, top_k=top_k), None
+        from handlers.core.retrieval.reranker import RERANK_DEPTH
+
+        fused = self._index.search(self.documents, query, top_k=max(top_k, RERANK_DEPTH))
+        reranked = self._reranker.rerank(query, fused[:RERANK_DEPTH])
+        return (reranked.passages + fused[RERANK_DEPTH:])[:top_k], reranked
 
     def search_documents(self, query: str, top_k: int = DEFAULT_TOP_K) -> dict[str, Any]:
         return self.results(self.search(query, top_k))

@@ -53,6 +53,9 @@ class Evidence:
     coverage: float  # the best passage's share of the question's key-term weight
     best: int | None  # the position of that passage among the candidates
     missing: tuple[str, ...]  # key terms no searched document contains
+    # The reranker's best logit over the passages (`handlers.core.retrieval.reranker`),
+    # which can overrule a refusal; None without a reranker.
+    relevance: float | None = None
 
 
 def gate_terms(question: str) -> set[str]:

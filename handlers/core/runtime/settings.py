@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -22,6 +23,8 @@ def _split_csv(value: object) -> object:
 
 
 CsvTuple = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
+# An empty variable is an unset one (a stack that turns a feature off may set "").
+OptionalPath = Annotated[Path | None, BeforeValidator(lambda value: value or None)]
 
 
 class EnvSettings(BaseModel):
@@ -90,3 +93,5 @@ class AgentSettings(StorageSettings, LlmSettings, QuotaSettings, CorsSettings):
     """The `agent` function: conversations and questions."""
 
     max_tool_rounds: int = Field(alias="MAX_TOOL_ROUNDS", default=4, ge=1, le=10)
+    # The reranker's model files (`model.onnx`, `vocab.txt`); unset: no reranking.
+    reranker_model_dir: OptionalPath = Field(alias="RERANKER_MODEL_DIR", default=None)

@@ -1,7 +1,7 @@
 """BERT's uncased WordPiece tokenizer, in plain Python.
 
-all-MiniLM-L6-v2 (`minilm`) and the static table distilled from it (`static_table`) read
-text cut the way that model's tokenizer cuts it: lower-cased,
+The reranker's cross-encoder (`handlers.core.retrieval.cross_encoder`) and the benchmarks'
+embedders read text cut the way BERT's uncased tokenizer cuts it: lower-cased,
 accents stripped, split on white space and punctuation (every punctuation mark a token of
 its own, CJK ideographs one each), then each word split greedily into the longest
 vocabulary pieces, continuations spelled `##piece`; a word with no such split is `[UNK]`.
