@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -343,6 +344,7 @@ def test_the_agent_reranks_with_the_model_its_layer_carries(stack: StackRun) -> 
     # Then the agent is pointed at the model under /opt, where Lambda unpacks its layer
     model_dir = variables["agent"]["RERANKER_MODEL_DIR"]
     assert model_dir == "/opt/models/ms-marco-MiniLM-L-12-v2-int8"
+    assert AgentSettings.from_env(variables["agent"]).reranker_model_dir == Path(model_dir)
     assert "RERANKER_MODEL_DIR" not in variables["api"]
     assert "RERANKER_MODEL_DIR" not in variables["ingest"]
     # And the layer deployed with it (the one the program built) holds the files there
@@ -361,4 +363,4 @@ def test_a_stack_can_turn_the_reranker_off(pulumi_mocks: MockedPulumi) -> None:
     run = pulumi_mocks.run("dev", config | {"doc-agent:functions": json.dumps(functions)})
     env = _function(run, "agent").inputs["environment"]["variables"]
     assert "RERANKER_MODEL_DIR" not in env
-    assert AgentSettings.from_env(env).table_name
+    assert AgentSettings.from_env(env).reranker_model_dir is None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from handlers.core.runtime.settings import AgentSettings
 from lambda_build.model_files import RERANKER
 from local.__main__ import parse_args
 from local.environment import check_settings, handler_environment
@@ -27,6 +28,9 @@ def test_the_agent_environment_names_the_model_or_turns_reranking_off(
     assert off[VARIABLE] == ""
     check_settings(on)
     check_settings(off)
+    # as the agent reads them
+    assert AgentSettings.from_env(on).reranker_model_dir == Path("/models/x")
+    assert AgentSettings.from_env(off).reranker_model_dir is None
 
 
 @pytest.mark.enable_socket
