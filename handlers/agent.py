@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from handlers.core.contracts import metric_names as names
 from handlers.core.conversations import feedback, service
 from handlers.core.conversations.feedback_models import FeedbackRequest
 from handlers.core.conversations.models import (
@@ -42,6 +43,7 @@ from handlers.core.http.page_params import DEFAULT_PAGE_LIMIT, PageCursor, PageL
 from handlers.core.http.query_parameters import reject_unknown_query_parameters
 from handlers.core.http.rest_invocation import handle_rest_invocation
 from handlers.core.llm.deadline import Deadline
+from handlers.core.runtime.invocation_metrics import record_count
 from handlers.core.runtime.settings import AgentSettings
 from handlers.core.runtime.snapstart import prime_for_snapshot
 from handlers.core.runtime.tracing import PATCHED_MODULES, trace_handler
@@ -119,6 +121,14 @@ def _reranker() -> Reranker | None:
         return None
 
 
+def _question_reranker() -> Reranker | None:
+    reranker = _reranker()
+    if reranker is None and settings().reranker_model_dir is not None:
+        # Counted per question, so the alarm sees every container that failed to load it.
+        record_count(names.RERANKER_UNAVAILABLE)
+    return reranker
+
+
 def _provider() -> tuple[Answerer, Embedder]:
     from handlers.core.llm.provider import make_provider
 
@@ -145,7 +155,7 @@ def agent_context() -> service.AgentContext:
         ),
         provider=_provider,
         index_for=_index_for,
-        reranker=_reranker,
+        reranker=_question_reranker,
     )
 
 

@@ -228,19 +228,41 @@ def ingest_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def count_alarm(
+    args: ObservabilityArgs,
+    key: str,
+    summary: str,
+    *,
+    name: str,
+    service: str,
+    threshold: float = 1,
+) -> AlarmSpec:
+    """A business count (a handler's `record_count`) reaching `threshold` in a period; the
+    runbook section is named like the alarm."""
+    return AlarmSpec(
+        key=key,
+        summary=summary,
+        runbook=key,
+        measure=metric(
+            metric_names.namespace(args.stack),
+            name,
+            {metric_names.SERVICE_DIMENSION: service},
+            "Sum",
+        ),
+        threshold=threshold,
+    )
+
+
 def dead_letter_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     """The DLQ consumer drains the queue, so what it dead-letters is counted and watched."""
+    summary = "Uploads were dead-lettered: the ingest worker never finished them."
     return [
-        AlarmSpec(
-            key="ingest-dead-lettered",
-            summary="Uploads were dead-lettered: the ingest worker never finished them.",
-            runbook="ingest-dead-lettered",
-            measure=metric(
-                metric_names.namespace(args.stack),
-                metric_names.DOCUMENTS_DEAD_LETTERED,
-                {metric_names.SERVICE_DIMENSION: DEAD_LETTER_SERVICE},
-                "Sum",
-            ),
+        count_alarm(
+            args,
+            "ingest-dead-lettered",
+            summary,
+            name=metric_names.DOCUMENTS_DEAD_LETTERED,
+            service=DEAD_LETTER_SERVICE,
             threshold=args.alarms.dlq_messages,
         )
     ]
@@ -303,24 +325,34 @@ def llm_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     ]
 
 
+def reranker_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
+    """Questions answered without the reranker the agent is configured with: it failed to
+    load (a packaging fault); answers go on in the fused order, so no error alarm fires."""
+    summary = "The agent answered questions without its reranker: the model did not load."
+    return [
+        count_alarm(
+            args,
+            "reranker-unavailable",
+            summary,
+            name=metric_names.RERANKER_UNAVAILABLE,
+            service=LLM_SERVICE,
+        )
+    ]
+
+
 def sweeper_alarms(args: ObservabilityArgs) -> list[AlarmSpec]:
     """The sweeper failing documents whose ingestion stayed stuck after a re-enqueue: the
     worker keeps timing out or crashing (never-arrived uploads are users' doing: no alarm)."""
     if not any(fn.key == SWEEPER_SERVICE for fn in args.functions):
         return []
-    dimensions = {metric_names.SERVICE_DIMENSION: SWEEPER_SERVICE}
+    summary = "The sweeper failed documents whose ingestion never finished, twice."
     return [
-        AlarmSpec(
-            key="sweeper-stuck-documents",
-            summary="The sweeper failed documents whose ingestion never finished, twice.",
-            runbook="sweeper-stuck-documents",
-            measure=metric(
-                metric_names.namespace(args.stack),
-                metric_names.SWEPT_STUCK_FAILED,
-                dimensions,
-                "Sum",
-            ),
-            threshold=1,
+        count_alarm(
+            args,
+            "sweeper-stuck-documents",
+            summary,
+            name=metric_names.SWEPT_STUCK_FAILED,
+            service=SWEEPER_SERVICE,
         )
     ]
 
@@ -399,4 +431,5 @@ def alarm_specs(args: ObservabilityArgs) -> list[AlarmSpec]:
     """Every alarm of the stack, in the order the runbook lists them."""
     specs = [spec for fn in args.functions for spec in function_alarms(fn, args)]
     specs += api_alarms(args) + ingest_alarms(args) + dead_letter_alarms(args) + llm_alarms(args)
-    return specs + feedback_alarms(args) + sweeper_alarms(args) + canary_alarms(args)
+    specs += reranker_alarms(args) + feedback_alarms(args)
+    return specs + sweeper_alarms(args) + canary_alarms(args)

@@ -221,10 +221,11 @@ class _Builder:
             ],
         )
         self.graph(
-            "LLM errors, quota rejections",
+            "LLM errors, quota rejections, questions without the reranker",
             [
                 self.business(names.LLM_ERRORS, "agent", label="LLM errors"),
                 self.business(names.QUOTA_REJECTIONS, "agent", label="quota rejections"),
+                self.business(names.RERANKER_UNAVAILABLE, "agent", label="without reranker"),
             ],
         )
         self.logs(

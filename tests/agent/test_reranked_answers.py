@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from handlers.core.contracts import metric_names as names
 from lambda_build.model_files import RERANKER
 from tests.agent.conftest import CallAgent, ConfigureAgent, Library
+from tests.agent.test_feedback_api import _emf
 from tests.support.conversations import ask
 from tests.support.events import USER_A
 
@@ -61,6 +63,7 @@ def test_a_missing_model_leaves_the_fused_ranking_and_says_so(
     configure_agent: ConfigureAgent,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     library.add(USER_A, "doxygen.txt", MANUAL)
     configure_agent(RERANKER_MODEL_DIR=str(tmp_path))
@@ -68,3 +71,14 @@ def test_a_missing_model_leaves_the_fused_ranking_and_says_so(
     assert "reranker unavailable" in caplog.text
     assert _first_cited_page(call_agent) == 1  # logged once: the agent goes on without it
     assert caplog.text.count("reranker unavailable") == 1
+    # ...and each question answered without it counts, for the alarm.
+    unavailable = [r for r in _emf(capsys) if names.RERANKER_UNAVAILABLE in r]
+    assert [r[names.RERANKER_UNAVAILABLE] for r in unavailable] == [[1.0], [1.0]]
+
+
+def test_without_a_configured_reranker_nothing_is_counted(
+    call_agent: CallAgent, library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library.add(USER_A, "doxygen.txt", MANUAL)
+    assert _first_cited_page(call_agent) == 1
+    assert not [r for r in _emf(capsys) if names.RERANKER_UNAVAILABLE in r]

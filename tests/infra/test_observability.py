@@ -89,12 +89,12 @@ def test_every_alarm_notifies_the_topic_on_alarm_and_on_ok(observed: StackRun) -
     topic_arn = _topic(observed).outputs["arn"]
     alarms = observed.of_type(ALARM)
     # 3 per function (api, agent, ingest, dead_letters, sweeper), 2 API, 2 ingest queues,
-    # 1 dead-lettered uploads, 2 LLM, the feedback alarm where the stack sets its threshold,
-    # 1 sweeper, and the health canary's where the stack runs one (prod)
+    # 1 dead-lettered uploads, 2 LLM, 1 reranker, the feedback alarm where the stack sets its
+    # threshold, 1 sweeper, and the health canary's where the stack runs one (prod)
     config = _config(observed)
     feedback = config.alarms.feedback_negative_rate_percent is not None
     canary = config.canary.enabled
-    assert len(alarms) == 5 * 3 + 2 + 2 + 1 + 2 + int(feedback) + 1 + int(canary)
+    assert len(alarms) == 5 * 3 + 2 + 2 + 1 + 2 + 1 + int(feedback) + 1 + int(canary)
     for alarm in alarms:
         assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
         assert alarm.inputs["okActions"] == [topic_arn], alarm.name

@@ -37,6 +37,8 @@ LLM_COMPLETION_TOKENS = "CompletionTokens"
 LLM_REQUESTS = "LlmRequests"  # calls to the model, failed ones included
 LLM_ERRORS = "LlmErrors"  # questions whose model call failed after retries
 QUOTA_REJECTIONS = "QuotaRejections"
+# Questions answered without the reranker the function is configured with (it failed to load).
+RERANKER_UNAVAILABLE = "RerankerUnavailable"
 # Readers' verdicts on answers, counted when given or changed: once with `service` alone (the
 # negative-rate alarm) and once more per answering model (`model` dimension, the dashboard).
 FEEDBACK_POSITIVE = "FeedbackPositive"
