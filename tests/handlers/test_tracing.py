@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from aws_xray_sdk.core.context import Context  # type: ignore[import-untyped]
 
 from handlers import agent, api, ingest
 from handlers.core.runtime import tracing
+from lambda_build.model_files import RERANKER
 from tests.handlers.document_flow import deliver, upload
 from tests.support.events import USER_A
 from tests.support.lambda_context import FakeLambdaContext
@@ -58,6 +59,16 @@ Traced = Callable[[Callable[[], object]], Trace]
 
 
 TRACERS = (api.tracer, ingest.tracer, agent.tracer, tracing.tracer)
+
+
+@pytest.fixture
+def agent_with_reranker(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("RERANKER_MODEL_DIR", str(RERANKER.model_dir()))
+    agent.settings.cache_clear()
+    agent._reranker.cache_clear()
+    yield
+    agent.settings.cache_clear()
+    agent._reranker.cache_clear()
 
 
 @pytest.fixture
@@ -173,8 +184,9 @@ def test_agent_traces_retrieval_and_the_answer_without_the_question(
     s3_client: Any,
     lambda_context: FakeLambdaContext,
     call_agent: CallRoute,
+    agent_with_reranker: None,
 ):
-    # Given a READY document
+    # Given a READY document, and the agent with its reranker
     item = upload(call_api, s3_client, DOCUMENT_NAME, "text/markdown", SECRET_TEXT.encode())
     deliver(lambda_context, item)
     conversation = call_agent("POST", "/conversations", body={}).body
@@ -188,7 +200,8 @@ def test_agent_traces_retrieval_and_the_answer_without_the_question(
     (result,) = results
     assert result.status == 200, result.body
     assert "zebra-quartz-4417" in result.body["answer"]
-    assert "## handlers.core.llm.tools.AgentTools.search" in trace.annotations
+    assert "## handlers.core.llm.tools.AgentTools.gated_search" in trace.annotations
+    assert "## handlers.core.retrieval.reranker.Reranker.rerank" in trace.annotations
     assert "## handlers.core.llm.offline.OfflineAnswerer.answer" in trace.annotations
     handler = trace.annotations["## lambda_handler"]
     assert (handler["outcome"], handler["model"], handler["Service"]) == (

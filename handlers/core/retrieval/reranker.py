@@ -24,6 +24,7 @@ from pathlib import Path
 from handlers.core.derived.passage import Passage
 from handlers.core.retrieval.cross_encoder import CrossEncoder
 from handlers.core.retrieval.fusion import reciprocal_rank_fusion
+from handlers.core.runtime.tracing import tracer
 
 # How many of the fused ranking's passages are reordered (the gate's and the offline
 # answerer's 10: a deeper list gained no labelled page in the top 3 and doubles the cost).
@@ -55,6 +56,7 @@ class Reranker:
     def load(cls, model_dir: Path) -> Reranker:
         return cls(CrossEncoder.load(model_dir, max_tokens=PAIR_TOKENS))
 
+    @tracer.capture_method(capture_response=False)
     def rerank(self, question: str, passages: Sequence[Passage]) -> Reranked:
         """Body text in the order the fused ranking and the model's agree on (reciprocal
         rank fusion of the two orders, as retrieval fuses BM25's and the vectors'; ties go
