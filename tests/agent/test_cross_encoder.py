@@ -20,6 +20,7 @@ from handlers.core.retrieval.cross_encoder import (
     PairEncoder,
     batch_arrays,
 )
+from handlers.core.text.wordpiece import WordPiece
 from lambda_build.model_files import RERANKER
 
 VOCABULARY = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "how", "do", "i", "rebase", "git",
@@ -59,6 +60,13 @@ def test_neither_a_long_question_nor_a_long_heading_crowds_the_text_out() -> Non
     assert pair.ids.count(USAGE) == MAX_HEADING_TOKENS
     assert pair.ids[-3:] == [GIT, REBASE, SEP]
     assert len(pair.ids) <= 128
+
+
+def test_an_overlong_word_is_one_unknown_token_and_never_cached() -> None:
+    tokenizer = WordPiece(VOCABULARY)
+    hostile = " ".join(f"{i}{'x' * 5000}" for i in range(50))
+    assert tokenizer.ids(f"cat {hostile} cat") == [CAT, *[1] * 50, CAT]
+    assert tokenizer._word_ids.cache_info().currsize == 1  # "cat" only
 
 
 def test_batches_are_padded_with_a_mask() -> None:

@@ -40,12 +40,15 @@ class WordPiece:
         """The token ids of the text, without [CLS]/[SEP]."""
         out: list[int] = []
         for word in words(text):
-            out.extend(self._word_ids(word))
+            if len(word) > MAX_WORD_CHARS:
+                # Not cached: a document of long unique "words" must not fill the cache
+                # that lives as long as the warm function.
+                out.append(self.unknown_id)
+            else:
+                out.extend(self._word_ids(word))
         return out
 
     def _split_word(self, word: str) -> tuple[int, ...]:
-        if len(word) > MAX_WORD_CHARS:
-            return (self.unknown_id,)
         pieces: list[int] = []
         start = 0
         while start < len(word):
