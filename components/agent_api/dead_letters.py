@@ -58,6 +58,29 @@ def dead_letters_environment(args: DeadLetterArgs) -> Environment:
     }
 
 
+# What marking a document FAILED touches (`DocumentTable.mark_failed`): the item's key, its
+# status, the reason, the time and the real size. Nothing else of any item can be written
+# or returned, though the table holds every user's conversations too.
+MARK_FAILED_ATTRIBUTES = (
+    layout.PARTITION_KEY,
+    layout.SORT_KEY,
+    "status",
+    "failureReason",
+    "updatedAt",
+    "size",
+)
+
+
+def _mark_failed(access: StoreAccess) -> policies.Statement:
+    statement = _table(access, "UpdateItem")
+    statement["Condition"] = {
+        "ForAllValues:StringEquals": {"dynamodb:Attributes": list(MARK_FAILED_ATTRIBUTES)},
+        # ALL_OLD / ALL_NEW would return the item's other attributes.
+        "StringEqualsIfExists": {"dynamodb:ReturnValues": ["NONE", "UPDATED_OLD", "UPDATED_NEW"]},
+    }
+    return statement
+
+
 def dead_letters_policy(
     access: StoreAccess, log_group_arn: pulumi.Input[str], dlq_arn: pulumi.Input[str]
 ) -> policies.PolicyDocument:
@@ -66,7 +89,7 @@ def dead_letters_policy(
         _logs(log_group_arn),
         _TRACING,
         consume_queue("ConsumeIngestDeadLetters", dlq_arn),
-        _table(access, "UpdateItem"),
+        _mark_failed(access),
         # The DLQ and the table are encrypted with the store's key.
         _key(access, "Decrypt"),
     )

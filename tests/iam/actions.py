@@ -53,12 +53,18 @@ class Request:
     action: str
     resource: str
     context: tuple[tuple[str, str], ...] = ()
+    # Multivalued condition keys (e.g. dynamodb:Attributes): a set per key.
+    values: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def value_of(self, key: str) -> str | None:
         return dict(self.context).get(key)
 
+    def values_of(self, key: str) -> frozenset[str] | None:
+        return dict(self.values).get(key)
+
     def __str__(self) -> str:
         extra = "".join(f" [{key}={value!r}]" for key, value in self.context)
+        extra += "".join(f" [{key}={sorted(found)!r}]" for key, found in self.values)
         return f"{self.action} on {self.resource}{extra}"
 
 
@@ -115,10 +121,24 @@ def _dynamodb(action: str) -> Callable[[dict[str, Any], Store], list[Request]]:
         arn = store.table_arn_named(params["TableName"])
         if params.get("IndexName"):
             arn = f"{arn}/index/{params['IndexName']}"
+        context = (
+            (("dynamodb:ReturnValues", params["ReturnValues"]),) if "ReturnValues" in params else ()
+        )
+        values = ((ATTRIBUTES, _attributes(params)),) if action == "UpdateItem" else ()
         # DynamoDB decrypts the table key (the store's CMK) with the caller's permissions.
-        return [Request(f"dynamodb:{action}", arn), _decrypt(store)]
+        return [Request(f"dynamodb:{action}", arn, context, values), _decrypt(store)]
 
     return requests
+
+
+ATTRIBUTES = "dynamodb:Attributes"
+
+
+def _attributes(params: dict[str, Any]) -> frozenset[str]:
+    """The attribute names an update names: its key's and those its expressions name
+    through placeholders (ours name every attribute so, but the key in `attribute_exists`)."""
+    names = set(params.get("Key", {})) | set(params.get("ExpressionAttributeNames", {}).values())
+    return frozenset(names)
 
 
 def _batch_write(params: dict[str, Any], store: Store) -> list[Request]:

@@ -1,6 +1,8 @@
 """A tiny IAM evaluator for identity policies: Allow statements, `*`/`?` wildcards in Action
-and Resource, and the one condition the roles use (StringLike on a request key). Anything
-else in a policy (Deny, NotAction, other conditions) fails loudly rather than being guessed."""
+and Resource, and the conditions the roles use: StringLike on a request key,
+StringEqualsIfExists, and ForAllValues:StringEquals on a multivalued key (true when the
+request has no such key, as in IAM). Anything else in a policy (Deny, NotAction, other
+conditions) fails loudly rather than being guessed."""
 
 from __future__ import annotations
 
@@ -24,15 +26,25 @@ def _wildcard(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
 
 
+def _condition_holds(operator: str, key: str, allowed: list[str], request: Request) -> bool:
+    if operator == "StringLike":
+        value = request.value_of(key)
+        return value is not None and any(_wildcard(p, value) for p in allowed)
+    if operator == "StringEqualsIfExists":
+        value = request.value_of(key)
+        return value is None or value in allowed
+    if operator == "ForAllValues:StringEquals":
+        values = request.values_of(key)
+        return values is None or values <= set(allowed)
+    raise AssertionError(f"the evaluator does not know the {operator} condition")
+
+
 def _conditions_hold(condition: dict[str, Any], request: Request) -> bool:
-    for operator, tests in condition.items():
-        if operator != "StringLike":
-            raise AssertionError(f"the evaluator does not know the {operator} condition")
-        for key, patterns in tests.items():
-            value = request.value_of(key)
-            if value is None or not any(_wildcard(p, value) for p in _as_list(patterns)):
-                return False
-    return True
+    return all(
+        _condition_holds(operator, key, _as_list(allowed), request)
+        for operator, tests in condition.items()
+        for key, allowed in tests.items()
+    )
 
 
 def _allows(statement: dict[str, Any], request: Request) -> bool:

@@ -123,3 +123,28 @@ def test_a_listing_outside_the_document_prefixes_is_denied(recorded_run: Recorde
 
     assert not any(allowed(ingest, r) for r in requests_for(listing, store))
     assert not any(allowed(ingest, r) for r in requests_for(unprefixed, store))
+
+
+def test_the_dead_letter_role_writes_only_what_marking_failed_needs(
+    recorded_run: RecordedRun,
+) -> None:
+    # Given the update the DLQ consumer made (marking the lost upload FAILED)
+    store = recorded_run.store
+    (update,) = [
+        call
+        for call in recorded_run.recorder.of("dead_letters")
+        if (call.service, call.operation) == ("dynamodb", "UpdateItem")
+    ]
+    policy = role_policies(store)["dead_letters"]
+    assert all(allowed(policy, request) for request in requests_for(update, store))
+
+    # Then the same call naming any other attribute, or returning the whole item, is denied:
+    # the table holds every user's conversations and answers too.
+    names = update.params["ExpressionAttributeNames"]
+    for other in ({**names, "#x": "answer"}, {**names, "#x": "userId"}):
+        widened = Call("dead_letters", "dynamodb", "UpdateItem",
+                       {**update.params, "ExpressionAttributeNames": other})  # fmt: skip
+        assert not allowed(policy, requests_for(widened, store)[0])
+    returning = Call("dead_letters", "dynamodb", "UpdateItem",
+                     {**update.params, "ReturnValues": "ALL_OLD"})  # fmt: skip
+    assert not allowed(policy, requests_for(returning, store)[0])
