@@ -89,5 +89,23 @@ def bucket_policy(
     )
 
 
+def expire_objects(
+    name: str,
+    bucket: aws.s3.Bucket,
+    *,
+    rule_id: str,
+    days: int,
+    opts: pulumi.ResourceOptions,
+) -> aws.s3.BucketLifecycleConfiguration:
+    """Every object of the bucket deleted `days` after it was written (logs, run artifacts:
+    buckets written only by a service, never versioned)."""
+    return aws.s3.BucketLifecycleConfiguration(
+        name,
+        bucket=bucket.id,
+        rules=[{"id": rule_id, "status": "Enabled", "filter": {}, "expiration": {"days": days}}],
+        opts=opts,
+    )
+
+
 def objects_arn(bucket: aws.s3.Bucket) -> pulumi.Output[str]:
     return pulumi.Output.concat(bucket.arn, "/*")

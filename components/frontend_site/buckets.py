@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from components.private_bucket import bucket_policy, objects_arn, private_bucket
+from components.private_bucket import bucket_policy, expire_objects, objects_arn, private_bucket
 
 ACCESS_LOG_DAYS = 90
 
@@ -26,18 +26,8 @@ def access_log_bucket(
     logging v1 would need ACLs (BucketOwnerPreferred) on it.
     """
     bucket = private_bucket(name, tags=tags, opts=opts, force_destroy=force_destroy)
-    aws.s3.BucketLifecycleConfiguration(
-        f"{name}-lifecycle",
-        bucket=bucket.id,
-        rules=[
-            {
-                "id": "expire-access-logs",
-                "status": "Enabled",
-                "filter": {},
-                "expiration": {"days": ACCESS_LOG_DAYS},
-            }
-        ],
-        opts=opts,
+    expire_objects(
+        f"{name}-lifecycle", bucket, rule_id="expire-access-logs", days=ACCESS_LOG_DAYS, opts=opts
     )
     objects = objects_arn(bucket)
     policy = bucket_policy(

@@ -16,7 +16,7 @@ import pulumi_aws as aws
 
 from components import policies
 from components.config import CanarySettings
-from components.private_bucket import bucket_policy, objects_arn, private_bucket
+from components.private_bucket import bucket_policy, expire_objects, objects_arn, private_bucket
 from components.tags import component_tags
 from lambda_build.deterministic_zip import write_deterministic_zip
 
@@ -60,17 +60,11 @@ class HealthCanary(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = component_tags(args.tags, "health-canary")
         bucket = private_bucket(f"{name}-artifacts", tags=tags, opts=child, force_destroy=True)
-        aws.s3.BucketLifecycleConfiguration(
+        expire_objects(
             f"{name}-artifacts-lifecycle",
-            bucket=bucket.id,
-            rules=[
-                {
-                    "id": "expire-canary-runs",
-                    "status": "Enabled",
-                    "filter": {},
-                    "expiration": {"days": ARTIFACT_DAYS},
-                }
-            ],
+            bucket,
+            rule_id="expire-canary-runs",
+            days=ARTIFACT_DAYS,
             opts=child,
         )
         bucket_policy(f"{name}-artifacts", bucket, opts=child)
