@@ -1,7 +1,7 @@
 """Would a cross-encoder reranker, or its score as the relevance gate, do better? (issue 11)
 
     .venv/bin/python -m benchmarks.rerankers [--split a,b] [--depths 10,20,30,50]
-                                             [--max-tokens 128] [--cite-in-rank-order]
+                                             [--max-tokens 128]
                                              [--latency-sample 12] [--latency-tokens 128,256,512]
 
 Asks the answer-quality set (`benchmarks/answer_quality.py`, offline mode, every document
@@ -9,8 +9,8 @@ of the splits given in one library) and the 20 off-topic PROBES of
 `benchmarks/offline_embedders.py` once with the shipped ranking and once per depth N with
 cross-encoder/ms-marco-MiniLM-L-12-v2 (int8 ONNX from a pinned PyPI wheel,
 `lambda_build/model_files.py`) reordering the fused top N
-(`benchmarks/embedders/reranking.py`); `--cite-in-rank-order` runs each depth again with the
-offline answerer citing its quotes in the reranked order. Each run refuses nothing; four
+(`benchmarks/embedders/reranking.py`); the offline answerer cites in the order it is given.
+Each run refuses nothing; four
 gates are then applied to what it recorded: the shipped lexical gate, the cross-encoder's
 best logit ≥ a threshold (instead of it), both, either. Each threshold is chosen on the
 `tune` split's questions only (balanced accuracy) and reported on every split. Prints per
@@ -54,11 +54,6 @@ def main() -> None:
     parser.add_argument("--split", default="tune,held-out,heldout-2", help="the library")
     parser.add_argument("--depths", default=",".join(map(str, DEPTHS)))
     parser.add_argument("--max-tokens", type=int, default=128, help="per (question, passage)")
-    parser.add_argument(
-        "--cite-in-rank-order",
-        action="store_true",
-        help="also run each depth with the answerer citing in the reranked order",
-    )
     parser.add_argument("--latency-sample", type=int, default=12, help="questions timed (0: none)")
     parser.add_argument("--latency-tokens", default="128,256,512", help="pair lengths timed")
     args = parser.parse_args()
@@ -84,14 +79,10 @@ def main() -> None:
     cache = ScoreCache(cache_dir() / f"cross-encoder-scores-{kind}.json", load, tag)
     depths: list[int | None] = [None, *(int(d) for d in args.depths.split(","))]
     runs: dict[int | None, tuple[ModeResult, dict[str, Record]]] = {}
-    in_rank_order: dict[int, ModeResult] = {}
     for depth in depths:
         started = time.perf_counter()
         with use_reranking(depth, cache) as records:
             runs[depth] = (run_mode(asked, "offline", files, reranker=False), dict(records))
-        if depth is not None and args.cite_in_rank_order:
-            with use_reranking(depth, cache, cite_in_rank_order=True):
-                in_rank_order[depth] = run_mode(asked, "offline", files, reranker=False)
         print(f"depth {depth or 'shipped'}: {time.perf_counter() - started:.0f} s", flush=True)
 
     print()
@@ -103,9 +94,6 @@ def main() -> None:
     for depth, (result, records) in runs.items():
         for gate in GATES:
             _report(str(depth or "no (shipped)"), gate, result, records, labelled)
-    for depth, result in in_rank_order.items():
-        for gate in GATES:
-            _report(f"{depth}, cited in its order", gate, result, runs[depth][1], labelled)
     print()
     print("Where the labelled page stands among the passages the answerer gets (answerable):")
     print("| reranked | split | 1st | 2nd-3rd | 4th-10th | not in 10 |")

@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pytest
 
 from handlers.core.derived.passage import Passage
-from handlers.core.llm import offline, tools
+from handlers.core.llm import tools
 from handlers.core.llm.tool_arguments import MAX_QUERY_CHARS
 from handlers.core.retrieval.cross_encoder import CrossEncoder
 
@@ -122,25 +122,13 @@ class Record:
 
 
 @contextmanager
-def use_reranking(
-    depth: int | None,
-    cache: ScoreCache,
-    *,
-    cite_in_rank_order: bool = False,
-) -> Iterator[dict[str, Record]]:
+def use_reranking(depth: int | None, cache: ScoreCache) -> Iterator[dict[str, Record]]:
     """`depth` None: the shipped order (the first `GATE_TOP_K` passages are still scored,
-    for the cross-encoder gate). The offline answerer quotes up to 3 of the first passages
-    that match the question well enough, and cites first the one whose quote covers most of
-    the question's key terms; `cite_in_rank_order` cites them in the ranking's order
-    instead, so the reranker's first choice is the first citation."""
+    for the cross-encoder gate). The offline answerer cites its quotes in the ranking's
+    order, so the reranker's first choice is the first citation. (The experiment's
+    `--cite-in-rank-order` run patched that in; the product has done it since.)"""
     records: dict[str, Record] = {}
     shipped = tools.AgentTools.gated_search
-    quotes = offline.best_quotes
-
-    def in_rank_order(
-        hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]
-    ) -> list[offline.Quote]:
-        return sorted(quotes(hits, weights), key=lambda quote: quote.rank)
 
     def gated_search(
         self: tools.AgentTools, question: str, top_k: int = tools.GATE_TOP_K
@@ -169,6 +157,4 @@ def use_reranking(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tools.AgentTools, "gated_search", gated_search)
-        if cite_in_rank_order:
-            patch.setattr(offline, "best_quotes", in_rank_order)
         yield records

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
-import pytest
 
 from handlers.core.derived.passage import Passage
 from handlers.core.llm.tools import AgentTools
@@ -115,8 +114,12 @@ def test_the_models_own_searches_are_reranked_and_cut_to_what_it_asked_for() -> 
     assert [p.chunk_index for _, p in deeper.hits][-2:] == [10, 11]
 
 
-@pytest.mark.parametrize("query", ["", "   "])
-def test_an_empty_search_asks_the_model_nothing(query: str) -> None:
+def test_a_search_that_finds_nothing_asks_the_model_nothing() -> None:
     model = ScriptedModel({})
     tools = AgentTools(StubIndex([]), [record("a")], Reranker(model))
-    assert tools.search(query) == []
+    assert tools.search("anything") == []
+    search = tools.gated_search("anything at all?")
+    assert search.hits == []
+    assert not search.evidence.found
+    assert search.evidence.relevance is None
+    assert model.asked == []

@@ -187,15 +187,16 @@ class AgentTools:
 
     def _ranked(self, query: str, top_k: int) -> tuple[list[Passage], Reranked | None]:
         """The best `top_k` passages: the fused ranking's, reordered by the reranker's
-        reading of its first `RERANK_DEPTH` when the function has one."""
+        reading of its first `Reranker.depth` when the function has one."""
         query = query[:MAX_QUERY_CHARS]
         if self._reranker is None:
             return self._index.search(self.documents, query, top_k=top_k), None
-        from handlers.core.retrieval.reranker import RERANK_DEPTH
-
-        fused = self._index.search(self.documents, query, top_k=max(top_k, RERANK_DEPTH))
-        reranked = self._reranker.rerank(query, fused[:RERANK_DEPTH])
-        return (reranked.passages + fused[RERANK_DEPTH:])[:top_k], reranked
+        depth = self._reranker.depth
+        fused = self._index.search(self.documents, query, top_k=max(top_k, depth))
+        if not fused:
+            return [], None
+        reranked = self._reranker.rerank(query, fused[:depth])
+        return (reranked.passages + fused[depth:])[:top_k], reranked
 
     def search_documents(self, query: str, top_k: int = DEFAULT_TOP_K) -> dict[str, Any]:
         return self.results(self.search(query, top_k))

@@ -7,7 +7,7 @@ the pair's length, so a pair is cut to `max_tokens`: the question (at most 64 to
 passage's heading path (at most 32), then the window of the passage's text that holds the
 most of the question's content words. The answer is rarely in a passage's first 100
 words: a window at the start lost what reranking gained, the densest window kept it
-(docs/benchmarks.md, "A cross-encoder reranker?").
+(docs/benchmarks.md, "A cross-encoder reranker?" and "The shipped reranker").
 """
 
 from __future__ import annotations
@@ -54,14 +54,22 @@ class PairEncoder:
         self.sep_id = vocabulary.index("[SEP]")
         self.max_tokens = max_tokens
 
-    def pair(self, question: str, heading: str, text: str) -> Pair:
+    def pairs(self, question: str, passages: Sequence[tuple[str, str]]) -> list[Pair]:
+        """One pair per (heading path, text); the question is read once for all of them."""
         first = self.tokenizer.ids(question)[:MAX_QUESTION_TOKENS]
+        wanted = self._content_ids(question)
         room = max(0, self.max_tokens - len(first) - 3)
-        top = self.tokenizer.ids(heading)[: min(MAX_HEADING_TOKENS, room)]
-        second = top + self._window(self._content_ids(question), text, room - len(top))
-        ids = [self.cls_id, *first, self.sep_id, *second, self.sep_id]
-        segments = [0] * (len(first) + 2) + [1] * (len(second) + 1)
-        return Pair(ids, segments)
+        pairs = []
+        for heading, text in passages:
+            top = self.tokenizer.ids(heading)[: min(MAX_HEADING_TOKENS, room)]
+            second = top + self._window(wanted, text, room - len(top))
+            ids = [self.cls_id, *first, self.sep_id, *second, self.sep_id]
+            segments = [0] * (len(first) + 2) + [1] * (len(second) + 1)
+            pairs.append(Pair(ids, segments))
+        return pairs
+
+    def pair(self, question: str, heading: str, text: str) -> Pair:
+        return self.pairs(question, [(heading, text)])[0]
 
     def _content_ids(self, question: str) -> set[int]:
         wanted: set[int] = set()
@@ -138,7 +146,7 @@ class CrossEncoder:
         out = np.zeros(len(passages), dtype=np.float32)
         if not passages:
             return out
-        pairs = [self.encoder.pair(question, heading, text) for heading, text in passages]
+        pairs = self.encoder.pairs(question, passages)
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].ids))  # little padding
         for start in range(0, len(order), BATCH_SIZE):
             rows = order[start : start + BATCH_SIZE]

@@ -49,6 +49,8 @@ class Reranked:
 
 
 class Reranker:
+    depth = RERANK_DEPTH
+
     def __init__(self, model: CrossEncoder) -> None:
         self._model = model
 
