@@ -14,7 +14,9 @@ provider against the tests' fake OpenAI server (a scripted reader as the model).
 per mode: exact page in the top 1 and top 3 citations, within one page (top 3), the fact
 in the answer, correct refusals of unanswerable questions, false refusals of answerable
 ones, and p50/p95 answer latency; then the rates per format and per split (the documents
-the offline answerer was tuned on, held out, and a second held-out set). `--fast` runs the subset `make test` holds floors on.
+the offline answerer was tuned on, held out, and a second held-out set), and how many
+of the offline answers that turned out wrong, and right, said they doubted their passages.
+`--fast` runs the subset `make test` holds floors on.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from benchmarks.quality.scoring import summarise
 
 if TYPE_CHECKING:
     from benchmarks.quality.run import ModeResult
+    from benchmarks.quality.scoring import Outcome
 
 COLUMNS = (
     ("mode", 8),
@@ -106,6 +109,34 @@ def split_table(results: list[ModeResult]) -> str:
             rates = (s.top1, s.top3, s.near, s.fact, s.correct_refusals, s.false_refusals)
             cells = [result.mode, name, str(s.answerable), str(s.unanswerable)]
             lines.append("| " + " | ".join(cells + [_pct(v) for v in rates]) + " |")
+    return "\n".join(lines)
+
+
+def doubt_table(results: list[ModeResult]) -> str:
+    """How often the offline answer says it doubts its passages (`Evidence.doubtful`), of
+    its wrong answers (an unanswerable question answered, or neither the labelled page in
+    the top 3 nor the fact) and of its right ones. The OpenAI path passes the doubt to the
+    model, whose text says it or not."""
+    from handlers.core.llm.offline import ANSWER_INTRO
+
+    lines = [
+        "| mode | doubtful answers | of the wrong answers | of the right answers |",
+        "|---|---|---|---|",
+    ]
+    for result in results:
+        if result.mode != "offline":
+            continue
+        answered = [o for o in result.outcomes if not o.refused]
+        wrong = [o for o in answered if not o.question.answerable or not (o.top3 or o.fact)]
+        right = [o for o in answered if o not in wrong]
+
+        def doubted(outcomes: list[Outcome]) -> str:
+            count = sum(not o.answer.text.startswith(ANSWER_INTRO) for o in outcomes)
+            return f"{count} of {len(outcomes)}"
+
+        lines.append(
+            f"| {result.mode} | {doubted(answered)} | {doubted(wrong)} | {doubted(right)} |"
+        )
     return "\n".join(lines)
 
 
@@ -230,6 +261,9 @@ def main() -> None:
     print(format_table(results))
     print()
     print(split_table(results))
+    if any(result.mode == "offline" for result in results):
+        print()
+        print(doubt_table(results))
     if args.json:
         args.json.write_text(json.dumps(as_json(results), indent=2, ensure_ascii=False))
 

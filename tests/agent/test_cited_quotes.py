@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from handlers.core.llm.answers import NOT_IN_DOCUMENTS
+from handlers.core.llm.offline import ANSWER_INTRO, UNMENTIONED_INTRO
+from handlers.core.llm.prompts import doubt_note
 from tests.agent.conftest import CallAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message
 from tests.agent.test_openai_agent import ServerEmbedder
@@ -25,10 +27,15 @@ MANUAL = [
 ]
 
 
-def gate_passages(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """The passages of the search run before the model (the first tool result)."""
+def gate_result(body: dict[str, Any]) -> dict[str, Any]:
+    """The result of the search run before the model (the first tool result)."""
     tool = next(m for m in body["messages"] if m["role"] == "tool")
-    passages: list[dict[str, Any]] = json.loads(tool["content"])["passages"]
+    result: dict[str, Any] = json.loads(tool["content"])
+    return result
+
+
+def gate_passages(body: dict[str, Any]) -> list[dict[str, Any]]:
+    passages: list[dict[str, Any]] = gate_result(body)["passages"]
     return passages
 
 
@@ -146,6 +153,21 @@ def test_offline_quotes_the_matching_sentence_not_the_passage_opening(
     assert page_text[first["start"] : first["end"]] == expected
     assert "Returns are free" not in result.body["answer"]
     assert result.body["answer"].count("Batteries are covered for one year.") == 1
+    assert result.body["answer"].startswith(ANSWER_INTRO)
+
+
+def test_offline_says_which_word_of_the_question_the_documents_never_mention(
+    call_agent: CallAgent, library: Library
+) -> None:
+    library.add(USER_A, "manual.txt", MANUAL)
+
+    # "tandem" is in no document; the rest of the question is on page 5
+    result, _ = ask(call_agent, "Are the batteries of a tandem covered by the warranty?")
+
+    assert result.status == 200, result.body
+    assert result.body["citations"][0]["page"] == 5
+    intro = result.body["answer"].split("\n\n")[0]
+    assert intro == UNMENTIONED_INTRO.format(words="\u201ctandem\u201d")
 
 
 def test_a_follow_up_is_weighed_with_the_question_before_it(
@@ -170,3 +192,20 @@ def test_a_follow_up_is_weighed_with_the_question_before_it(
     alone, _ = ask(call_agent, "And at weekends?")
     assert alone.body["answer"] == NOT_IN_DOCUMENTS
     assert len(use_openai.calls(CHAT)) == 2
+
+
+def test_the_model_is_told_when_the_gate_doubts_its_passages(
+    use_openai: FakeOpenAI, call_agent: CallAgent, library: Library
+) -> None:
+    library.add(USER_A, "manual.txt", MANUAL)
+    use_openai.chat_replies.extend(
+        [answer_message("One year."), answer_message("The documents do not say.")]
+    )
+
+    ask(call_agent, "Are batteries covered by the warranty?")
+    ask(call_agent, "Are the batteries of a tandem covered by the warranty?")
+
+    plain, doubted = (gate_result(call.body) for call in use_openai.calls(CHAT))
+    assert "note" not in plain
+    assert doubted["note"] == doubt_note("\u201ctandem\u201d")
+    assert doubted["passages"][0]["page"] == 5  # the passages are still given

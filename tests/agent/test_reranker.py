@@ -12,7 +12,7 @@ import numpy as np
 from handlers.core.derived.passage import Passage
 from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.cross_encoder import CrossEncoder, FloatArray
-from handlers.core.retrieval.reranker import RERANK_DEPTH, RESCUE_LOGIT, Reranker
+from handlers.core.retrieval.reranker import DOUBT_LOGIT, RERANK_DEPTH, RESCUE_LOGIT, Reranker
 from tests.agent.test_tools import StubIndex, passage, record
 
 
@@ -95,11 +95,37 @@ def test_the_model_overrules_a_refusal_when_it_vouches_for_a_passage() -> None:
     assert refused.relevance == RESCUE_LOGIT - 0.5
 
 
-def test_the_model_never_overrules_the_gates_answer() -> None:
-    fused = [named("The cat sat on the mat all afternoon.", 0)]
-    search = _tools(fused, ScriptedModel({})).gated_search("Where did the cat sit on the mat?")
+def test_the_model_never_overrules_the_gates_answer_but_may_doubt_it() -> None:
+    fused = [named("The cat sits on the mat all afternoon.", 0)]
+    question = "Where did the cat sit on the mat?"
+    search = _tools(fused, ScriptedModel({})).gated_search(question)
     assert search.evidence.found
     assert search.evidence.relevance == -10.0
+    assert search.evidence.doubtful  # the model rates the passage irrelevant
+
+    at_even_odds = ScriptedModel({fused[0].text: DOUBT_LOGIT})
+    assert not _tools(fused, at_even_odds).gated_search(question).evidence.doubtful
+
+
+def test_a_term_no_document_mentions_makes_an_answer_doubtful_unless_the_model_vouches() -> None:
+    fused = [named("The cat sits on the mat all afternoon.", 0)]
+    question = "Where did the cat sit on the mat in Lisbon?"  # no document says "Lisbon"
+
+    without_model = AgentTools(StubIndex(fused), [record("a")]).gated_search(question).evidence
+    assert without_model.found
+    assert without_model.missing == ("lisbon",)
+    assert without_model.doubtful
+
+    relevant = _tools(fused, ScriptedModel({fused[0].text: RESCUE_LOGIT - 0.5}))
+    assert relevant.gated_search(question).evidence.doubtful
+    vouched = _tools(fused, ScriptedModel({fused[0].text: RESCUE_LOGIT}))
+    assert not vouched.gated_search(question).evidence.doubtful
+    # Without such a term, the lexical gate's answer stands undoubted.
+    assert (
+        not AgentTools(StubIndex(fused), [record("a")])
+        .gated_search("Where did the cat sit on the mat?")
+        .evidence.doubtful
+    )
 
 
 def test_the_models_own_searches_are_reranked_and_cut_to_what_it_asked_for() -> None:

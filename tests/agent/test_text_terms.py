@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.core.retrieval.bm25 import LexicalIndex, bm25_scores
-from handlers.core.text.terms import identifiers, key_terms, terms
+from handlers.core.text.terms import identifiers, key_terms, terms, words_giving
 
 
 def test_inflections_meet_on_one_stem() -> None:
@@ -109,3 +109,9 @@ def test_an_identifier_keeps_the_brackets_it_opened() -> None:
     assert "+(foo)" in terms("patterns like +(foo) in zsh?")
     assert "f(x)" in terms("call f(x), then stop")
     assert identifiers("(see this)") == []
+
+
+def test_the_words_behind_terms_are_shown_as_the_text_writes_them() -> None:
+    question = "How do I scale Kubernetes replicas on my Wi-Fi router? Kubernetes, again."
+    assert words_giving(question, {"kubernet", "wi"}) == ["Kubernetes", "Wi-Fi"]
+    assert words_giving(question, {"absent"}) == []

@@ -27,6 +27,12 @@ NOT_IN_DOCUMENTS = (
 )
 
 
+def quoted_words(words: Sequence[str]) -> str | None:
+    """Words named to a reader ("\u201cleap\u201d or \u201cseconds\u201d"); None for none:
+    the question's words no searched document uses (`text.terms.words_giving`)."""
+    return " or ".join(f"\u201c{word}\u201d" for word in words) if words else None
+
+
 @dataclass(frozen=True)
 class DraftAnswer:
     """An answer with [n] marks naming the passages the tools numbered.

@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
+from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange, quoted_words
 from handlers.core.llm.client import call_openai
 from handlers.core.llm.deadline import MIN_CALL_SECONDS, Deadline
 from handlers.core.llm.errors import LlmUnavailableError
-from handlers.core.llm.prompts import ANSWER_FORMAT, FINAL_ROUND_NOTE, SYSTEM_PROMPT
+from handlers.core.llm.prompts import ANSWER_FORMAT, FINAL_ROUND_NOTE, SYSTEM_PROMPT, doubt_note
 from handlers.core.llm.tools import TOOL_SPECS, AgentTools, Search
 from handlers.core.runtime.tracing import tracer
+from handlers.core.text.terms import words_giving
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -199,7 +200,12 @@ def _gate(question: str, tools: AgentTools, history: Sequence[Exchange]) -> Sear
 
 
 def _search_exchange(tools: AgentTools, search: Search) -> list[dict[str, Any]]:
-    """The gate's search as a tool call and its result, as if the model had made it."""
+    """The gate's search as a tool call and its result, as if the model had made it, with
+    the gate's doubt when it has one."""
+    result = tools.results(search.hits)
+    if search.evidence.doubtful:
+        unmentioned = words_giving(search.query, search.evidence.missing)
+        result["note"] = doubt_note(quoted_words(unmentioned))
     call = {
         "id": GATE_CALL_ID,
         "type": "function",
@@ -210,6 +216,6 @@ def _search_exchange(tools: AgentTools, search: Search) -> list[dict[str, Any]]:
         {
             "role": "tool",
             "tool_call_id": GATE_CALL_ID,
-            "content": json.dumps(tools.results(search.hits), ensure_ascii=False),
+            "content": json.dumps(result, ensure_ascii=False),
         },
     ]

@@ -32,13 +32,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from handlers.core.derived.passage import Passage
-from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange
+from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange, quoted_words
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
 from handlers.core.llm.tools import AgentTools
+from handlers.core.retrieval.gate import Evidence
 from handlers.core.runtime.tracing import tracer
 from handlers.core.text.sentences import sentence_spans
-from handlers.core.text.terms import asks_for_quantity, terms
+from handlers.core.text.terms import asks_for_quantity, terms, words_giving
 
 OFFLINE_MODEL = "offline"
 QUOTED_PASSAGES = 3
@@ -55,6 +56,9 @@ LEAD_QUOTE_CHARS = 900
 MIN_RELATIVE_COVERAGE = 0.5
 
 ANSWER_INTRO = "From your documents:"
+# A doubtful answer (`Evidence.doubtful`) says so: the passages are the closest there are.
+DOUBTFUL_INTRO = "No passage clearly answers this. The closest in your documents:"
+UNMENTIONED_INTRO = "Your documents never mention {words}. The closest passages:"
 
 _MARK_LIKE = re.compile(r"\[(\d{1,3})\]")
 # The term a span holds when it has a digit (never a term of `terms()`: it has a space).
@@ -102,10 +106,17 @@ class OfflineAnswerer:
             shown = _MARK_LIKE.sub(r"(\1)", shown)
             lines.append(f"\u201c{shown}\u201d [{quote.number}]")
         return DraftAnswer(
-            text=ANSWER_INTRO + "\n\n" + "\n\n".join(lines),
+            text=_intro(question, search.evidence) + "\n\n" + "\n\n".join(lines),
             model=OFFLINE_MODEL,
             quotes={q.number: passages[q.number].text[q.start : q.end] for q in quotes},
         )
+
+
+def _intro(question: str, evidence: Evidence) -> str:
+    if not evidence.doubtful:
+        return ANSWER_INTRO
+    unmentioned = quoted_words(words_giving(question, evidence.missing))
+    return UNMENTIONED_INTRO.format(words=unmentioned) if unmentioned else DOUBTFUL_INTRO
 
 
 def best_quotes(hits: Sequence[tuple[int, Passage]], weights: Mapping[str, float]) -> list[Quote]:

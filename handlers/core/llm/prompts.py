@@ -33,6 +33,20 @@ FINAL_ROUND_NOTE = (
     "documents do not contain the answer."
 )
 
+# Beside the first search's passages when the relevance gate doubts them (`Evidence.doubtful`).
+DOUBT_NOTE = (
+    "These passages match the question's words, but may not answer it{unmentioned}. Cite "
+    "one only if it does; otherwise say that the documents do not contain the answer."
+)
+
+
+def doubt_note(unmentioned: str | None) -> str:
+    """The note for a doubted search, naming the question's words no document uses."""
+    return DOUBT_NOTE.format(
+        unmentioned=f": the documents never mention {unmentioned}" if unmentioned else ""
+    )
+
+
 # Structured output: the answer and, per cited ref, the verbatim quote that supports it.
 ANSWER_FORMAT: dict[str, Any] = {
     "type": "json_schema",

@@ -178,10 +178,19 @@ class AgentTools:
             [Candidate(p.text, p.dense_score, p.navigation) for p in passages],
             semantic=self._index.semantic,
         )
-        if reranked is not None:
+        if reranked is None:
+            doubtful = evidence.found and bool(evidence.missing)
+            evidence = replace(evidence, doubtful=doubtful)
+        else:
             # The model only overrules a refusal (`handlers.core.retrieval.reranker`).
             found = evidence.found or reranked.vouches
-            evidence = replace(evidence, found=found, relevance=round(reranked.best, 4))
+            unmentioned = bool(evidence.missing) and not reranked.vouches
+            evidence = replace(
+                evidence,
+                found=found,
+                relevance=round(reranked.best, 4),
+                doubtful=found and (reranked.doubts or unmentioned),
+            )
         weights = term_weights(question_terms, statistics)
         return Search(query=question, hits=hits, evidence=evidence, weights=weights)
 

@@ -56,6 +56,10 @@ class Evidence:
     # The reranker's best logit over the passages (`handlers.core.retrieval.reranker`),
     # which can overrule a refusal; None without a reranker.
     relevance: float | None = None
+    # Found, but on word overlap that nothing backs: the reranker rates every passage more
+    # likely irrelevant than relevant, or the question names a term no searched document
+    # uses and the reranker does not vouch for a passage. The answer says so.
+    doubtful: bool = False
 
 
 def gate_terms(question: str) -> set[str]:

@@ -33,6 +33,10 @@ RERANK_DEPTH = 10
 PAIR_TOKENS = 128
 # The logit at which the model's best body passage overrules the lexical gate's refusal.
 RESCUE_LOGIT = 2.25
+# Below this logit the model rates a passage more likely irrelevant than relevant: it was
+# trained on log-odds of relevance (binary cross-entropy), so 0 is its own even odds. An
+# answer none of whose passages reaches it is said to be doubtful (`gate.Evidence`).
+DOUBT_LOGIT = 0.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,11 @@ class Reranked:
     def vouches(self) -> bool:
         """Whether the model finds one passage answers the question, by its threshold."""
         return self.best >= RESCUE_LOGIT
+
+    @property
+    def doubts(self) -> bool:
+        """Whether the model rates every body passage more likely irrelevant than not."""
+        return self.best < DOUBT_LOGIT
 
 
 class Reranker:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
@@ -69,6 +70,17 @@ def key_terms(question: str) -> set[str]:
     """The distinct terms of a question that name its subject (for the relevance gate):
     without the words it is phrased with ("explain", "how long", "how many")."""
     return set(terms(_HOW_MUCH.sub("how", question))) - _QUESTION_TERMS
+
+
+def words_giving(text: str, wanted: Collection[str]) -> list[str]:
+    """The words of a text, as written (without the punctuation around them), that give
+    any of these terms, each once, in order: "Kubernetes?" for the term "kubernet"."""
+    shown: list[str] = []
+    for raw in text.split():
+        word, _ = _strip(raw)
+        if word and word not in shown and not set(terms(word)).isdisjoint(wanted):
+            shown.append(word)
+    return shown
 
 
 def asks_for_quantity(question: str) -> bool:
