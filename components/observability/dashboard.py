@@ -178,6 +178,13 @@ class _Builder:
                 self.business(names.QUESTIONS_ANSWERED, "agent", label="questions answered"),
             ],
         )
+        self.graph(
+            "Questions the documents do not answer, or answer doubtfully",
+            [
+                self.business(names.ANSWERS_NOT_IN_DOCUMENTS, "agent", label="not in documents"),
+                self.business(names.ANSWERS_DOUBTFUL, "agent", label="doubtful"),
+            ],
+        )
 
     def latency(self) -> None:
         self.layout.section("Latency")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from handlers.core.contracts import metric_names as names
 from handlers.core.llm.answers import NOT_IN_DOCUMENTS
 from handlers.core.llm.offline import ANSWER_INTRO, UNMENTIONED_INTRO
 from handlers.core.llm.prompts import doubt_note
 from tests.agent.conftest import CallAgent, Library
 from tests.agent.fake_openai import FakeOpenAI, answer_message
+from tests.agent.test_feedback_api import _emf
 from tests.agent.test_openai_agent import ServerEmbedder
 from tests.support.conversations import ask, ask_in
 from tests.support.events import USER_A
@@ -195,9 +199,13 @@ def test_a_follow_up_is_weighed_with_the_question_before_it(
 
 
 def test_the_model_is_told_when_the_gate_doubts_its_passages(
-    use_openai: FakeOpenAI, call_agent: CallAgent, library: Library
+    use_openai: FakeOpenAI,
+    call_agent: CallAgent,
+    library: Library,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     library.add(USER_A, "manual.txt", MANUAL)
+    capsys.readouterr()
     use_openai.chat_replies.extend(
         [answer_message("One year."), answer_message("The documents do not say.")]
     )
@@ -209,3 +217,24 @@ def test_the_model_is_told_when_the_gate_doubts_its_passages(
     assert "note" not in plain
     assert doubted["note"] == doubt_note("\u201ctandem\u201d")
     assert doubted["passages"][0]["page"] == 5  # the passages are still given
+    doubts = [r[names.ANSWERS_DOUBTFUL] for r in _emf(capsys) if names.ANSWERS_DOUBTFUL in r]
+    assert doubts == [[0.0], [1.0]]
+
+
+def test_each_answer_counts_what_the_gate_found(
+    call_agent: CallAgent, library: Library, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library.add(USER_A, "manual.txt", MANUAL)
+    capsys.readouterr()
+
+    for question in (
+        "Are batteries covered by the warranty?",
+        "Are the batteries of a tandem covered by the warranty?",
+        "Which courier handles pizza delivery in Rome?",
+    ):
+        assert ask(call_agent, question)[0].status == 200
+
+    # Each question counts 1 or 0 in both, so their average is a share.
+    records = [r for r in _emf(capsys) if names.ANSWERS_DOUBTFUL in r]
+    counts = [(r[names.ANSWERS_NOT_IN_DOCUMENTS], r[names.ANSWERS_DOUBTFUL]) for r in records]
+    assert counts == [([0.0], [0.0]), ([0.0], [1.0]), ([1.0], [0.0])]

@@ -37,6 +37,10 @@ LLM_COMPLETION_TOKENS = "CompletionTokens"
 LLM_REQUESTS = "LlmRequests"  # calls to the model, failed ones included
 LLM_ERRORS = "LlmErrors"  # questions whose model call failed after retries
 QUOTA_REJECTIONS = "QuotaRejections"
+# What the relevance gate found for each answered question: 1 or 0 per question, so their
+# average is the share of questions the documents do not answer, or answer doubtfully.
+ANSWERS_NOT_IN_DOCUMENTS = "AnswersNotInDocuments"
+ANSWERS_DOUBTFUL = "AnswersDoubtful"
 # Questions answered without the reranker the function is configured with (it failed to load).
 RERANKER_UNAVAILABLE = "RerankerUnavailable"
 # Readers' verdicts on answers, counted when given or changed: once with `service` alone (the

@@ -39,7 +39,7 @@ from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
-from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
+from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange, Grounding
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
 from handlers.core.runtime.invocation_metrics import record_count, record_milliseconds
@@ -179,6 +179,7 @@ def ask_question(
         model=draft.model,
         prompt_tokens=draft.prompt_tokens,
         completion_tokens=draft.completion_tokens,
+        grounding=draft.grounding,
     )
     return _store(ctx, user_id, conversation_id, request.question, final, citations)
 
@@ -210,6 +211,7 @@ def _store(
         message_id=message.message_id,
         model=message.model,
         citations=len(citations),
+        grounding=draft.grounding.value,
         prompt_tokens=draft.prompt_tokens,
         completion_tokens=draft.completion_tokens,
     )
@@ -241,6 +243,8 @@ def _documents_in_scope(
 
 def _record_usage(draft: DraftAnswer) -> None:
     record_count(names.QUESTIONS_ANSWERED)
+    record_count(names.ANSWERS_NOT_IN_DOCUMENTS, int(draft.grounding is Grounding.NOT_FOUND))
+    record_count(names.ANSWERS_DOUBTFUL, int(draft.grounding is Grounding.DOUBTFUL))
     record_count(names.LLM_PROMPT_TOKENS, draft.prompt_tokens)
     record_count(names.LLM_COMPLETION_TOKENS, draft.completion_tokens)
     if draft.llm_calls:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from handlers.core.llm.deadline import Deadline
 
 if TYPE_CHECKING:
     from handlers.core.llm.tools import AgentTools
+    from handlers.core.retrieval.gate import Evidence
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,20 @@ NOT_IN_DOCUMENTS = (
     "I could not find this in your documents: no passage covers what the question asks "
     "about, so they do not appear to contain the answer."
 )
+
+
+class Grounding(StrEnum):
+    """What the relevance gate found for a question (`retrieval.gate.Evidence`)."""
+
+    FOUND = "found"
+    DOUBTFUL = "doubtful"  # found, but nothing backs the word overlap: the answer says so
+    NOT_FOUND = "not_found"  # answered NOT_IN_DOCUMENTS, with no citations
+
+    @classmethod
+    def of(cls, evidence: Evidence) -> Grounding:
+        if not evidence.found:
+            return cls.NOT_FOUND
+        return cls.DOUBTFUL if evidence.doubtful else cls.FOUND
 
 
 def quoted_words(words: Sequence[str]) -> str | None:
@@ -50,6 +66,7 @@ class DraftAnswer:
     llm_calls: int = 0
     llm_latency_ms: float = 0.0
     quotes: Mapping[int, str] | None = field(default=None, compare=False)
+    grounding: Grounding = Grounding.FOUND
 
 
 class Answerer(Protocol):

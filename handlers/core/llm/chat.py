@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange, quoted_words
+from handlers.core.llm.answers import (
+    NOT_IN_DOCUMENTS,
+    DraftAnswer,
+    Exchange,
+    Grounding,
+    quoted_words,
+)
 from handlers.core.llm.client import call_openai
 from handlers.core.llm.deadline import MIN_CALL_SECONDS, Deadline
 from handlers.core.llm.errors import LlmUnavailableError
@@ -37,6 +43,8 @@ from handlers.core.text.terms import words_giving
 if TYPE_CHECKING:
     from openai import OpenAI
     from openai.types.chat import ChatCompletion
+
+    from handlers.core.retrieval.gate import Evidence
 
 logger = Logger(child=True)
 
@@ -70,7 +78,9 @@ class OpenAIAnswerer:
                 coverage=search.evidence.coverage,
                 relevance=search.evidence.relevance,
             )
-            return DraftAnswer(text=NOT_IN_DOCUMENTS, model=self._model)
+            return DraftAnswer(
+                text=NOT_IN_DOCUMENTS, model=self._model, grounding=Grounding.NOT_FOUND
+            )
         messages: list[dict[str, Any]] = [{"role": "system", "content": SYSTEM_PROMPT}]
         for exchange in list(history)[-HISTORY_EXCHANGES:]:
             messages.append({"role": "user", "content": exchange.question})
@@ -87,7 +97,7 @@ class OpenAIAnswerer:
             message = completion.choices[0].message
             tool_calls = [call for call in message.tool_calls or [] if call.type == "function"]
             if final or not tool_calls:
-                return usage.draft(message.content or "", self._model)
+                return usage.draft(message.content or "", self._model, search.evidence)
             messages.append(message.model_dump(exclude_none=True, exclude_unset=True))
             for call in tool_calls:
                 logger.info("tool call", tool=call.function.name, round=round_number)
@@ -159,7 +169,7 @@ class _Usage:
             self.prompt_tokens += completion.usage.prompt_tokens
             self.completion_tokens += completion.usage.completion_tokens
 
-    def draft(self, content: str, model: str) -> DraftAnswer:
+    def draft(self, content: str, model: str, evidence: Evidence) -> DraftAnswer:
         text, quotes = parse_answer(content)
         return DraftAnswer(
             text=text.strip() or NO_ANSWER,
@@ -169,6 +179,7 @@ class _Usage:
             llm_calls=self.calls,
             llm_latency_ms=self.latency_ms,
             quotes=quotes,
+            grounding=Grounding.of(evidence),
         )
 
 

@@ -32,7 +32,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from handlers.core.derived.passage import Passage
-from handlers.core.llm.answers import NOT_IN_DOCUMENTS, DraftAnswer, Exchange, quoted_words
+from handlers.core.llm.answers import (
+    NOT_IN_DOCUMENTS,
+    DraftAnswer,
+    Exchange,
+    Grounding,
+    quoted_words,
+)
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
 from handlers.core.llm.tools import AgentTools
@@ -90,14 +96,14 @@ class OfflineAnswerer:
     ) -> DraftAnswer:
         search = tools.gated_search(question)
         if not search.evidence.found:
-            return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
+            return _not_found()
         weights = dict(search.weights)
         if asks_for_quantity(question) and weights:
             # "How many days?": a number is one more thing the answer must hold.
             weights[NUMBER] = sum(weights.values()) / len(weights)
         quotes = best_quotes(search.hits, weights)
         if not quotes:
-            return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL)
+            return _not_found()
         passages = dict(search.hits)
         lines = []
         for quote in quotes:
@@ -109,7 +115,12 @@ class OfflineAnswerer:
             text=_intro(question, search.evidence) + "\n\n" + "\n\n".join(lines),
             model=OFFLINE_MODEL,
             quotes={q.number: passages[q.number].text[q.start : q.end] for q in quotes},
+            grounding=Grounding.of(search.evidence),
         )
+
+
+def _not_found() -> DraftAnswer:
+    return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL, grounding=Grounding.NOT_FOUND)
 
 
 def _intro(question: str, evidence: Evidence) -> str:
