@@ -76,6 +76,15 @@ export function Answer({
             Offline mode
           </span>
         )}
+        {message.grounding === "doubtful" && (
+          <span
+            className="badge badge-doubtful"
+            data-testid="doubtful-badge"
+            title="No passage clearly answers the question: these are the closest ones"
+          >
+            Doubtful
+          </span>
+        )}
         <AnswerText text={message.answer} citations={message.citations} onOpen={setOpen} />
         {message.citations.length > 0 && (
           <ol className="citations" aria-label="Sources" data-testid="citations">

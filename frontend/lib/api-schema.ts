@@ -439,6 +439,12 @@ export interface components {
             comment?: string | null;
             rating: components["schemas"]["FeedbackRating"];
         };
+        /**
+         * Grounding
+         * @description What the relevance gate found for a question (`retrieval.gate.Evidence`).
+         * @enum {string}
+         */
+        Grounding: "found" | "doubtful" | "not_found";
         /** Health */
         Health: {
             checks: components["schemas"]["HealthChecks"];
@@ -475,6 +481,11 @@ export interface components {
             createdAt: string;
             /** @description The reader's 👍/👎, if given. */
             feedback?: components["schemas"]["Feedback"] | null;
+            /**
+             * @description What the search for the question found in the documents: found; doubtful (no passage clearly answers it, and the answer says so); not_found (the documents do not appear to answer it; no citations). Messages stored before it: found.
+             * @default found
+             */
+            grounding: components["schemas"]["Grounding"];
             /** Messageid */
             messageId: string;
             /**

@@ -128,11 +128,15 @@ def test_offline_refuses_a_question_sharing_only_common_words(
 ) -> None:
     library.add(USER_A, "manual.txt", MANUAL)
 
-    result, _ = ask(call_agent, "Which courier handles pizza delivery in Rome?")
+    result, conversation = ask(call_agent, "Which courier handles pizza delivery in Rome?")
 
     assert result.status == 200, result.body
     assert result.body["answer"] == NOT_IN_DOCUMENTS
     assert result.body["citations"] == []
+    assert result.body["grounding"] == "not_found"
+    # ...and so it reads back.
+    stored = call_agent("GET", f"/conversations/{conversation['conversationId']}")
+    assert stored.body["messages"][0]["grounding"] == "not_found"
 
 
 def test_offline_quotes_the_matching_sentence_not_the_passage_opening(
@@ -158,6 +162,7 @@ def test_offline_quotes_the_matching_sentence_not_the_passage_opening(
     assert "Returns are free" not in result.body["answer"]
     assert result.body["answer"].count("Batteries are covered for one year.") == 1
     assert result.body["answer"].startswith(ANSWER_INTRO)
+    assert result.body["grounding"] == "found"
 
 
 def test_offline_says_which_word_of_the_question_the_documents_never_mention(
@@ -172,6 +177,7 @@ def test_offline_says_which_word_of_the_question_the_documents_never_mention(
     assert result.body["citations"][0]["page"] == 5
     intro = result.body["answer"].split("\n\n")[0]
     assert intro == UNMENTIONED_INTRO.format(words="\u201ctandem\u201d")
+    assert result.body["grounding"] == "doubtful"
 
 
 def test_a_follow_up_is_weighed_with_the_question_before_it(

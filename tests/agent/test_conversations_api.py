@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.core.contracts.layout import PARTITION_KEY, user_pk
+import boto3
+
+from handlers.core.contracts.layout import PARTITION_KEY, SORT_KEY, message_sk, user_pk
 from handlers.core.documents.models import DocumentStatus
 from tests.agent.conftest import CallAgent, Library
+from tests.support.aws import REGION, TABLE
 from tests.support.conversations import ask, ask_in, start_conversation
 from tests.support.events import USER_A, USER_B
 
@@ -119,6 +122,29 @@ def test_no_ready_documents_is_an_answer_not_an_error(
     assert result.status == 200
     assert "no READY documents" in result.body["answer"]
     assert result.body["citations"] == []
+    assert result.body["grounding"] == "not_found"
+
+
+def test_a_message_stored_before_its_grounding_was_reads_as_found(
+    call_agent: CallAgent, library: Library
+) -> None:
+    library.add(USER_A, "terms.txt", PAYMENT_TERMS)
+    result, conversation = ask(call_agent, "Quelle est la capitale de l'Australie ?")
+    assert result.body["grounding"] == "not_found"
+    conversation_id = conversation["conversationId"]
+    table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+    table.update_item(
+        Key={
+            PARTITION_KEY: user_pk(USER_A),
+            SORT_KEY: message_sk(conversation_id, result.body["messageId"]),
+        },
+        UpdateExpression="REMOVE grounding",
+    )
+
+    stored = call_agent("GET", f"/conversations/{conversation_id}")
+
+    assert stored.status == 200, stored.body
+    assert stored.body["messages"][0]["grounding"] == "found"
 
 
 def test_conversation_scope_limits_the_documents_searched(

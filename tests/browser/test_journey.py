@@ -106,7 +106,19 @@ def test_sign_up_upload_ask_cite_delete_sign_out(
     expect(panel.get_by_test_id("citation-page")).to_contain_text("Field handbook")
     expect(panel.get_by_test_id("citation-quote")).to_contain_text("nautical miles")
     expect(panel.get_by_test_id("citation-text")).to_contain_text("built in 1874")
+    expect(message.get_by_test_id("doubtful-badge")).to_have_count(0)
     screenshot(page, "06-chat-citation")
+
+    # A question about something the handbook never mentions ("Lisbon") gets the closest
+    # passages, marked doubtful.
+    page.get_by_label("Your question").fill("Is the lighthouse lamp visible from Lisbon?")
+    page.get_by_role("button", name="Ask").click()
+    doubted = page.get_by_test_id("message").nth(1)
+    expect(doubted).to_be_visible(timeout=60_000)
+    expect(doubted.get_by_test_id("doubtful-badge")).to_have_text("Doubtful")
+    expect(doubted.get_by_test_id("answer-text")).to_contain_text(
+        "never mention \u201cLisbon\u201d"
+    )
 
     # When they delete the document (after confirming), it leaves the list.
     page.get_by_role("link", name="Documents").click()

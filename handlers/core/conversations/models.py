@@ -6,6 +6,8 @@ item validates straight into these models.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import AwareDatetime, Field, field_validator
 
 from handlers.core.conversations.feedback_models import Feedback
@@ -19,6 +21,14 @@ MAX_CONVERSATION_MESSAGES = 500
 LATEST_MESSAGES = 50
 """How many of the latest messages `GET /conversations/{id}` returns."""
 DEFAULT_TITLE = "New conversation"
+
+
+class Grounding(StrEnum):
+    """What the relevance gate found for a question (`retrieval.gate.Evidence`)."""
+
+    FOUND = "found"
+    DOUBTFUL = "doubtful"  # found, but nothing backs the word overlap: the answer says so
+    NOT_FOUND = "not_found"  # the documents do not appear to answer it: no citations
 
 
 class Conversation(CamelModel):
@@ -74,6 +84,14 @@ class Message(CamelModel):
     model: str = Field(description='The chat model, or "offline" for the offline provider.')
     created_at: AwareDatetime
     feedback: Feedback | None = Field(default=None, description="The reader's 👍/👎, if given.")
+    grounding: Grounding = Field(
+        default=Grounding.FOUND,
+        description=(
+            "What the search for the question found in the documents: found; doubtful (no "
+            "passage clearly answers it, and the answer says so); not_found (the documents do "
+            "not appear to answer it; no citations). Messages stored before it: found."
+        ),
+    )
 
 
 # --- requests and responses ------------------------------------------------------------

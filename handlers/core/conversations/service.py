@@ -29,6 +29,7 @@ from handlers.core.conversations.models import (
     ConversationDetails,
     ConversationPage,
     CreateConversationRequest,
+    Grounding,
     Message,
     MessagePage,
     Usage,
@@ -39,7 +40,7 @@ from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
-from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange, Grounding
+from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
 from handlers.core.runtime.invocation_metrics import record_count, record_milliseconds
@@ -144,7 +145,9 @@ def ask_question(
         raise
     documents = _documents_in_scope(ctx, user_id, conversation)
     if not documents:
-        draft = DraftAnswer(text=NO_DOCUMENTS_ANSWER, model=NO_DOCUMENTS_MODEL)
+        draft = DraftAnswer(
+            text=NO_DOCUMENTS_ANSWER, model=NO_DOCUMENTS_MODEL, grounding=Grounding.NOT_FOUND
+        )
         return _store(ctx, user_id, conversation_id, request.question, draft, [])
 
     try:
@@ -201,6 +204,7 @@ def _store(
         usage=Usage(prompt_tokens=draft.prompt_tokens, completion_tokens=draft.completion_tokens),
         model=draft.model,
         created_at=now,
+        grounding=draft.grounding,
     )
     ctx.conversations.add_message(
         user_id, conversation_id, message, now=now, max_messages=MAX_CONVERSATION_MESSAGES

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from handlers.core.conversations.models import Grounding
 from handlers.core.llm.deadline import Deadline
 
 if TYPE_CHECKING:
@@ -29,18 +29,10 @@ NOT_IN_DOCUMENTS = (
 )
 
 
-class Grounding(StrEnum):
-    """What the relevance gate found for a question (`retrieval.gate.Evidence`)."""
-
-    FOUND = "found"
-    DOUBTFUL = "doubtful"  # found, but nothing backs the word overlap: the answer says so
-    NOT_FOUND = "not_found"  # answered NOT_IN_DOCUMENTS, with no citations
-
-    @classmethod
-    def of(cls, evidence: Evidence) -> Grounding:
-        if not evidence.found:
-            return cls.NOT_FOUND
-        return cls.DOUBTFUL if evidence.doubtful else cls.FOUND
+def grounding_of(evidence: Evidence) -> Grounding:
+    if not evidence.found:
+        return Grounding.NOT_FOUND
+    return Grounding.DOUBTFUL if evidence.doubtful else Grounding.FOUND
 
 
 def quoted_words(words: Sequence[str]) -> str | None:

@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
+from handlers.core.conversations.models import Grounding
 from handlers.core.llm.answers import (
     NOT_IN_DOCUMENTS,
     DraftAnswer,
     Exchange,
-    Grounding,
+    grounding_of,
     quoted_words,
 )
 from handlers.core.llm.client import call_openai
@@ -179,7 +180,7 @@ class _Usage:
             llm_calls=self.calls,
             llm_latency_ms=self.latency_ms,
             quotes=quotes,
-            grounding=Grounding.of(evidence),
+            grounding=grounding_of(evidence),
         )
 
 

@@ -31,12 +31,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from handlers.core.conversations.models import Grounding
 from handlers.core.derived.passage import Passage
 from handlers.core.llm.answers import (
     NOT_IN_DOCUMENTS,
     DraftAnswer,
     Exchange,
-    Grounding,
+    grounding_of,
     quoted_words,
 )
 from handlers.core.llm.deadline import Deadline
@@ -115,7 +116,7 @@ class OfflineAnswerer:
             text=_intro(question, search.evidence) + "\n\n" + "\n\n".join(lines),
             model=OFFLINE_MODEL,
             quotes={q.number: passages[q.number].text[q.start : q.end] for q in quotes},
-            grounding=Grounding.of(search.evidence),
+            grounding=grounding_of(search.evidence),
         )
 
 
