@@ -3,8 +3,9 @@
     make feedback STACK=prod [SINCE=2026-01-31]         # the stack's table, from its outputs
     python scripts/feedback_export.py --table NAME [--region R] [--since 2026-01-31T12:00]
 
-One row per answer, newest rating first: ratedAt, model, question, answer, citations,
-comment. It names no one: no user id, and e-mail addresses typed into the text are replaced
+One row per answer, newest rating first: ratedAt, model, grounding (what the relevance gate
+found: found, doubtful, not_found — whether 👎 answers cluster in one is how to tell the gate
+from the ranking in production), question, answer, citations, comment. It names no one: no user id, and e-mail addresses typed into the text are replaced
 by `[email]`. Every cell is text a user wrote (questions, comments, file names) or the model
 wrote from it, so a cell a spreadsheet would run as a formula (starting with = + - @, a tab
 or a carriage return) is prefixed with an apostrophe (OWASP's "CSV injection" advice). Reads with the caller's AWS credentials (`dynamodb:Scan` on the table);
@@ -31,7 +32,7 @@ from boto3.dynamodb.conditions import Attr  # noqa: E402
 from handlers.core.conversations.feedback_models import FeedbackRating  # noqa: E402
 from handlers.core.conversations.models import Citation, Message  # noqa: E402
 
-COLUMNS = ("ratedAt", "model", "question", "answer", "citations", "comment")
+COLUMNS = ("ratedAt", "model", "grounding", "question", "answer", "citations", "comment")
 # Any local@domain token: a host name without a dot (ana@localhost) is an address too.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
 # What spreadsheets read as the start of a formula (or of a cell to re-parse).
@@ -63,6 +64,7 @@ def write_csv(messages: Iterable[Message], out: TextIO) -> int:
             [
                 feedback.updated_at.isoformat() if feedback else "",
                 message.model,
+                message.grounding.value,
                 _cell(message.question),
                 _cell(message.answer),
                 _neutralise(" | ".join(_citation(c) for c in message.citations)),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from handlers.core.conversations.feedback_models import Feedback, FeedbackRating
-from handlers.core.conversations.models import Citation, Conversation, Message, Usage
+from handlers.core.conversations.models import Citation, Conversation, Grounding, Message, Usage
 from handlers.core.conversations.table import ConversationTable
 from scripts.feedback_export import COLUMNS, main, negative_feedback, parse_since, write_csv
 from tests.support.aws import REGION, TABLE
@@ -49,6 +49,7 @@ def _message(
         usage=Usage(),
         model="offline",
         created_at=T0,
+        grounding=Grounding.DOUBTFUL if number == 1 else Grounding.FOUND,
     )
     table.add_message(user, conversation_id, message, now=T0)
     if rating is not None:
@@ -85,6 +86,7 @@ def test_exports_only_negative_feedback_since_a_date_without_emails(
     assert rows[1]["answer"] == "Answer 1 [1]"
     assert rows[1]["citations"] == "manual.pdf (p. 6) | notes.md"
     assert rows[1]["model"] == "offline"
+    assert [r["grounding"] for r in rows] == ["found", "doubtful"]
     # And no e-mail address or user id is anywhere in it
     text = out.getvalue()
     assert "@" not in text
