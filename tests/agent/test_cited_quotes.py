@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from handlers.core.contracts import metric_names as names
-from handlers.core.llm.answers import NOT_IN_DOCUMENTS
+from handlers.core.llm.answers import MAX_QUOTED_WORDS, NOT_IN_DOCUMENTS, quoted_words
 from handlers.core.llm.offline import ANSWER_INTRO, UNMENTIONED_INTRO
 from handlers.core.llm.prompts import doubt_note
 from tests.agent.conftest import CallAgent, Library
@@ -244,3 +244,11 @@ def test_each_answer_counts_what_the_gate_found(
     records = [r for r in _emf(capsys) if names.ANSWERS_DOUBTFUL in r]
     counts = [(r[names.ANSWERS_NOT_IN_DOCUMENTS], r[names.ANSWERS_DOUBTFUL]) for r in records]
     assert counts == [([0.0], [0.0]), ([0.0], [1.0]), ([1.0], [0.0])]
+
+
+def test_only_the_first_few_unmentioned_words_are_named() -> None:
+    assert quoted_words([]) is None
+    assert quoted_words(["leap"]) == "\u201cleap\u201d"
+    named = quoted_words([f"w{i}" for i in range(MAX_QUOTED_WORDS + 5)])
+    assert named is not None
+    assert named.count("\u201c") == MAX_QUOTED_WORDS

@@ -35,10 +35,16 @@ def grounding_of(evidence: Evidence) -> Grounding:
     return Grounding.DOUBTFUL if evidence.doubtful else Grounding.FOUND
 
 
+# A question of many words the documents never use names only its first few.
+MAX_QUOTED_WORDS = 3
+
+
 def quoted_words(words: Sequence[str]) -> str | None:
-    """Words named to a reader ("\u201cleap\u201d or \u201cseconds\u201d"); None for none:
-    the question's words no searched document uses (`text.terms.words_giving`)."""
-    return " or ".join(f"\u201c{word}\u201d" for word in words) if words else None
+    """Words named to a reader ("\u201cleap\u201d or \u201cseconds\u201d"), the first
+    `MAX_QUOTED_WORDS` of them; None for none: the question's words no searched document
+    uses (`text.terms.words_giving`)."""
+    shown = [f"\u201c{word}\u201d" for word in words[:MAX_QUOTED_WORDS]]
+    return " or ".join(shown) if shown else None
 
 
 @dataclass(frozen=True)
