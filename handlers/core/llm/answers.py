@@ -64,6 +64,7 @@ class DraftAnswer:
     llm_calls: int = 0
     llm_latency_ms: float = 0.0
     quotes: Mapping[int, str] | None = field(default=None, compare=False)
+    # What the relevance gate found for the question (`grounding_of`): stored and counted.
     grounding: Grounding = Grounding.FOUND
 
 

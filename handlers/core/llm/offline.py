@@ -22,7 +22,9 @@ asked for often comes a few sentences after the words that name the subject (a f
 named, described, then its unit given); the others stay short.
 
 Every quote is a citation whose excerpt is exactly that text. The site labels the answer
-"Offline mode" (the message's model is `offline`), so the text does not repeat it.
+"Offline mode" (the message's model is `offline`), so the text does not repeat it. A
+doubtful answer (`Evidence.doubtful`) opens by saying so, naming the question's words no
+document uses when there are some, instead of "From your documents:".
 """
 
 from __future__ import annotations
