@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from handlers.core.conversations.feedback_models import Feedback, FeedbackRating
-from handlers.core.conversations.models import Citation, Conversation, Grounding, Message, Usage
+from handlers.core.conversations.models import Citation, Conversation, Message, Usage
 from handlers.core.conversations.table import ConversationTable
+from handlers.core.llm.answers import Grounding
 from scripts.feedback_export import COLUMNS, main, negative_feedback, parse_since, write_csv
 from tests.support.aws import REGION, TABLE
 from tests.support.events import USER_A, USER_B

@@ -6,12 +6,11 @@ item validates straight into these models.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import AwareDatetime, Field, field_validator
 
 from handlers.core.conversations.feedback_models import Feedback
 from handlers.core.documents.models import CamelModel
+from handlers.core.llm.answers import Grounding
 
 MAX_TITLE_LENGTH = 200
 MAX_SCOPE_DOCUMENTS = 50
@@ -21,14 +20,6 @@ MAX_CONVERSATION_MESSAGES = 500
 LATEST_MESSAGES = 50
 """How many of the latest messages `GET /conversations/{id}` returns."""
 DEFAULT_TITLE = "New conversation"
-
-
-class Grounding(StrEnum):
-    """What the relevance gate found for a question (`retrieval.gate.Evidence`)."""
-
-    FOUND = "found"
-    DOUBTFUL = "doubtful"  # found, but nothing backs the word overlap: the answer says so
-    NOT_FOUND = "not_found"  # the documents do not appear to answer it: no citations
 
 
 class Conversation(CamelModel):

@@ -29,7 +29,6 @@ from handlers.core.conversations.models import (
     ConversationDetails,
     ConversationPage,
     CreateConversationRequest,
-    Grounding,
     Message,
     MessagePage,
     Usage,
@@ -40,7 +39,7 @@ from handlers.core.documents.models import DocumentRecord, DocumentStatus
 from handlers.core.documents.table import DocumentTable
 from handlers.core.http.errors import NotFoundError
 from handlers.core.ids import is_valid_id, new_id
-from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange
+from handlers.core.llm.answers import Answerer, DraftAnswer, Exchange, Grounding
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.errors import LlmError
 from handlers.core.runtime.invocation_metrics import record_count, record_milliseconds

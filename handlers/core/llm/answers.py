@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from handlers.core.conversations.models import Grounding
 from handlers.core.llm.deadline import Deadline
 
 if TYPE_CHECKING:
@@ -27,6 +27,14 @@ NOT_IN_DOCUMENTS = (
     "I could not find this in your documents: no passage covers what the question asks "
     "about, so they do not appear to contain the answer."
 )
+
+
+class Grounding(StrEnum):
+    """What the relevance gate found for a question (`retrieval.gate.Evidence`)."""
+
+    FOUND = "found"
+    DOUBTFUL = "doubtful"  # found, but nothing backs the word overlap: the answer says so
+    NOT_FOUND = "not_found"  # the documents do not appear to answer it: no citations
 
 
 def grounding_of(evidence: Evidence) -> Grounding:

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
-from handlers.core.conversations.models import Grounding
 from handlers.core.llm.answers import (
     NOT_IN_DOCUMENTS,
     DraftAnswer,
     Exchange,
+    Grounding,
     grounding_of,
     quoted_words,
 )

@@ -33,12 +33,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from handlers.core.conversations.models import Grounding
 from handlers.core.derived.passage import Passage
 from handlers.core.llm.answers import (
     NOT_IN_DOCUMENTS,
     DraftAnswer,
     Exchange,
+    Grounding,
     grounding_of,
     quoted_words,
 )
