@@ -55,5 +55,6 @@ def test_the_demo_user_has_the_sample_library_and_its_questions_are_answered(
         assert reply.status == 200, reply.body
         message = reply.json
         assert fact in message["answer"], (question, message["answer"])
+        assert message["grounding"] == "found", (question, message["answer"])  # not doubtful
         expected = PDF_NAME if question in PDF_QUESTIONS else MARKDOWN_FILE.name
         assert message["citations"][0]["documentName"] == expected
