@@ -15,7 +15,7 @@ per mode: exact page in the top 1 and top 3 citations, within one page (top 3), 
 in the answer, correct refusals of unanswerable questions, false refusals of answerable
 ones, and p50/p95 answer latency; then the rates per format and per split (the documents
 the offline answerer was tuned on, held out, and a second held-out set), and how many
-of the offline answers that turned out wrong, and right, said they doubted their passages.
+of the answers that turned out wrong, and right, were marked doubtful.
 `--fast` runs the subset `make test` holds floors on.
 """
 
@@ -113,31 +113,26 @@ def split_table(results: list[ModeResult]) -> str:
 
 
 def doubt_table(results: list[ModeResult]) -> str:
-    """How often the offline answer says it doubts its passages (`Evidence.doubtful`), of
-    its wrong answers (an unanswerable question answered, or neither the labelled page in
-    the top 3 nor the fact) and of its right ones. The OpenAI path passes the doubt to the
-    model, whose text says it or not."""
-    from handlers.core.llm.offline import ANSWER_INTRO
-
+    """How many answers were marked doubtful (the message's `grounding`, from
+    `Evidence.doubtful`), of the wrong answers (an unanswerable question answered, or neither
+    the labelled page in the top 3 nor the fact) and of the right ones. The offline answer
+    says so in its text; the OpenAI path hands the doubt to the model."""
     lines = [
         "| mode | doubtful answers | of the wrong answers | of the right answers |",
         "|---|---|---|---|",
     ]
     for result in results:
-        if result.mode != "offline":
-            continue
         answered = [o for o in result.outcomes if not o.refused]
         wrong = [o for o in answered if not o.question.answerable or not (o.top3 or o.fact)]
         right = [o for o in answered if o not in wrong]
-
-        def doubted(outcomes: list[Outcome]) -> str:
-            count = sum(not o.answer.text.startswith(ANSWER_INTRO) for o in outcomes)
-            return f"{count} of {len(outcomes)}"
-
-        lines.append(
-            f"| {result.mode} | {doubted(answered)} | {doubted(wrong)} | {doubted(right)} |"
-        )
+        cells = [_doubted(outcomes) for outcomes in (answered, wrong, right)]
+        lines.append(f"| {result.mode} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _doubted(outcomes: list[Outcome]) -> str:
+    count = sum(o.answer.grounding == "doubtful" for o in outcomes)
+    return f"{count} of {len(outcomes)}"
 
 
 def question_lines(result: ModeResult) -> list[str]:
@@ -177,6 +172,7 @@ def as_json(results: list[ModeResult]) -> dict[str, object]:
                     "near": o.near,
                     "fact": o.fact,
                     "refused": o.refused,
+                    "grounding": o.answer.grounding,
                     "ms": round(o.answer.seconds * 1000, 1),
                     "citations": [
                         {**asdict(c), "documentKey": result.document_keys.get(c.document_id)}
@@ -261,9 +257,8 @@ def main() -> None:
     print(format_table(results))
     print()
     print(split_table(results))
-    if any(result.mode == "offline" for result in results):
-        print()
-        print(doubt_table(results))
+    print()
+    print(doubt_table(results))
     if args.json:
         args.json.write_text(json.dumps(as_json(results), indent=2, ensure_ascii=False))
 

@@ -23,3 +23,4 @@ class Answer:
     text: str
     citations: list[CitationView]
     seconds: float
+    grounding: str = "found"  # the message's: found, doubtful or not_found

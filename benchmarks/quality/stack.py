@@ -137,6 +137,7 @@ class ProductStack:
             text=str(result.body["answer"]),
             citations=[_citation(item) for item in result.body.get("citations") or []],
             seconds=seconds,
+            grounding=str(result.body["grounding"]),
         )
 
 

@@ -178,12 +178,14 @@ class _Builder:
                 self.business(names.QUESTIONS_ANSWERED, "agent", label="questions answered"),
             ],
         )
+        # Each question counts 1 or 0 in both: their average is the share of questions.
         self.graph(
-            "Questions the documents do not answer, or answer doubtfully",
+            "Share of questions not in the documents, or answered doubtfully",
             [
                 self.business(names.ANSWERS_NOT_IN_DOCUMENTS, "agent", label="not in documents"),
                 self.business(names.ANSWERS_DOUBTFUL, "agent", label="doubtful"),
             ],
+            stat="Average",
         )
 
     def latency(self) -> None:

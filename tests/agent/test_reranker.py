@@ -10,6 +10,8 @@ from dataclasses import replace
 import numpy as np
 
 from handlers.core.derived.passage import Passage
+from handlers.core.llm.answers import Grounding
+from handlers.core.llm.offline import ANSWER_INTRO, DOUBTFUL_INTRO, OfflineAnswerer
 from handlers.core.llm.tools import AgentTools
 from handlers.core.retrieval.cross_encoder import CrossEncoder, FloatArray
 from handlers.core.retrieval.reranker import DOUBT_LOGIT, RERANK_DEPTH, RESCUE_LOGIT, Reranker
@@ -105,6 +107,22 @@ def test_the_model_never_overrules_the_gates_answer_but_may_doubt_it() -> None:
 
     at_even_odds = ScriptedModel({fused[0].text: DOUBT_LOGIT})
     assert not _tools(fused, at_even_odds).gated_search(question).evidence.doubtful
+
+
+def test_the_offline_answer_says_when_the_model_doubts_every_passage() -> None:
+    fused = [named("The cat sits on the mat all afternoon.", 0)]
+    question = "Where did the cat sit on the mat?"
+
+    doubted = OfflineAnswerer().answer(question, _tools(fused, ScriptedModel({})))
+    backed = OfflineAnswerer().answer(
+        question, _tools(fused, ScriptedModel({fused[0].text: DOUBT_LOGIT}))
+    )
+
+    assert doubted.text.startswith(DOUBTFUL_INTRO)
+    assert doubted.grounding is Grounding.DOUBTFUL
+    assert doubted.quotes == backed.quotes  # the same quotes, said to be doubtful
+    assert backed.text.startswith(ANSWER_INTRO)
+    assert backed.grounding is Grounding.FOUND
 
 
 def test_a_term_no_document_mentions_makes_an_answer_doubtful_unless_the_model_vouches() -> None:

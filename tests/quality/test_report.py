@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.answer_quality import as_json, format_table, question_lines, split_table, table
+from benchmarks.answer_quality import (
+    as_json,
+    doubt_table,
+    format_table,
+    question_lines,
+    split_table,
+    table,
+)
 from benchmarks.quality.answers import Answer, CitationView
 from benchmarks.quality.labels import Question
 from benchmarks.quality.run import ModeResult
@@ -54,6 +61,30 @@ def test_the_split_table_reports_each_split_with_its_own_unanswerable_questions(
     assert "| offline | tune | 1 | 1 | 100% | 100% | 100% | 100% | 100% | 0% |" in rows
     assert "| offline | new | 1 | 1 | 0% | 0% | 0% | 0% | 100% | 100% |" in rows
     assert "| offline | all | 2 | 1 | 50% | 50% | 50% | 50% | 100% | 50% |" in rows
+
+
+def test_doubtful_answers_are_counted_among_the_wrong_and_the_right_ones() -> None:
+    result = _result()
+    right = result.outcomes[0]
+    wrong = Outcome(
+        Question("q-none-2", "Who won?", splits=("tune",)),
+        Answer("Closest [1]", right.answer.citations, 0.01, grounding="doubtful"),
+        False,
+        False,
+        False,
+        False,
+    )
+    doubted_right = Outcome(
+        right.question,
+        Answer("the fact [1]", right.answer.citations, 0.01, grounding="doubtful"),
+        True,
+        True,
+        True,
+        True,
+    )
+    result.outcomes[:] = [*result.outcomes, wrong, doubted_right]
+    # Refused answers do not count; the answered unanswerable one is wrong.
+    assert "| offline | 2 of 3 | 1 of 1 | 1 of 2 |" in doubt_table([result])
 
 
 def test_each_question_gets_a_line_naming_what_was_cited() -> None:

@@ -39,7 +39,6 @@ from handlers.core.llm.errors import LlmUnavailableError
 from handlers.core.llm.prompts import ANSWER_FORMAT, FINAL_ROUND_NOTE, SYSTEM_PROMPT, doubt_note
 from handlers.core.llm.tools import TOOL_SPECS, AgentTools, Search
 from handlers.core.runtime.tracing import tracer
-from handlers.core.text.terms import words_giving
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -216,8 +215,7 @@ def _search_exchange(tools: AgentTools, search: Search) -> list[dict[str, Any]]:
     the gate's doubt when it has one."""
     result = tools.results(search.hits)
     if search.evidence.doubtful:
-        unmentioned = words_giving(search.query, search.evidence.missing)
-        result["note"] = doubt_note(quoted_words(unmentioned))
+        result["note"] = doubt_note(quoted_words(search.unmentioned()))
     call = {
         "id": GATE_CALL_ID,
         "type": "function",

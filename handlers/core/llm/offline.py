@@ -44,11 +44,10 @@ from handlers.core.llm.answers import (
 )
 from handlers.core.llm.deadline import Deadline
 from handlers.core.llm.quotes import MIN_QUOTE_CHARS
-from handlers.core.llm.tools import AgentTools
-from handlers.core.retrieval.gate import Evidence
+from handlers.core.llm.tools import AgentTools, Search
 from handlers.core.runtime.tracing import tracer
 from handlers.core.text.sentences import sentence_spans
-from handlers.core.text.terms import asks_for_quantity, terms, words_giving
+from handlers.core.text.terms import asks_for_quantity, terms
 
 OFFLINE_MODEL = "offline"
 QUOTED_PASSAGES = 3
@@ -115,7 +114,7 @@ class OfflineAnswerer:
             shown = _MARK_LIKE.sub(r"(\1)", shown)
             lines.append(f"\u201c{shown}\u201d [{quote.number}]")
         return DraftAnswer(
-            text=_intro(question, search.evidence) + "\n\n" + "\n\n".join(lines),
+            text=_intro(search) + "\n\n" + "\n\n".join(lines),
             model=OFFLINE_MODEL,
             quotes={q.number: passages[q.number].text[q.start : q.end] for q in quotes},
             grounding=grounding_of(search.evidence),
@@ -126,10 +125,10 @@ def _not_found() -> DraftAnswer:
     return DraftAnswer(text=NOT_IN_DOCUMENTS, model=OFFLINE_MODEL, grounding=Grounding.NOT_FOUND)
 
 
-def _intro(question: str, evidence: Evidence) -> str:
-    if not evidence.doubtful:
+def _intro(search: Search) -> str:
+    if not search.evidence.doubtful:
         return ANSWER_INTRO
-    unmentioned = quoted_words(words_giving(question, evidence.missing))
+    unmentioned = quoted_words(search.unmentioned())
     return UNMENTIONED_INTRO.format(words=unmentioned) if unmentioned else DOUBTFUL_INTRO
 
 

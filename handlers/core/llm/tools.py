@@ -37,6 +37,7 @@ from handlers.core.retrieval.gate import (
     weigh,
 )
 from handlers.core.runtime.tracing import tracer
+from handlers.core.text.terms import words_giving
 
 if TYPE_CHECKING:
     from handlers.core.derived.passage import Passage
@@ -127,6 +128,10 @@ class Search:
     # The weight of each of the question's key terms (`gate.term_weights`).
     weights: dict[str, float]
 
+    def unmentioned(self) -> list[str]:
+        """The query's words, as written, that no searched document uses."""
+        return words_giving(self.query, self.evidence.missing)
+
 
 class AgentTools:
     def __init__(
@@ -178,19 +183,18 @@ class AgentTools:
             [Candidate(p.text, p.dense_score, p.navigation) for p in passages],
             semantic=self._index.semantic,
         )
-        if reranked is None:
-            doubtful = evidence.found and bool(evidence.missing)
-            evidence = replace(evidence, doubtful=doubtful)
-        else:
-            # The model only overrules a refusal (`handlers.core.retrieval.reranker`).
-            found = evidence.found or reranked.vouches
-            unmentioned = bool(evidence.missing) and not reranked.vouches
-            evidence = replace(
-                evidence,
-                found=found,
-                relevance=round(reranked.best, 4),
-                doubtful=found and (reranked.doubts or unmentioned),
-            )
+        # The model only overrules a refusal (`handlers.core.retrieval.reranker`), and doubts
+        # an answer it rates irrelevant or one naming a term no document uses that it does
+        # not vouch for; without a model, such a term alone makes the answer doubtful.
+        vouches = reranked is not None and reranked.vouches
+        doubts = reranked is not None and reranked.doubts
+        found = evidence.found or vouches
+        evidence = replace(
+            evidence,
+            found=found,
+            relevance=round(reranked.best, 4) if reranked is not None else None,
+            doubtful=found and (doubts or (bool(evidence.missing) and not vouches)),
+        )
         weights = term_weights(question_terms, statistics)
         return Search(query=question, hits=hits, evidence=evidence, weights=weights)
 
